@@ -1,0 +1,28 @@
+package dev.mrt.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+/** Entry point of the jar: picocli subcommands inside one Quarkus application. */
+@QuarkusMain
+public class MrtMain implements QuarkusApplication {
+
+  private final CommandLine.IFactory factory;
+
+  @Inject
+  public MrtMain(CommandLine.IFactory factory) {
+    this.factory = factory;
+  }
+
+  public static void main(String... args) {
+    Quarkus.run(MrtMain.class, args);
+  }
+
+  @Override
+  public int run(String... args) {
+    return CliErrors.configure(new CommandLine(MrtCommand.class, factory)).execute(args);
+  }
+}
