@@ -2,7 +2,7 @@ package dev.mrt.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor")
+@Command(name = "doctor", description = "Check what rootless containers need on this host.")
 public class DoctorCommand implements Runnable {
   @Override
   public void run() {}

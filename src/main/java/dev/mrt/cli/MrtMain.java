@@ -23,6 +23,9 @@ public class MrtMain implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
-    return CliErrors.configure(new CommandLine(MrtCommand.class, factory)).execute(args);
+    CommandLine cli = new CommandLine(MrtCommand.class, factory);
+    // `mrt run IMAGE-OPTIONS cmd -x` must pass -x to cmd, not parse it as ours.
+    cli.setStopAtPositional(true);
+    return CliErrors.configure(cli).execute(args);
   }
 }

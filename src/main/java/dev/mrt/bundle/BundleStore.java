@@ -1,0 +1,155 @@
+package dev.mrt.bundle;
+
+import dev.mrt.MrtException;
+import dev.mrt.bundle.oci.Spec;
+import dev.mrt.runtime.Runc;
+import dev.mrt.runtime.RuncCommandException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The per-job bundle directories under {@code <state-dir>/bundles}. Several mrt processes may
+ * share one state directory: each bundle records its owner, and only bundles whose owner is dead
+ * are ever cleaned up by someone else.
+ */
+public final class BundleStore {
+  private static final Logger LOG = Logger.getLogger(BundleStore.class);
+  private static final Pattern ID = Pattern.compile("mrt-(\\d+)-[0-9a-f]+");
+  static final String OWNER_FILE = "owner";
+  static final String CONFIG_FILE = "config.json";
+
+  private final Path bundles;
+  private final Owner self = Owner.current();
+  private final SecureRandom random = new SecureRandom();
+
+  public BundleStore(Path stateDir) {
+    this.bundles = stateDir.resolve("bundles");
+  }
+
+  /** Writes a fresh bundle for {@code spec} under a new, unique container id. */
+  public Bundle create(Spec spec) {
+    byte[] nonce = new byte[6];
+    random.nextBytes(nonce);
+    String id = "mrt-" + self.pid() + "-" + HexFormat.of().formatHex(nonce);
+    Path dir = bundles.resolve(id);
+    try {
+      Files.createDirectories(bundles);
+      Files.createDirectory(dir);
+      Files.writeString(dir.resolve(OWNER_FILE), self.format(), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(CONFIG_FILE), SpecJson.toJson(spec), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      remove(dir);
+      throw new MrtException(
+          "cannot write a bundle under " + bundles + " (" + dev.mrt.IoErrors.describe(e)
+              + "); check that mrt.state-dir is writable", e);
+    }
+    return new Bundle(id, dir, spec);
+  }
+
+  /** Removes the container and its bundle, whatever state they are in. */
+  public void destroy(Bundle bundle, Runc runc) {
+    try {
+      runc.deleteForce(bundle.containerId());
+    } catch (RuncCommandException e) {
+      LOG.warnf("could not delete container %s: %s", bundle.containerId(), e.getMessage());
+    }
+    remove(bundle.dir());
+  }
+
+  /**
+   * Removes containers and bundles whose owning process is gone (a crash, a kill -9). Bundles of
+   * live processes, this one included, are left alone.
+   *
+   * @return how many were removed
+   */
+  public int reapStale(Runc runc) {
+    int reaped = 0;
+    if (Files.isDirectory(bundles)) {
+      try (Stream<Path> dirs = Files.list(bundles)) {
+        for (Path dir : dirs.toList()) {
+          if (!ownerAlive(dir)) {
+            String id = dir.getFileName().toString();
+            deleteQuietly(runc, id);
+            remove(dir);
+            reaped++;
+            LOG.infof("removed container %s left by a process that is gone", id);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + bundles, e);
+      }
+    }
+    // Containers whose bundle is already gone but whose runc state remains.
+    List<String> ids;
+    try {
+      ids = runc.list();
+    } catch (RuncCommandException e) {
+      LOG.warnf("cannot list containers: %s", e.getMessage());
+      return reaped;
+    }
+    for (String id : ids) {
+      Matcher m = ID.matcher(id);
+      if (m.matches()
+          && !Files.exists(bundles.resolve(id))
+          && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+        deleteQuietly(runc, id);
+        reaped++;
+        LOG.infof("removed container %s left by a process that is gone", id);
+      }
+    }
+    return reaped;
+  }
+
+  private static boolean ownerAlive(Path dir) {
+    try {
+      return Owner.parse(Files.readString(dir.resolve(OWNER_FILE)))
+          .map(Owner::isAlive)
+          .orElse(false);
+    } catch (NoSuchFileException e) {
+      // Being created right now by its owner, or left half-made by a crash: tell by its age.
+      return youngerThanAMinute(dir);
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static boolean youngerThanAMinute(Path dir) {
+    try {
+      return Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteQuietly(Runc runc, String id) {
+    try {
+      runc.deleteForce(id);
+    } catch (RuncCommandException e) {
+      LOG.warnf("could not delete container %s: %s", id, e.getMessage());
+    }
+  }
+
+  static void remove(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warnf("could not remove %s: %s", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.mrt.bundle;
+
+import dev.mrt.runtime.ContainerExit;
+import dev.mrt.runtime.Runc;
+import dev.mrt.runtime.RuncContainer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A started job container. {@link #await} once; {@link #kill} from anywhere; {@link #close}
+ * always, which removes the container and its bundle whatever happened.
+ */
+public final class Container implements AutoCloseable {
+  private final Bundle bundle;
+  private final RuncContainer process;
+  private final BundleStore store;
+  private final Runc runc;
+
+  Container(Bundle bundle, RuncContainer process, BundleStore store, Runc runc) {
+    this.bundle = bundle;
+    this.process = process;
+    this.store = store;
+    this.runc = runc;
+  }
+
+  public String id() {
+    return bundle.containerId();
+  }
+
+  public ContainerExit await(Optional<Duration> timeout) {
+    return process.await(timeout);
+  }
+
+  public void kill(String reason) {
+    process.kill(reason);
+  }
+
+  @Override
+  public void close() {
+    store.destroy(bundle, runc);
+  }
+}

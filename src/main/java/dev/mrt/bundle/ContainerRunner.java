@@ -1,0 +1,117 @@
+package dev.mrt.bundle;
+
+import dev.mrt.bundle.oci.Spec;
+import dev.mrt.config.MrtConfig;
+import dev.mrt.image.PreparedImage;
+import dev.mrt.runtime.HostIds;
+import dev.mrt.runtime.Runc;
+import dev.mrt.runtime.RuncLocator;
+import dev.mrt.runtime.RuntimeUnavailableException;
+import dev.mrt.runtime.Stdio;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Makes fresh containers: builds the spec (rootless when not root), writes a bundle, starts runc.
+ * The first use removes what crashed mrt processes left in the state directory.
+ */
+@ApplicationScoped
+public class ContainerRunner {
+  private final MrtConfig config;
+  private final RuncLocator locator;
+  private final HostIds ids = HostIds.current();
+  private volatile Ready ready;
+
+  private record Ready(Runc runc, BundleStore store) {}
+
+  public ContainerRunner(MrtConfig config, RuncLocator locator) {
+    this.config = config;
+    this.locator = locator;
+  }
+
+  /** The exact spec a job would run with. */
+  public Spec spec(PreparedImage image, ContainerRequest request) {
+    DefaultSpec.Defaults defaults =
+        new DefaultSpec.Defaults(
+            config.container().path(),
+            config.container().hostname(),
+            Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
+    Spec spec = DefaultSpec.build(image.rootfs(), request, defaults);
+    if (ids.rootless()) {
+      spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
+    }
+    return SpecValidator.validate(spec);
+  }
+
+  /**
+   * Starts a container for the request.
+   *
+   * @throws CommandNotFoundException before anything is created, when the image lacks the command
+   */
+  public Container start(PreparedImage image, ContainerRequest request, Stdio stdio) {
+    Spec spec = spec(image, request);
+    String command = spec.process().args().get(0);
+    String path = pathOf(spec);
+    if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
+      throw new CommandNotFoundException(command, image.name(), path);
+    }
+    Ready r = ready();
+    Bundle bundle = r.store().create(spec);
+    try {
+      return new Container(bundle, r.runc().run(bundle.containerId(), bundle.dir(), stdio),
+          r.store(), r.runc());
+    } catch (RuntimeException e) {
+      r.store().destroy(bundle, r.runc());
+      throw e;
+    }
+  }
+
+  /** Whether containers here run rootless (mrt is not root). */
+  public boolean rootless() {
+    return ids.rootless();
+  }
+
+  /** The runc in use, after crash cleanup. */
+  public Runc runc() {
+    return ready().runc();
+  }
+
+  private Ready ready() {
+    Ready r = ready;
+    if (r == null) {
+      synchronized (this) {
+        r = ready;
+        if (r == null) {
+          Path state = config.stateDir();
+          try {
+            Files.createDirectories(state.resolve("runc"));
+          } catch (IOException e) {
+            throw new dev.mrt.MrtException(
+                "cannot create state directory " + state + " (" + dev.mrt.IoErrors.describe(e)
+                    + "); set mrt.state-dir (MRT_STATE_DIR) to a writable directory", e);
+          }
+          Path binary = locator.runc();
+          if (!Files.isExecutable(binary)) {
+            throw new RuntimeUnavailableException(binary, new IOException("not executable"));
+          }
+          Runc runc = new Runc(binary, state.resolve("runc"));
+          BundleStore store = new BundleStore(state);
+          store.reapStale(runc);
+          r = new Ready(runc, store);
+          ready = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  private static String pathOf(Spec spec) {
+    return spec.process().env().stream()
+        .filter(e -> e.startsWith("PATH="))
+        .reduce((a, b) -> b)
+        .map(e -> e.substring(5))
+        .orElse("");
+  }
+}

@@ -1,0 +1,29 @@
+package dev.mrt.bundle.oci;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** Linux-specific settings: namespaces, id mappings, masked paths. */
+public record Linux(
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdMapping> uidMappings,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdMapping> gidMappings,
+    List<Namespace> namespaces,
+    List<String> maskedPaths,
+    List<String> readonlyPaths) {
+
+  public Linux {
+    uidMappings = List.copyOf(uidMappings);
+    gidMappings = List.copyOf(gidMappings);
+    namespaces = List.copyOf(namespaces);
+    maskedPaths = List.copyOf(maskedPaths);
+    readonlyPaths = List.copyOf(readonlyPaths);
+  }
+
+  public Linux withNamespaces(List<Namespace> ns) {
+    return new Linux(uidMappings, gidMappings, ns, maskedPaths, readonlyPaths);
+  }
+
+  public Linux withIdMappings(List<IdMapping> uids, List<IdMapping> gids) {
+    return new Linux(uids, gids, namespaces, maskedPaths, readonlyPaths);
+  }
+}

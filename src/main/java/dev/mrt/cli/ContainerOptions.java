@@ -1,0 +1,135 @@
+package dev.mrt.cli;
+
+import dev.mrt.bundle.BindMount;
+import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.bundle.Network;
+import dev.mrt.MrtException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options {@code run} and {@code spec} share: everything that shapes one container. */
+public class ContainerOptions {
+
+  @Option(
+      names = "--image",
+      defaultValue = "default",
+      paramLabel = "IMAGE",
+      description = "'default' (embedded Debian + Python 3) or a root filesystem tarball "
+          + "(.tar, .tar.gz, .tar.zst). Default: ${DEFAULT-VALUE}.")
+  String image;
+
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "K=V",
+      description = "Set an environment variable; K alone passes the host's value.")
+  List<String> env = new ArrayList<>();
+
+  @Option(
+      names = {"-v", "--volume"},
+      paramLabel = "SRC:DST[:ro]",
+      description = "Bind-mount a host path; add :ro for read-only.")
+  List<String> volumes = new ArrayList<>();
+
+  @Option(
+      names = {"-w", "--workdir"},
+      paramLabel = "DIR",
+      description = "Working directory inside the container (absolute). Default: /.")
+  String workdir;
+
+  @Option(names = "--hostname", paramLabel = "H", description = "Container hostname.")
+  String hostname;
+
+  @Option(
+      names = "--network",
+      defaultValue = "host",
+      paramLabel = "host|none",
+      description = "'host' shares the host's network (default); 'none' gives loopback only.")
+  String network;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DUR",
+      converter = DurationConverter.class,
+      description = "Kill the container after this long (e.g. 30s, 5m, 1h30m) and exit 124.")
+  Duration timeout;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "CMD",
+      description = "The command and its arguments (put them after --).")
+  List<String> command = new ArrayList<>();
+
+  Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  ContainerRequest toRequest() {
+    return new ContainerRequest(
+        command, environment(), Optional.ofNullable(workdir).map(ContainerOptions::absolute),
+        Optional.ofNullable(hostname), network(), binds());
+  }
+
+  private Map<String, String> environment() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String e : env) {
+      int eq = e.indexOf('=');
+      String key = eq < 0 ? e : e.substring(0, eq);
+      if (key.isEmpty()) {
+        throw new MrtException("bad -e '" + e + "': give NAME=VALUE or NAME");
+      }
+      if (eq >= 0) {
+        out.put(key, e.substring(eq + 1));
+      } else if (System.getenv(key) != null) {
+        out.put(key, System.getenv(key));
+      }
+    }
+    return out;
+  }
+
+  private Network network() {
+    return switch (network) {
+      case "host" -> Network.HOST;
+      case "none" -> Network.NONE;
+      default -> throw new MrtException("bad --network '" + network + "': use host or none");
+    };
+  }
+
+  private List<BindMount> binds() {
+    List<BindMount> out = new ArrayList<>();
+    for (String v : volumes) {
+      String[] parts = v.split(":", -1);
+      boolean readOnly = false;
+      if (parts.length == 3 && (parts[2].equals("ro") || parts[2].equals("rw"))) {
+        readOnly = parts[2].equals("ro");
+      } else if (parts.length != 2) {
+        throw new MrtException("bad -v '" + v + "': give SRC:DST or SRC:DST:ro");
+      }
+      if (parts[0].isEmpty() || parts[1].isEmpty()) {
+        throw new MrtException("bad -v '" + v + "': source and destination must not be empty");
+      }
+      Path source = Path.of(parts[0]).toAbsolutePath().normalize();
+      if (!Files.exists(source)) {
+        throw new MrtException(
+            "bad -v '" + v + "': " + source + " does not exist on the host; create it first");
+      }
+      out.add(new BindMount(source, absolute(parts[1]), readOnly));
+    }
+    return out;
+  }
+
+  private static String absolute(String containerPath) {
+    if (!containerPath.startsWith("/")) {
+      throw new MrtException(
+          "container path '" + containerPath + "' must be absolute (start with /)");
+    }
+    return containerPath;
+  }
+}

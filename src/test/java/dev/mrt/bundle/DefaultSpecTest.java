@@ -1,0 +1,123 @@
+package dev.mrt.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.bundle.oci.Mount;
+import dev.mrt.bundle.oci.NamespaceType;
+import dev.mrt.bundle.oci.Spec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DefaultSpecTest {
+
+  private static List<NamespaceType> namespaces(Spec spec) {
+    return spec.linux().namespaces().stream().map(n -> n.type()).toList();
+  }
+
+  private static Mount mount(Spec spec, String destination) {
+    return spec.mounts().stream()
+        .filter(m -> m.destination().equals(destination))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no mount at " + destination));
+  }
+
+  @Test
+  void testBuild_sharesRootfsReadOnly() {
+    Spec spec = SpecFixtures.rootful(ContainerRequest.of("true"));
+    assertEquals(SpecFixtures.ROOTFS.toString(), spec.root().path());
+    assertTrue(spec.root().readonly());
+    assertTrue(spec.process().noNewPrivileges());
+    assertEquals(List.of("true"), spec.process().args());
+    assertEquals("/", spec.process().cwd());
+    assertEquals("mrt", spec.hostname());
+  }
+
+  @Test
+  void testBuild_minimalCapabilities() {
+    Spec spec = SpecFixtures.rootful(ContainerRequest.of("true"));
+    List<String> caps = List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
+    assertEquals(caps, spec.process().capabilities().bounding());
+    assertEquals(caps, spec.process().capabilities().effective());
+    assertEquals(caps, spec.process().capabilities().permitted());
+  }
+
+  @Test
+  void testBuild_scratchSpaceIsTmpfs() {
+    Spec spec = SpecFixtures.rootful(ContainerRequest.of("true"));
+    assertEquals("tmpfs", mount(spec, "/tmp").type());
+    assertEquals("tmpfs", mount(spec, "/run").type());
+    assertTrue(mount(spec, "/tmp").options().contains("mode=1777"));
+  }
+
+  @Test
+  void testBuild_hostNetworkHasNoNetworkNamespace() {
+    Spec spec = SpecFixtures.rootful(ContainerRequest.of("true"));
+    assertFalse(namespaces(spec).contains(NamespaceType.NETWORK));
+    assertTrue(namespaces(spec).containsAll(
+        List.of(NamespaceType.PID, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.MOUNT)));
+    assertFalse(namespaces(spec).contains(NamespaceType.USER));
+  }
+
+  @Test
+  void testBuild_networkNoneHasNetworkNamespace() {
+    ContainerRequest r = new ContainerRequest(
+        List.of("true"), Map.of(), Optional.empty(), Optional.empty(), Network.NONE, List.of());
+    Spec spec = SpecFixtures.rootful(r);
+    assertTrue(namespaces(spec).contains(NamespaceType.NETWORK));
+    assertTrue(spec.mounts().stream().noneMatch(m -> m.destination().equals("/etc/resolv.conf")));
+  }
+
+  @Test
+  void testBuild_cgroupV2GetsCgroupNamespace() {
+    Spec spec = DefaultSpec.build(SpecFixtures.ROOTFS, ContainerRequest.of("true"),
+        new DefaultSpec.Defaults("/bin", "h", true));
+    assertTrue(namespaces(spec).contains(NamespaceType.CGROUP));
+  }
+
+  @Test
+  void testBuild_envOverridesDefaultsInOrder() {
+    ContainerRequest r = new ContainerRequest(
+        List.of("env"), new java.util.LinkedHashMap<>(Map.of("PATH", "/opt/bin")),
+        Optional.of("/work"), Optional.of("box"), Network.HOST, List.of());
+    Spec spec = SpecFixtures.rootful(r);
+    assertEquals(List.of("PATH=/opt/bin", "HOME=/root", "TERM=xterm"), spec.process().env());
+    assertEquals("/work", spec.process().cwd());
+    assertEquals("box", spec.hostname());
+  }
+
+  @Test
+  void testBuild_bindMountsArePrivateAndHonourReadOnly() {
+    ContainerRequest r = new ContainerRequest(
+        List.of("true"), Map.of(), Optional.empty(), Optional.empty(), Network.HOST,
+        List.of(new BindMount(Path.of("/srv/in"), "/in", true),
+            new BindMount(Path.of("/srv/out"), "/out", false)));
+    Spec spec = SpecFixtures.rootful(r);
+    Mount in = mount(spec, "/in");
+    assertEquals("bind", in.type());
+    assertEquals("/srv/in", in.source());
+    assertTrue(in.options().containsAll(List.of("rbind", "ro", "rprivate")));
+    assertTrue(mount(spec, "/out").options().contains("rw"));
+    // User mounts come last so they are not hidden by mrt's own.
+    assertEquals("/out", spec.mounts().get(spec.mounts().size() - 1).destination());
+  }
+
+  @Test
+  void testJson_roundTrips() {
+    Spec spec = SpecFixtures.rootless(ContainerRequest.of("python3", "-V"));
+    String json = SpecJson.toJson(spec);
+    assertTrue(json.contains("\"containerID\" : 0"), json);
+    assertTrue(json.contains("\"type\" : \"user\""), json);
+    assertEquals(spec, SpecJson.fromJson(json));
+  }
+
+  @Test
+  void testJson_rootfulOmitsEmptyIdMappings() {
+    String json = SpecJson.toJson(SpecFixtures.rootful(ContainerRequest.of("true")));
+    assertFalse(json.contains("uidMappings"), json);
+  }
+}
