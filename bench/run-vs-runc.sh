@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Issue 2 benchmark: the cost of one container, mrt against its baselines, in one run.
+#   - `mrt run -- true` (whole CLI: JVM start + spec + bundle + runc run + cleanup)
+#   - JVM + Quarkus start alone (`mrt --version`), reported separately
+#   - bare `runc run` of the same bundle (the config.json `mrt spec` prints), same runc binary
+#   - `crun run` of that bundle, and `podman run --rootfs` of the same root filesystem
+#   - first-use unpack of the default rootfs against `tar -I zstd -xf` of the same file
+# Everything runs rootless as an unprivileged user (default mrt-test; as root the script
+# switches to it). Medians over RUNS runs (default 30) with hyperfine; ratios to bare runc.
+# Usage: bench/run-vs-runc.sh [RUNS]   (after ./mvnw package; writes bench/results/run.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-30}
+USER_NAME=${MRT_TEST_USER:-mrt-test}
+ARCH=$(dpkg --print-architecture)
+JAR=$PWD/target/quarkus-app/quarkus-run.jar
+ROOTFS_TAR=$PWD/src/main/resources/assets/$ARCH/rootfs.tar.zst
+[ -f "$JAR" ] || { echo "bench: build first: ./mvnw package -DskipTests" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench: apt-get install hyperfine" >&2; exit 1; }
+
+W=$(mktemp -d /tmp/mrt-bench.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cp -r target/quarkus-app "$W/app"
+cp "$ROOTFS_TAR" "$W/rootfs.tar.zst"
+chmod -R a+rX "$W"
+if [ "$(id -u)" = 0 ]; then
+  chown -R "$USER_NAME" "$W"
+  as_user() { runuser -u "$USER_NAME" -- env HOME="$W" "$@"; }
+else
+  as_user() { env HOME="$W" "$@"; }
+fi
+export MRT_CACHE_DIR=$W/cache MRT_STATE_DIR=$W/state
+MRT="java -jar $W/app/quarkus-run.jar"
+
+median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$1"; }
+hf() { # name, command...
+  local name=$1; shift
+  as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" \
+    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$W/$name.json" "$@" >/dev/null 2>"$W/$name.err" \
+    && median "$W/$name.json" || { echo "n/a"; sed 's/^/    /' "$W/$name.err" | tail -3 >&2; }
+}
+
+# Warm the cache and make the bundle that the baselines run: the very spec mrt uses.
+as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" $MRT run -- true
+RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
+ROOTFS=$(dirname "$(ls -d "$W"/cache/rootfs/*/rootfs | head -1)")/rootfs
+mkdir -p "$W/bundle" "$W/runc-state" "$W/crun-state"
+as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" $MRT spec -- true > "$W/bundle/config.json"
+chown -R "$(stat -c %U "$W")" "$W/bundle" "$W/runc-state" "$W/crun-state" 2>/dev/null || true
+
+echo "measuring ($RUNS runs each, rootless as $USER_NAME)..." >&2
+t_mrt=$(hf mrt "$MRT run -- true")
+t_jvm=$(hf jvm "$MRT --version")
+t_runc=$(hf runc "$RUNC --root $W/runc-state run --bundle $W/bundle bench-runc")
+t_crun=n/a; crun_note="not installed"
+if command -v crun >/dev/null; then
+  t_crun=$(hf crun "crun --root $W/crun-state run --bundle $W/bundle bench-crun")
+  [ "$t_crun" = n/a ] && crun_note=$(tail -1 "$W/crun.err" | cut -c1-160) || crun_note=""
+fi
+t_podman=n/a; podman_note="not installed"
+if command -v podman >/dev/null; then
+  t_podman=$(hf podman "podman run --rm --network host --runtime $RUNC --rootfs $ROOTFS true")
+  [ "$t_podman" = n/a ] && podman_note=$(tail -1 "$W/podman.err" | cut -c1-160) || podman_note=""
+fi
+
+# First-use unpack: a fresh cache each time (mrt) against tar into a fresh directory.
+UNPACK_RUNS=$(( RUNS < 10 ? RUNS : 10 ))
+t_first=$(RUNS=$UNPACK_RUNS; hf first --prepare "rm -rf $W/fresh" \
+  "env MRT_CACHE_DIR=$W/fresh $MRT run -- true")
+t_tar=$(RUNS=$UNPACK_RUNS; hf tar --prepare "rm -rf $W/tarx" \
+  "sh -c 'mkdir -p $W/tarx && tar -I zstd -xf $W/rootfs.tar.zst -C $W/tarx --exclude=./dev/*'")
+
+ratio() { python3 -c 'import sys; a,b=sys.argv[1:]; print("n/a" if "n/a" in (a,b) else "%.2fx" % (float(a)/float(b)))' "$1" "$2"; }
+unpack=$(python3 -c "import sys; a,b='$t_first','$t_mrt'; print('n/a' if 'n/a' in (a,b) else '%.1f' % (float(a)-float(b)))")
+
+mkdir -p bench/results
+{
+  echo "### Container start (rootless, \`true\`, median of $RUNS, $(date -u +%F))"
+  echo
+  echo "Command: \`bench/run-vs-runc.sh $RUNS\` on $(nproc) cores, $(uname -r), $($RUNC --version | head -1)."
+  echo
+  echo "| what | median ms | vs bare runc |"
+  echo "|---|---:|---:|"
+  echo "| bare \`runc run\` of mrt's bundle | $t_runc | 1.00x |"
+  echo "| \`mrt run -- true\` (whole CLI) | $t_mrt | $(ratio "$t_mrt" "$t_runc") |"
+  echo "| of which JVM + Quarkus start (\`mrt --version\`) | $t_jvm | $(ratio "$t_jvm" "$t_runc") |"
+  echo "| mrt minus its JVM start | $(python3 -c "print('%.1f' % ($t_mrt-$t_jvm))") | $(ratio "$(python3 -c "print($t_mrt-$t_jvm)")" "$t_runc") |"
+  echo "| \`crun run\` of the same bundle | $t_crun | $(ratio "$t_crun" "$t_runc") ${crun_note:+($crun_note)} |"
+  echo "| \`podman run --rootfs\` | $t_podman | $(ratio "$t_podman" "$t_runc") ${podman_note:+($podman_note)} |"
+  echo
+  echo "### First-use unpack of the default rootfs (median of $UNPACK_RUNS)"
+  echo
+  echo "| what | median ms | ratio |"
+  echo "|---|---:|---:|"
+  echo "| \`tar -I zstd -xf\` of rootfs.tar.zst | $t_tar | 1.00x |"
+  echo "| mrt unpack (first \`mrt run\` on an empty cache minus a warm one) | $unpack | $(ratio "$unpack" "$t_tar") |"
+  echo "| first \`mrt run -- true\` on an empty cache, whole | $t_first | |"
+} | tee bench/results/run.md

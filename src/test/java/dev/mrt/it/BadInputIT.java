@@ -1,0 +1,173 @@
+package dev.mrt.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.it.MrtCli.Mode;
+import dev.mrt.it.MrtCli.Result;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Bad input gets one line that says what is wrong and what to do, a non-zero exit, and leaves
+ * no container, bundle or half-made cache entry behind.
+ */
+class BadInputIT {
+
+  private static MrtCli fresh(Mode mode, String name) {
+    return new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
+        "bad-" + mode.name().toLowerCase() + "-" + name));
+  }
+
+  /** One line on stderr, starting with "mrt: ". */
+  private static void assertOneLineError(Result r, int exit, String... mentions) {
+    assertEquals(exit, r.exit(), r.toString());
+    assertEquals(1, r.stderr().lines().count(), "want exactly one line:\n" + r);
+    assertTrue(r.stderr().startsWith("mrt: "), r.toString());
+    for (String m : mentions) {
+      assertTrue(r.stderr().contains(m), "'" + m + "' missing in: " + r.stderr());
+    }
+  }
+
+  /** Nothing partial in the cache: only complete, marked entries and lock files. */
+  private static void assertNoPartialCache(MrtCli cli) throws IOException {
+    Path rootfs = cli.cacheDir().resolve("rootfs");
+    if (!Files.isDirectory(rootfs)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(rootfs)) {
+      List<String> names = s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.endsWith(".lock"))
+          .toList();
+      for (String n : names) {
+        assertTrue(!n.startsWith(".") && !n.contains("tmp"), "partial cache entry " + n);
+      }
+    }
+    assertEquals(List.of(), cli.leftoverBundles());
+  }
+
+  private static byte[] tar(TarEntrySpec... entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (TarEntrySpec e : entries) {
+        TarArchiveEntry entry;
+        if (e.linkTarget() != null) {
+          entry = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_SYMLINK);
+          entry.setLinkName(e.linkTarget());
+          tar.putArchiveEntry(entry);
+        } else {
+          entry = new TarArchiveEntry(e.name());
+          byte[] data = e.content().getBytes(StandardCharsets.UTF_8);
+          entry.setSize(data.length);
+          tar.putArchiveEntry(entry);
+          tar.write(data);
+        }
+        tar.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private record TarEntrySpec(String name, String content, String linkTarget) {
+    static TarEntrySpec file(String name) {
+      return new TarEntrySpec(name, "x\n", null);
+    }
+
+    static TarEntrySpec link(String name, String target) {
+      return new TarEntrySpec(name, null, target);
+    }
+  }
+
+  private static Path imageFile(MrtCli cli, String name, byte[] content) {
+    return MrtCli.readableFile(cli.home().resolve(name), content);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_missingImageFile(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "missing");
+    Result r = cli.run("run", "--image", "/nonexistent/rootfs.tar.zst", "--", "true");
+    assertOneLineError(r, 125, "/nonexistent/rootfs.tar.zst");
+    assertNoPartialCache(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_unreadableImageFile(Mode mode) throws IOException {
+    MrtCli.assume(mode);
+    // root reads everything, so only the rootless half can see a permission problem.
+    org.junit.jupiter.api.Assumptions.assumeTrue(mode == Mode.ROOTLESS);
+    MrtCli cli = fresh(mode, "unreadable");
+    Path file = imageFile(cli, "secret.tar", tar(TarEntrySpec.file("bin/x")));
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    if (!MrtCli.isRoot()) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
+          .fromString("---------"));
+    }
+    Result r = cli.run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, file.toString());
+    assertNoPartialCache(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_corruptTarball(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "corrupt");
+    byte[] garbage = "this is not a tar archive at all, just some text bytes".repeat(40)
+        .getBytes(StandardCharsets.UTF_8);
+    Path file = imageFile(cli, "corrupt.tar", garbage);
+    Result r = cli.run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, file.toString());
+    assertNoPartialCache(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_truncatedTarball(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "truncated");
+    byte[] whole = tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "y".repeat(100_000),
+        null));
+    byte[] cut = java.util.Arrays.copyOf(whole, 5000);
+    Path file = imageFile(cli, "truncated.tar", cut);
+    Result r = cli.run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, file.toString());
+    assertNoPartialCache(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_pathTraversalTarball(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "traversal");
+    Path file = imageFile(cli, "evil.tar",
+        tar(TarEntrySpec.file("bin/ok"), TarEntrySpec.file("../../evil-" + mode)));
+    Result r = cli.run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, "../../evil-" + mode);
+    assertNoPartialCache(cli);
+    assertTrue(Files.notExists(cli.cacheDir().getParent().resolve("evil-" + mode)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_escapingSymlinkTarball(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "symlink");
+    Path outside = cli.mkdirOwned(cli.home().resolve("outside"));
+    Path file = imageFile(cli, "evil-link.tar",
+        tar(TarEntrySpec.link("escape", "../../../../../../../../" + outside),
+            TarEntrySpec.file("escape/planted")));
+    Result r = cli.run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, "escape");
+    assertNoPartialCache(cli);
+    assertTrue(Files.notExists(outside.resolve("planted")), "wrote through the symlink");
+  }
+}

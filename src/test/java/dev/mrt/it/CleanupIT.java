@@ -1,0 +1,120 @@
+package dev.mrt.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mrt.it.MrtCli.Mode;
+import dev.mrt.it.MrtCli.Result;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Crashes, concurrency and a hostile host: mrt cleans up and never half-builds its cache. */
+class CleanupIT {
+
+  private static MrtCli fresh(Mode mode, String name) {
+    return new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
+        "cleanup-" + mode.name().toLowerCase() + "-" + name));
+  }
+
+  private static void waitFor(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_removesWhatACrashedProcessLeft(Mode mode) throws Exception {
+    MrtCli cli = fresh(mode, "crash");
+    Process victim = cli.start("run", "--", "sleep", "300");
+    waitFor("the container to run", () -> !cli.leftoverContainers().isEmpty()
+        && !cli.leftoverBundles().isEmpty());
+    String id = cli.leftoverBundles().get(0);
+    long javaPid = Long.parseLong(id.split("-")[1]);
+    ProcessHandle.of(javaPid).orElseThrow().destroyForcibly();
+    victim.waitFor(30, TimeUnit.SECONDS);
+    assertEquals(List.of(id), cli.leftoverBundles(), "the crash should leave its bundle");
+
+    Result r = cli.run("run", "--", "true");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.stderr().contains("removed container " + id), r.toString());
+    assertEquals(List.of(), cli.leftoverBundles());
+    assertEquals(List.of(), cli.leftoverContainers());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_leavesLiveProcessesContainersAlone(Mode mode) throws Exception {
+    MrtCli cli = fresh(mode, "live");
+    Process busy = cli.start("run", "--", "sleep", "20");
+    waitFor("the container to run", () -> !cli.leftoverContainers().isEmpty());
+    Result r = cli.run("run", "--", "true");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(busy.isAlive(), "a second mrt must not kill the first one's container");
+    busy.destroy();
+    busy.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_concurrentFirstUseUnpacksOnce(Mode mode) throws Exception {
+    MrtCli cli = fresh(mode, "concurrent");
+    List<Process> runs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      runs.add(cli.start("run", "--", "python3", "-c", "print('ok')"));
+    }
+    for (Process p : runs) {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), err);
+      assertEquals("ok\n", out, err);
+    }
+    try (Stream<Path> s = Files.list(cli.cacheDir().resolve("rootfs"))) {
+      assertEquals(1, s.filter(Files::isDirectory).count(), "one unpacked default rootfs");
+    }
+  }
+
+  /**
+   * A kernel that refuses user namespaces: rootless mrt inside a user namespace whose limit is
+   * zero, made with unshare and the test user's subordinate ids.
+   */
+  @Test
+  void testRun_userNamespacesRefused() throws Exception {
+    MrtCli cli = fresh(Mode.ROOTLESS, "userns");
+    assumeTrue(MrtCli.isRoot(), "needs root to enter the test user's subordinate ids");
+    Path cache = cli.home().resolve("inner");
+    List<String> inner = cli.command("run", "--", "true");
+    // Drop the leading "runuser -u USER --": the command runs as uid 1 inside the namespace.
+    inner = inner.subList(4, inner.size()).stream()
+        .map(a -> a.startsWith("MRT_CACHE_DIR=") ? "MRT_CACHE_DIR=" + cache.resolve("cache")
+            : a.startsWith("MRT_STATE_DIR=") ? "MRT_STATE_DIR=" + cache.resolve("state") : a)
+        .toList();
+    String script = "echo 0 > /proc/sys/user/max_user_namespaces && mkdir -p " + cache
+        + " && chown 1:1 " + cache + " && exec setpriv --reuid=1 --regid=1 --clear-groups "
+        + String.join(" ", inner.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    Process p = new ProcessBuilder("runuser", "-u", MrtCli.TEST_USER, "--", "unshare", "--user",
+        "--map-root-user", "--map-auto", "sh", "-c", script).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(125, p.waitFor(), err);
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.startsWith("mrt: container did not start: "), err);
+    assertTrue(err.contains("run `mrt doctor`"), err);
+    try (Stream<Path> s = Files.list(cache.resolve("state/bundles"))) {
+      assertEquals(0, s.count(), "bundle left behind");
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.mrt.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.it.MrtCli.Mode;
+import dev.mrt.it.MrtCli.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** `mrt run` end to end with real runc containers from the embedded default image. */
+class RunIT {
+
+  private static MrtCli cli(Mode mode) {
+    return MrtCli.shared(mode);
+  }
+
+  private static void assertClean(MrtCli cli) {
+    assertEquals(List.of(), cli.leftoverBundles(), "bundle directories left behind");
+    assertEquals(List.of(), cli.leftoverContainers(), "containers left behind");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_pythonFromDefaultImage(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r = cli.run("run", "--", "python3", "-c",
+        "import sys, os; print(sys.version_info[:2], os.getuid())");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("(3, 11) 0\n", r.stdout(), r.toString());
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_exitStatusPassesThrough(Mode mode) {
+    MrtCli cli = cli(mode);
+    assertEquals(7, cli.run("run", "--", "sh", "-c", "exit 7").exit());
+    // PID 1 ignores even SIGKILL from inside its namespace, so a child does the dying.
+    Result killed = cli.run("run", "--", "sh", "-c", "sh -c 'kill -9 $$'");
+    assertEquals(137, killed.exit(), killed.toString());
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_environmentAndWorkdir(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r = cli.run("run", "-e", "GREETING=hello world", "-w", "/usr", "--hostname", "box",
+        "--", "sh", "-c", "echo \"$GREETING|$(pwd)|$(hostname)|$HOME\"");
+    assertEquals("hello world|/usr|box|/root\n", r.stdout(), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_stdoutAndStderrSeparate(Mode mode) {
+    Result r = cli(mode).run("run", "--", "sh", "-c", "echo out; echo err >&2");
+    assertEquals("out\n", r.stdout());
+    assertTrue(r.stderr().contains("err\n"), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_stdinOnlyWithInteractive(Mode mode) throws Exception {
+    MrtCli cli = cli(mode);
+    Process p = cli.start("run", "-i", "--", "sh", "-c", "tr a-z A-Z");
+    p.getOutputStream().write("shout\n".getBytes());
+    p.getOutputStream().close();
+    assertEquals("SHOUT\n", new String(p.getInputStream().readAllBytes()));
+    assertEquals(0, p.waitFor());
+    // Without -i the command reads end-of-file at once rather than hanging.
+    Result r = cli.run(Duration.ofSeconds(60), "run", "--", "cat");
+    assertEquals(0, r.exit(), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_rootFilesystemIsReadOnly(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r = cli.run("run", "--", "sh", "-c", "touch /etc/x");
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.stderr().contains("Read-only file system"), r.toString());
+    Result tmp = cli.run("run", "--", "sh", "-c", "echo ok > /tmp/x && cat /tmp/x");
+    assertEquals("ok\n", tmp.stdout(), tmp.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_bindMounts(Mode mode) throws Exception {
+    MrtCli cli = cli(mode);
+    Path data = cli.mkdirOwned(cli.home().resolve("data-" + System.nanoTime()));
+    Files.writeString(data.resolve("in.txt"), "from host\n");
+    Result ro = cli.run("run", "-v", data + ":/data:ro", "--", "sh", "-c",
+        "cat /data/in.txt; echo x > /data/new");
+    assertTrue(ro.stdout().contains("from host"), ro.toString());
+    assertTrue(ro.stderr().contains("Read-only file system"), ro.toString());
+    assertFalse(Files.exists(data.resolve("new")));
+
+    Result rw = cli.run("run", "-v", data + ":/data", "--", "sh", "-c", "echo made > /data/new");
+    assertEquals(0, rw.exit(), rw.toString());
+    assertEquals("made\n", Files.readString(data.resolve("new")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_timeoutKills(Mode mode) {
+    MrtCli cli = cli(mode);
+    long start = System.nanoTime();
+    Result r = cli.run("run", "--timeout", "1s", "--", "sleep", "60");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertEquals(124, r.exit(), r.toString());
+    assertTrue(r.stderr().contains("mrt: timed out after 1s; the container was killed"),
+        r.toString());
+    assertTrue(seconds < 30, "took " + seconds + "s");
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_networkNoneHasOnlyLoopback(Mode mode) {
+    Result r = cli(mode).run("run", "--network", "none", "--", "sh", "-c",
+        "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '");
+    assertEquals("lo\n", r.stdout(), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_commandNotInImage(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r = cli.run("run", "--", "no-such-tool", "-x");
+    assertEquals(127, r.exit(), r.toString());
+    assertEquals("mrt: command 'no-such-tool' not found in image default "
+        + "(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin); "
+        + "give its full path or use an image that has it\n", r.stderr());
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testSpec_printsWhatRunUses(Mode mode) {
+    Result r = cli(mode).run("spec", "-e", "A=1", "--", "python3", "-V");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.stdout().contains("\"args\" : [ \"python3\", \"-V\" ]"), r.stdout());
+    assertTrue(r.stdout().contains("\"A=1\""), r.stdout());
+    assertEquals(mode == Mode.ROOTLESS, r.stdout().contains("\"uidMappings\""), r.stdout());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testDoctor_passesOnThisHost(Mode mode) {
+    Result r = cli(mode).run("doctor");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.stdout().contains("[ ok ] container:"), r.stdout());
+  }
+}

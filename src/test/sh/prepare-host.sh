@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes this host ready for mrt's integration tests: the Debian packages they drive
+# (real gearmand, registry, skopeo/umoci, systemd-analyze, newuidmap) and the
+# unprivileged user that rootless tests run as. Idempotent and quick when all is there.
+# As root it installs what is missing; otherwise it names what to install and fails.
+set -euo pipefail
+
+TEST_USER=${MRT_TEST_USER:-mrt-test}
+PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci systemd python3)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ "$(id -u)" != 0 ]; then
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "prepare-host: missing packages; run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "prepare-host: not root; rootless tests run as $(id -un), rootful ones are skipped" >&2
+  exit 0
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "prepare-host: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! id "$TEST_USER" >/dev/null 2>&1; then
+  echo "prepare-host: creating unprivileged test user $TEST_USER" >&2
+  useradd --create-home --shell /bin/bash "$TEST_USER"
+fi
+# A subordinate range lets tests build nested user namespaces (unshare --map-auto).
+grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER"
+grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER"
