@@ -1,0 +1,22 @@
+package dev.mrt.pool;
+
+import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.image.PreparedImage;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One unit of work for the pool: a container to run and how to bound it.
+ *
+ * @param group tasks of one group share {@code groupLimit} (an Archivematica function kept serial)
+ * @param groupLimit how many tasks of the group may run at once; empty for no limit
+ * @param outputLimit bytes kept of stdout and of stderr each; the rest is counted and dropped
+ */
+public record PoolTask(
+    PreparedImage image,
+    ContainerRequest request,
+    Optional<Duration> timeout,
+    String group,
+    OptionalInt groupLimit,
+    int outputLimit) {}

@@ -1,0 +1,201 @@
+package dev.mrt.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.image.PreparedImage;
+import dev.mrt.runtime.ContainerExit;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Scheduling logic with a slot that stands in for containers: no runc here. */
+class ContainerPoolTest {
+  private static final PreparedImage IMAGE = new PreparedImage("t", "sha256:0", Path.of("/"));
+
+  /** A slot whose tasks run until released, counting how many run at once per group. */
+  static final class GateSlot implements Slot {
+    final Semaphore release = new Semaphore(0);
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+    final ConcurrentHashMap<String, AtomicInteger> byGroup = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, Integer> maxByGroup = new ConcurrentHashMap<>();
+    final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public TaskOutcome run(PoolTask task, TaskControl control) {
+      order.add(task.request().args().get(0));
+      int now = running.incrementAndGet();
+      maxRunning.accumulateAndGet(now, Math::max);
+      int g = byGroup.computeIfAbsent(task.group(), k -> new AtomicInteger()).incrementAndGet();
+      maxByGroup.merge(task.group(), g, Math::max);
+      try {
+        while (!release.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+          if (control.killed()) {
+            return outcome(new ContainerExit.Killed(control.killReason()));
+          }
+        }
+        return outcome(new ContainerExit.Exited(0));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        running.decrementAndGet();
+        byGroup.get(task.group()).decrementAndGet();
+      }
+    }
+
+    private static TaskOutcome outcome(ContainerExit exit) {
+      return new TaskOutcome(exit, CapturedOutput.EMPTY, CapturedOutput.EMPTY, Duration.ZERO,
+          Duration.ZERO);
+    }
+  }
+
+  private static PoolTask task(String name, String group, OptionalInt limit) {
+    return new PoolTask(IMAGE, ContainerRequest.of(name), Optional.empty(), group, limit, 1024);
+  }
+
+  private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!c.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not reached");
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void testSubmit_neverRunsMoreThanSize() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(2, slot);
+    List<TaskHandle> handles = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      handles.add(pool.submit(task("t" + i, "f", OptionalInt.empty())));
+    }
+    await(() -> slot.running.get() == 2);
+    assertEquals(new PoolSnapshot(2, 2, 4), pool.snapshot());
+    slot.release.release(6);
+    for (TaskHandle h : handles) {
+      assertEquals(0, h.outcome().get(10, TimeUnit.SECONDS).exit().status());
+    }
+    assertEquals(2, slot.maxRunning.get());
+    assertEquals(List.of("t0", "t1", "t2", "t3", "t4", "t5").subList(0, 2),
+        slot.order.subList(0, 2).stream().sorted().toList());
+  }
+
+  @Test
+  void testHasCapacity_countsQueuedTasks() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(2, slot);
+    assertTrue(pool.hasCapacity());
+    pool.submit(task("a", "f", OptionalInt.empty()));
+    assertTrue(pool.hasCapacity());
+    pool.submit(task("b", "f", OptionalInt.empty()));
+    assertFalse(pool.hasCapacity());
+    slot.release.release(1);
+    await(pool::hasCapacity);
+    slot.release.release(1);
+  }
+
+  @Test
+  void testGroupLimit_keepsSerialFunctionSerialWhileOthersPass() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(3, slot);
+    List<TaskHandle> hs = new ArrayList<>();
+    hs.add(pool.submit(task("s1", "serial", OptionalInt.of(1))));
+    hs.add(pool.submit(task("s2", "serial", OptionalInt.of(1))));
+    hs.add(pool.submit(task("o1", "other", OptionalInt.empty())));
+    await(() -> slot.running.get() == 2);
+    assertEquals(List.of("o1", "s1"), slot.order.stream().sorted().toList());
+    slot.release.release(3);
+    for (TaskHandle h : hs) {
+      h.outcome().get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(1, slot.maxByGroup.get("serial"));
+  }
+
+  @Test
+  void testCancel_queuedTaskNeverRuns() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(1, slot);
+    TaskHandle first = pool.submit(task("first", "f", OptionalInt.empty()));
+    TaskHandle second = pool.submit(task("second", "f", OptionalInt.empty()));
+    second.cancel("not wanted");
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> second.outcome().get(5, TimeUnit.SECONDS));
+    assertInstanceOf(TaskCancelledException.class, e.getCause());
+    slot.release.release(1);
+    first.outcome().get(5, TimeUnit.SECONDS);
+    assertEquals(List.of("first"), slot.order);
+  }
+
+  @Test
+  void testCancel_runningTaskIsKilled() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(1, slot);
+    TaskHandle h = pool.submit(task("long", "f", OptionalInt.empty()));
+    await(() -> slot.running.get() == 1);
+    h.cancel("DELETE");
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> h.outcome().get(5, TimeUnit.SECONDS));
+    assertEquals("DELETE", e.getCause().getMessage());
+  }
+
+  @Test
+  void testShutdown_drainsThenKillsAndRefusesNewWork() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(1, slot);
+    TaskHandle quick = pool.submit(task("quick", "f", OptionalInt.empty()));
+    TaskHandle stuck = pool.submit(task("stuck", "f", OptionalInt.empty()));
+    slot.release.release(1);
+    CountDownLatch done = new CountDownLatch(1);
+    new Thread(() -> {
+      pool.shutdown(Duration.ofMillis(300));
+      done.countDown();
+    }).start();
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    assertEquals(0, quick.outcome().get().exit().status());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> stuck.outcome().get());
+    assertInstanceOf(TaskCancelledException.class, e.getCause());
+    assertThrows(TaskCancelledException.class,
+        () -> pool.submit(task("late", "f", OptionalInt.empty())));
+    assertFalse(pool.hasCapacity());
+  }
+
+  @Test
+  void testSlotThrowing_failsTaskButNotPool() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ContainerPool pool = new ContainerPool(1, (t, c) -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("boom");
+      }
+      return GateSlot.outcome(new ContainerExit.Exited(3));
+    });
+    TaskHandle bad = pool.submit(task("a", "f", OptionalInt.empty()));
+    TaskHandle good = pool.submit(task("b", "f", OptionalInt.empty()));
+    assertThrows(ExecutionException.class, () -> bad.outcome().get(5, TimeUnit.SECONDS));
+    assertEquals(3, good.outcome().get(5, TimeUnit.SECONDS).exit().status());
+  }
+
+  @Test
+  void testOutputCapture_truncatesWithMarker() {
+    OutputCapture c = new OutputCapture(5);
+    c.write("hello world".getBytes(), 0, 11);
+    CapturedOutput out = c.result();
+    assertEquals("hello", new String(out.kept()));
+    assertEquals(6, out.dropped());
+    assertEquals("hello\n[mrt: output truncated, 6 more bytes dropped]\n", out.text());
+  }
+}
