@@ -1,0 +1,198 @@
+package dev.mrt.gearman;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link GearmanWorker} against real gearmand processes on 127.0.0.1. */
+@Tag("integration")
+class GearmanWorkerIntegrationTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+  private final List<Process> gearmands = new ArrayList<>();
+  private final ExecutorService jobThreads = Executors.newCachedThreadPool();
+  private final List<ServerState> states = new CopyOnWriteArrayList<>();
+
+  /** Echoes the job data back, prefixed with the function name, on its own thread. */
+  private final class EchoHandler implements JobHandler {
+    private final Semaphore slots = new Semaphore(2);
+
+    @Override
+    public boolean acquire(Duration timeout) throws InterruptedException {
+      return slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void release() {
+      slots.release();
+    }
+
+    @Override
+    public void handle(GearmanJob job, JobReply reply) {
+      jobThreads.execute(
+          () -> {
+            try {
+              byte[] prefix = (job.function() + ":" + job.unique() + ":").getBytes(StandardCharsets.UTF_8);
+              byte[] out = new byte[prefix.length + job.data().length];
+              System.arraycopy(prefix, 0, out, 0, prefix.length);
+              System.arraycopy(job.data(), 0, out, prefix.length, job.data().length);
+              if (new String(job.data(), StandardCharsets.UTF_8).equals("fail")) {
+                reply.fail();
+              } else {
+                reply.complete(out);
+              }
+            } finally {
+              release();
+            }
+          });
+    }
+  }
+
+  @AfterEach
+  void stopGearmands() {
+    gearmands.forEach(Process::destroyForcibly);
+    jobThreads.shutdownNow();
+  }
+
+  @Test
+  void testWorker_echoesRestartsAndServesTwoServers() throws Exception {
+    assumeTrue(gearmandInstalled(), "gearmand is not installed");
+    ServerAddress first = startGearmand(freePort(), "a");
+    ServerAddress second = startGearmand(freePort(), "b");
+    WorkerOptions options =
+        WorkerOptions.defaults("mrt-test")
+            .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)))
+            .withPollAndEcho(Duration.ofMillis(100), Duration.ofMillis(500));
+    try (GearmanWorker worker =
+        new GearmanWorker(
+            List.of(first, second), List.of("echo_v0.0", "other_v0.0"), new EchoHandler(), options, states::add)) {
+      worker.start();
+
+      // Jobs on both servers, data with NULs, and a whole-job failure.
+      assertEchoed(first, "echo_v0.0", "u1", "hello\0world");
+      assertEchoed(second, "other_v0.0", "u2", "{\"tasks\":{}}");
+      try (GearmanClient client = new GearmanClient(first, TIMEOUT)) {
+        assertTrue(client.submitAndWait("echo_v0.0", "u3", bytes("fail")).failed());
+      }
+
+      // Several jobs at once, more than the worker's two slots: all complete.
+      try (GearmanClient client = new GearmanClient(second, TIMEOUT)) {
+        List<String> handles = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          handles.add(client.submit("echo_v0.0", "many" + i, bytes("n" + i)));
+        }
+        for (int i = 0; i < 6; i++) {
+          GearmanClient.Result result = client.await(handles.get(i));
+          assertFalse(result.failed());
+          assertEquals("echo_v0.0:many" + i + ":n" + i, text(result.data()));
+        }
+      }
+
+      // Restart the first gearmand on the same port: the worker must come back to it.
+      restartGearmand(0, first, "a2");
+      assertEchoed(first, "echo_v0.0", "after-restart", "again");
+      assertTrue(
+          states.stream()
+              .anyMatch(s -> s.server().equals(first)
+                  && s.status() == ServerState.Status.CONNECTED
+                  && s.reconnects() == 1),
+          "states: " + states);
+      assertTrue(
+          states.stream()
+              .anyMatch(s -> s.server().equals(first) && s.status() == ServerState.Status.DISCONNECTED),
+          "states: " + states);
+      // The second server was not disturbed.
+      assertEquals(ServerState.Status.CONNECTED, worker.states().get(1).status());
+      assertEquals(0, worker.states().get(1).reconnects());
+    }
+    assertTrue(states.stream().anyMatch(s -> s.status() == ServerState.Status.CLOSED));
+  }
+
+  private void assertEchoed(ServerAddress server, String function, String unique, String data)
+      throws IOException {
+    try (GearmanClient client = new GearmanClient(server, TIMEOUT)) {
+      GearmanClient.Result result = client.submitAndWait(function, unique, bytes(data));
+      assertFalse(result.failed());
+      assertArrayEquals(bytes(function + ":" + unique + ":" + data), result.data());
+    }
+  }
+
+  private static boolean gearmandInstalled() {
+    return Files.isExecutable(Path.of("/usr/sbin/gearmand"))
+        || Files.isExecutable(Path.of("/usr/bin/gearmand"));
+  }
+
+  private static String gearmandPath() {
+    return Files.isExecutable(Path.of("/usr/sbin/gearmand")) ? "/usr/sbin/gearmand" : "/usr/bin/gearmand";
+  }
+
+  private ServerAddress startGearmand(int port, String name) throws Exception {
+    Process process =
+        new ProcessBuilder(
+                gearmandPath(),
+                "--listen=127.0.0.1",
+                "--port=" + port,
+                "--log-file=" + dir.resolve(name + ".log"),
+                "--pid-file=" + dir.resolve(name + ".pid"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .start();
+    gearmands.add(process);
+    ServerAddress address = new ServerAddress("127.0.0.1", port);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        return address;
+      } catch (IOException notYet) {
+        assertTrue(process.isAlive(), "gearmand exited: " + Files.readString(dir.resolve(name + ".out")));
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("gearmand did not listen on " + address);
+  }
+
+  private void restartGearmand(int index, ServerAddress address, String name) throws Exception {
+    Process old = gearmands.get(index);
+    old.destroy();
+    assertTrue(old.waitFor(10, TimeUnit.SECONDS));
+    // Let the worker notice the loss before the new gearmand is up.
+    Thread.sleep(300);
+    startGearmand(address.port(), name);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
