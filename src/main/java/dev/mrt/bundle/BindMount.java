@@ -1,5 +1,7 @@
 package dev.mrt.bundle;
 
+import dev.mrt.MrtException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,5 +19,32 @@ public record BindMount(Path source, String destination, boolean readOnly) {
     if (!destination.startsWith("/")) {
       throw new IllegalArgumentException("bind destination must be absolute: " + destination);
     }
+  }
+
+  /**
+   * Parses {@code SRC:DST[:ro|:rw]} as given to {@code -v} or in configuration; the source must
+   * exist on the host.
+   *
+   * @param what names the setting in error messages, e.g. {@code -v}
+   */
+  public static BindMount parse(String spec, String what) {
+    String[] parts = spec.split(":", -1);
+    boolean readOnly = false;
+    if (parts.length == 3 && (parts[2].equals("ro") || parts[2].equals("rw"))) {
+      readOnly = parts[2].equals("ro");
+    } else if (parts.length != 2) {
+      throw new MrtException("bad " + what + " '" + spec + "': give SRC:DST or SRC:DST:ro");
+    }
+    if (parts[0].isEmpty() || !parts[1].startsWith("/")) {
+      throw new MrtException(
+          "bad " + what + " '" + spec + "': give a host path and an absolute container path");
+    }
+    Path source = Path.of(parts[0]).toAbsolutePath().normalize();
+    if (!Files.exists(source)) {
+      throw new MrtException(
+          "bad " + what + " '" + spec + "': " + source + " does not exist on the host; create it"
+              + " first");
+    }
+    return new BindMount(source, parts[1], readOnly);
   }
 }

@@ -49,7 +49,7 @@ public final class BundleStore {
       Files.writeString(dir.resolve(OWNER_FILE), self.format(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(CONFIG_FILE), SpecJson.toJson(spec), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      remove(dir);
+      removeTree(dir);
       throw new MrtException(
           "cannot write a bundle under " + bundles + " (" + dev.mrt.IoErrors.describe(e)
               + "); check that mrt.state-dir is writable", e);
@@ -64,7 +64,7 @@ public final class BundleStore {
     } catch (RuncCommandException e) {
       LOG.warnf("could not delete container %s: %s", bundle.containerId(), e.getMessage());
     }
-    remove(bundle.dir());
+    removeTree(bundle.dir());
   }
 
   /**
@@ -81,7 +81,7 @@ public final class BundleStore {
           if (!ownerAlive(dir)) {
             String id = dir.getFileName().toString();
             deleteQuietly(runc, id);
-            remove(dir);
+            removeTree(dir);
             reaped++;
             LOG.infof("removed container %s left by a process that is gone", id);
           }
@@ -140,7 +140,8 @@ public final class BundleStore {
     }
   }
 
-  static void remove(Path dir) {
+  /** Deletes a directory tree; what cannot be deleted is logged, not thrown. */
+  public static void removeTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

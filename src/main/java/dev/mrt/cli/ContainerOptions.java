@@ -4,8 +4,6 @@ import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.Network;
 import dev.mrt.MrtException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,26 +101,7 @@ public class ContainerOptions {
   }
 
   private List<BindMount> binds() {
-    List<BindMount> out = new ArrayList<>();
-    for (String v : volumes) {
-      String[] parts = v.split(":", -1);
-      boolean readOnly = false;
-      if (parts.length == 3 && (parts[2].equals("ro") || parts[2].equals("rw"))) {
-        readOnly = parts[2].equals("ro");
-      } else if (parts.length != 2) {
-        throw new MrtException("bad -v '" + v + "': give SRC:DST or SRC:DST:ro");
-      }
-      if (parts[0].isEmpty() || parts[1].isEmpty()) {
-        throw new MrtException("bad -v '" + v + "': source and destination must not be empty");
-      }
-      Path source = Path.of(parts[0]).toAbsolutePath().normalize();
-      if (!Files.exists(source)) {
-        throw new MrtException(
-            "bad -v '" + v + "': " + source + " does not exist on the host; create it first");
-      }
-      out.add(new BindMount(source, absolute(parts[1]), readOnly));
-    }
-    return out;
+    return volumes.stream().map(v -> BindMount.parse(v, "-v")).toList();
   }
 
   private static String absolute(String containerPath) {

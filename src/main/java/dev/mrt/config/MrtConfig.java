@@ -32,6 +32,19 @@ public interface MrtConfig {
   /** Defaults for the containers mrt creates. */
   Container container();
 
+  /** How {@code mrt serve} stops. */
+  Shutdown shutdown();
+
+  interface Shutdown {
+    /**
+     * After SIGTERM, how long running tasks may finish before they are killed (and, having no
+     * reply, requeued by gearmand). Keep the service manager's stop timeout longer.
+     */
+    @WithName("drain-timeout")
+    @WithDefault("60s")
+    java.time.Duration drainTimeout();
+  }
+
   interface Container {
     /** Hostname inside containers that do not ask for one. */
     @WithDefault("mrt")

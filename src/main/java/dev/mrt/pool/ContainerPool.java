@@ -29,6 +29,7 @@ public final class ContainerPool {
   private final List<TaskHandle> running = new ArrayList<>();
   private final Map<String, Integer> runningByGroup = new HashMap<>();
   private final List<PoolListener> listeners = new ArrayList<>();
+  private int reserved;
   private boolean closed;
 
   public ContainerPool(int size, Slot slot) {
@@ -57,11 +58,41 @@ public final class ContainerPool {
 
   /** True when a newly accepted task would start at once. */
   public synchronized boolean hasCapacity() {
-    return !closed && running.size() + queue.size() < size;
+    return !closed && running.size() + queue.size() + reserved < size;
   }
 
   public synchronized PoolSnapshot snapshot() {
-    return new PoolSnapshot(size, running.size(), queue.size());
+    return new PoolSnapshot(size, running.size(), queue.size() + reserved);
+  }
+
+  /**
+   * Holds a free slot for work that is about to arrive (a Gearman job being grabbed), so two
+   * intakes never both count on the same free slot. Waits up to {@code timeout} for one.
+   *
+   * @return false when none became free in time or the pool is shutting down
+   */
+  public synchronized boolean reserve(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!hasCapacity()) {
+      long left = deadline - System.nanoTime();
+      if (closed || left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    }
+    reserved++;
+    return true;
+  }
+
+  /** Gives back a reservation: the work came and was submitted, or never came. */
+  public void unreserve() {
+    synchronized (this) {
+      if (reserved > 0) {
+        reserved--;
+      }
+      notifyAll();
+    }
+    changed();
   }
 
   /**
@@ -89,6 +120,7 @@ public final class ContainerPool {
   public void shutdown(Duration drain) {
     synchronized (this) {
       closed = true;
+      notifyAll();
     }
     long deadline = System.nanoTime() + drain.toNanos();
     synchronized (this) {

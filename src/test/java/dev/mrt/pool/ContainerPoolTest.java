@@ -110,6 +110,37 @@ class ContainerPoolTest {
   }
 
   @Test
+  void testReserve_holdsSlotUntilWorkArrives() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(2, slot);
+    assertTrue(pool.reserve(Duration.ofMillis(10)));
+    assertTrue(pool.reserve(Duration.ofMillis(10)));
+    assertFalse(pool.reserve(Duration.ofMillis(50)), "both slots are held");
+    assertEquals(new PoolSnapshot(2, 0, 2), pool.snapshot());
+    // The reserved work arrives: a batch of three tasks takes the place of the reservation.
+    for (int i = 0; i < 3; i++) {
+      pool.submit(task("b" + i, "f", OptionalInt.empty()));
+    }
+    pool.unreserve();
+    await(() -> slot.running.get() == 2);
+    assertFalse(pool.hasCapacity(), "queued batch tasks and the other reservation fill it");
+    pool.unreserve();
+    CountDownLatch reserved = new CountDownLatch(1);
+    new Thread(() -> {
+      try {
+        if (pool.reserve(Duration.ofSeconds(10))) {
+          reserved.countDown();
+        }
+      } catch (InterruptedException ignored) {
+        // the test fails on the latch
+      }
+    }).start();
+    assertFalse(reserved.await(100, TimeUnit.MILLISECONDS), "batch tasks still queued");
+    slot.release.release(3);
+    assertTrue(reserved.await(10, TimeUnit.SECONDS), "a slot frees once the batch drains");
+  }
+
+  @Test
   void testGroupLimit_keepsSerialFunctionSerialWhileOthersPass() throws Exception {
     GateSlot slot = new GateSlot();
     ContainerPool pool = new ContainerPool(3, slot);

@@ -1,0 +1,105 @@
+package dev.mrt.archivematica;
+
+import dev.mrt.MrtException;
+import dev.mrt.config.ArchivematicaConfig;
+import dev.mrt.config.FunctionsConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The functions mrt serves, each with everything needed to run its tasks: the INI's module, and
+ * the operator's image, command, environment, timeout, concurrency and mode.
+ */
+public final class FunctionTable {
+  private static final Logger LOG = Logger.getLogger(FunctionTable.class);
+
+  /**
+   * One served function.
+   *
+   * @param command the command template's words, {@code {module}} and {@code {function}} replaced
+   */
+  public record Function(
+      String name,
+      String module,
+      String image,
+      List<String> command,
+      Map<String, String> env,
+      Optional<Duration> timeout,
+      OptionalInt concurrency,
+      FunctionsConfig.Mode mode) {}
+
+  private final Map<String, Function> functions;
+
+  private FunctionTable(Map<String, Function> functions) {
+    this.functions = Map.copyOf(functions);
+  }
+
+  /**
+   * @throws MrtException when the command template of a function cannot be split
+   */
+  public static FunctionTable of(
+      ClientModules modules, ArchivematicaConfig defaults, FunctionsConfig overrides) {
+    Map<String, Function> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> m : modules.modules().entrySet()) {
+      String name = m.getKey();
+      Optional<FunctionsConfig.Function> o =
+          Optional.ofNullable(overrides.functions().get(name));
+      String template = o.flatMap(FunctionsConfig.Function::command).orElse(defaults.command());
+      Map<String, String> env = new LinkedHashMap<>(defaults.env());
+      o.ifPresent(f -> env.putAll(f.env()));
+      out.put(name, new Function(
+          name,
+          m.getValue(),
+          o.flatMap(FunctionsConfig.Function::image).orElse(defaults.image()),
+          command(template, name, m.getValue()),
+          env,
+          o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
+          o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
+          o.map(FunctionsConfig.Function::mode).orElse(FunctionsConfig.Mode.TASK)));
+    }
+    for (String name : overrides.functions().keySet()) {
+      if (!out.containsKey(name)) {
+        LOG.warnf("mrt.functions.\"%s\" is configured but %s does not list it; ignored", name,
+            "the modules file");
+      }
+    }
+    return new FunctionTable(out);
+  }
+
+  private static List<String> command(String template, String function, String module) {
+    List<String> words;
+    try {
+      words = Shlex.split(template);
+    } catch (PayloadException e) {
+      throw new MrtException("bad command template '" + template + "' for " + function + ": "
+          + e.getMessage() + "; fix mrt.archivematica.command or mrt.functions.\"" + function
+          + "\".command");
+    }
+    if (words.isEmpty()) {
+      throw new MrtException("empty command template for " + function
+          + "; set mrt.archivematica.command, e.g. {module}");
+    }
+    return words.stream()
+        .map(w -> w.replace("{module}", module).replace("{function}", function))
+        .toList();
+  }
+
+  public Optional<Function> get(String name) {
+    return Optional.ofNullable(functions.get(name));
+  }
+
+  public Set<String> names() {
+    return functions.keySet();
+  }
+
+  /** Every image some function runs in (to prepare ahead). */
+  public Set<String> images() {
+    return Set.copyOf(functions.values().stream().map(Function::image).toList());
+  }
+}

@@ -1,0 +1,49 @@
+package dev.mrt.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How {@code mrt serve} stands in for MCPClient. Archivematica's own MCPClient variables are
+ * accepted as fallbacks (see application.properties), so an existing environment file works.
+ */
+@ConfigMapping(prefix = "mrt.archivematica")
+public interface ArchivematicaConfig {
+
+  /** Archivematica's {@code archivematicaClientModules} INI: the functions to serve. */
+  @WithName("modules-file")
+  @WithDefault("/usr/lib/archivematica/MCPClient/archivematicaClientModules")
+  Path modulesFile();
+
+  /** Mounted read-write at the same path in every container; {@code %sharedPath%}. */
+  @WithName("shared-directory")
+  @WithDefault("/var/archivematica/sharedDirectory/")
+  Path sharedDirectory();
+
+  /** Mounted read-only at the same path; {@code %clientAssetsDirectory%}. */
+  @WithName("client-assets-directory")
+  @WithDefault("/usr/lib/archivematica/MCPClient/assets/")
+  Path clientAssetsDirectory();
+
+  /**
+   * What runs for a task, before the task's own arguments: split like a shell line; {@code
+   * {module}} is the module name the INI gives the function, {@code {function}} its name.
+   */
+  @WithDefault("{module}")
+  String command();
+
+  /** The image tasks run in, unless a function names its own. */
+  @WithDefault("default")
+  String image();
+
+  /** Variables given to every task, on top of LANG and PYTHONIOENCODING. */
+  Map<String, String> env();
+
+  /** Kill a task after this long. Default: never, as MCPClient. */
+  Optional<Duration> timeout();
+}

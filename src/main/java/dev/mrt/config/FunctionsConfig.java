@@ -1,0 +1,46 @@
+package dev.mrt.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Per-function overrides for {@code mrt serve}: {@code mrt.functions."<name>".image=...}, keyed
+ * by the lowercased Gearman function name (quote it: names hold dots).
+ */
+@ConfigMapping(prefix = "mrt")
+public interface FunctionsConfig {
+
+  Map<String, Function> functions();
+
+  interface Function {
+    /** The image this function's tasks run in. */
+    Optional<String> image();
+
+    /** Replaces mrt.archivematica.command for this function. */
+    Optional<String> command();
+
+    /** Added to (and overriding) mrt.archivematica.env. */
+    Map<String, String> env();
+
+    /** Kill each task after this long. */
+    Optional<Duration> timeout();
+
+    /** How many of this function's tasks may run at once (1 keeps it serial). */
+    OptionalInt concurrency();
+
+    /** {@code task}: a container per task; {@code batch}: one container for the whole batch. */
+    @WithDefault("task")
+    Mode mode();
+  }
+
+  enum Mode {
+    /** A fresh container for every task (the default). */
+    TASK,
+    /** One container per batch, for tools that want all tasks in one process. */
+    BATCH
+  }
+}
