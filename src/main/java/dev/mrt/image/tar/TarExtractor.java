@@ -52,6 +52,11 @@ public final class TarExtractor {
   /** Large buffers: the tar parser reads 512-byte records and zstd small frames. */
   static final int BUFFER_SIZE = 256 * 1024;
 
+  /** 4 x 1 MiB of decompressed data in flight between the two threads. */
+  private static final int READ_AHEAD_CHUNK = 1024 * 1024;
+
+  private static final int READ_AHEAD_CHUNKS = 4;
+
   private static final Logger LOG = Logger.getLogger(TarExtractor.class);
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -125,12 +130,16 @@ public final class TarExtractor {
     }
 
     Summary unpack(InputStream raw) {
-      TarArchiveInputStream tar = open(raw);
-      TarArchiveEntry entry;
-      while ((entry = next(tar)) != null) {
-        entryName = entry.getName();
-        entries++;
-        unpackEntry(tar, entry);
+      try (ReadAheadInputStream decompressed = decompress(raw)) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);
+        TarArchiveEntry entry;
+        while ((entry = next(tar)) != null) {
+          entryName = entry.getName();
+          entries++;
+          unpackEntry(tar, entry);
+        }
+      } catch (IOException e) {
+        throw corrupt(e);
       }
       entryName = null;
       applyDirectoryAttributes();
@@ -140,11 +149,15 @@ public final class TarExtractor {
       return new Summary(entries, bytes, skipped);
     }
 
-    private TarArchiveInputStream open(InputStream raw) {
+    /**
+     * Decompresses on a second thread so that it overlaps with writing files. Closing it joins
+     * that thread, so the caller's stream is ours alone until we return.
+     */
+    private ReadAheadInputStream decompress(InputStream raw) {
       try {
         BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER_SIZE);
         InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER_SIZE);
-        return new TarArchiveInputStream(plain);
+        return new ReadAheadInputStream(plain, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS);
       } catch (IOException e) {
         throw corrupt(e);
       }
