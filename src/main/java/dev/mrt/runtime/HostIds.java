@@ -1,35 +1,45 @@
 package dev.mrt.runtime;
 
+import dev.mrt.MrtException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The effective uid and gid of this process, which decide rootless or rootful. Read from {@code
- * /proc/self/status} because the JDK exposes only the user name.
+ * The effective user and group ids of this process. Decides rootful versus rootless behaviour
+ * (device nodes, ownership, user namespaces); read from {@code /proc} because the JDK has no
+ * portable getuid.
  */
-public record HostIds(long uid, long gid) {
+public record HostIds(int uid, int gid) {
 
+  private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
+  /** The ids of the running process. */
   public static HostIds current() {
     try {
-      long uid = -1;
-      long gid = -1;
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        // "Uid:\treal\teffective\tsaved\tfs": the effective id is what the kernel checks.
-        if (line.startsWith("Uid:")) {
-          uid = Long.parseLong(line.split("\\s+")[2]);
-        } else if (line.startsWith("Gid:")) {
-          gid = Long.parseLong(line.split("\\s+")[2]);
-        }
-      }
-      if (uid < 0 || gid < 0) {
-        throw new IllegalStateException("no Uid:/Gid: lines in /proc/self/status");
-      }
-      return new HostIds(uid, gid);
+      return parseProcStatus(Files.readString(PROC_STATUS));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read /proc/self/status", e);
+      throw new MrtException("cannot read " + PROC_STATUS + " to find the user id: " + e, e);
     }
+  }
+
+  /** Parses {@code /proc/<pid>/status}; its Uid/Gid lines hold real, effective, saved, fs ids. */
+  static HostIds parseProcStatus(String status) {
+    return new HostIds(effective(status, "Uid:"), effective(status, "Gid:"));
+  }
+
+  private static int effective(String status, String key) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(key)) {
+        String[] ids = line.substring(key.length()).trim().split("\\s+");
+        return Integer.parseInt(ids[1]);
+      }
+    }
+    throw new MrtException("no '" + key + "' line in /proc/self/status; is /proc mounted?");
+  }
+
+  public boolean isRoot() {
+    return uid == 0;
   }
 
   /** Not root: containers need a user namespace. */

@@ -1,0 +1,194 @@
+package dev.mrt.assets;
+
+import dev.mrt.MrtException;
+import dev.mrt.config.MrtConfig;
+import dev.mrt.image.store.PreparedDirectory;
+import dev.mrt.image.tar.TarExtractor;
+import dev.mrt.runtime.HostIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The runc binary and default root filesystem built into the jar by {@code
+ * src/assets/make-assets.sh}, unpacked once per content into the cache directory.
+ *
+ * <p>Each asset {@code assets/<arch>/<file>} has a {@code <file>.sha256} next to it. The digest
+ * names the cache entry (so a new jar never reuses an old unpack) and is checked while streaming,
+ * so a damaged jar fails before anything is used.
+ */
+@ApplicationScoped
+public class EmbeddedAssets {
+
+  public static final String RUNC = "runc.zst";
+  public static final String ROOTFS = "rootfs.tar.zst";
+
+  private static final Pattern SHA256_LINE = Pattern.compile("([0-9a-f]{64}) [ *]?\\S.*\\s*");
+
+  private final Path cacheDir;
+  private final Arch arch;
+  private final AssetSource source;
+  private final HostIds ids;
+
+  @Inject
+  public EmbeddedAssets(MrtConfig config) {
+    this(
+        config.cacheDir(),
+        Arch.host(),
+        AssetSource.classpath(EmbeddedAssets.class.getClassLoader()),
+        HostIds.current());
+  }
+
+  EmbeddedAssets(Path cacheDir, Arch arch, AssetSource source, HostIds ids) {
+    this.cacheDir = cacheDir;
+    this.arch = arch;
+    this.source = source;
+    this.ids = ids;
+  }
+
+  /** The embedded runc for this host, as an executable file: {@code <cache>/runc/<hex>/runc}. */
+  public Path runc() {
+    String hex = expectedSha256(RUNC);
+    Path dir =
+        PreparedDirectory.ensure(
+            cacheDir,
+            "runc/" + hex,
+            "sha256:" + hex,
+            temp -> {
+              Path runc = temp.resolve("runc");
+              unpack(RUNC, hex, in -> {
+                try (InputStream plain = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(in);
+                    OutputStream out = Files.newOutputStream(runc)) {
+                  plain.transferTo(out);
+                }
+              });
+              Files.setAttribute(runc, "unix:mode", 0755);
+            });
+    return dir.resolve("runc");
+  }
+
+  /**
+   * The default root filesystem for this host: {@code <cache>/rootfs/sha256-<hex>/rootfs}. The
+   * marker of {@link PreparedDirectory} sits next to it, outside what the container sees.
+   */
+  /** {@code sha256:<hex>} of the embedded default rootfs tarball: its identity as an image. */
+  public String defaultRootfsDigest() {
+    return "sha256:" + expectedSha256(ROOTFS);
+  }
+
+  public Path defaultRootfs() {
+    String hex = expectedSha256(ROOTFS);
+    TarExtractor extractor = new TarExtractor(TarExtractor.Options.forHost(ids));
+    Path dir =
+        PreparedDirectory.ensure(
+            cacheDir,
+            "rootfs/sha256-" + hex,
+            "sha256:" + hex,
+            temp ->
+                unpack(ROOTFS, hex, in -> extractor.extract(in, resource(ROOTFS), temp.resolve("rootfs"))));
+    return dir.resolve("rootfs");
+  }
+
+  /**
+   * The provenance recorded when the asset was built ({@code version}, {@code source_package},
+   * {@code build_date}, ...), in file order; for {@code mrt doctor} and {@code --version}.
+   */
+  public Map<String, String> info(String asset) {
+    Map<String, String> info = new LinkedHashMap<>();
+    for (String line : readSmall(asset + ".info").split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && !line.startsWith("#")) {
+        info.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return Collections.unmodifiableMap(info);
+  }
+
+  /** The architecture whose assets this instance serves. */
+  public Arch arch() {
+    return arch;
+  }
+
+  private interface StreamConsumer {
+    void accept(InputStream in) throws IOException;
+  }
+
+  /**
+   * Streams an asset through {@code consumer} while hashing it, reads what the consumer left, and
+   * fails if the digest is not {@code expectedHex}. The caller's temp dir is then removed by
+   * {@link PreparedDirectory}.
+   */
+  private void unpack(String asset, String expectedHex, StreamConsumer consumer)
+      throws IOException {
+    MessageDigest sha256 = sha256();
+    try (InputStream raw = open(asset);
+        DigestInputStream in = new DigestInputStream(raw, sha256)) {
+      try {
+        // Consumers close what they read from; the digest still needs the rest of the stream.
+        consumer.accept(org.apache.commons.io.input.CloseShieldInputStream.wrap(in));
+      } catch (IOException | MrtException e) {
+        // A damaged asset usually breaks decompression first: report the checksum instead,
+        // which says what to do, if it is indeed wrong.
+        in.transferTo(OutputStream.nullOutputStream());
+        checkDigest(asset, sha256, expectedHex);
+        throw e;
+      }
+      in.transferTo(OutputStream.nullOutputStream());
+      checkDigest(asset, sha256, expectedHex);
+    }
+  }
+
+  private void checkDigest(String asset, MessageDigest sha256, String expectedHex) {
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (!actual.equals(expectedHex)) {
+      throw new CorruptAssetException(resource(asset), actual, expectedHex);
+    }
+  }
+
+  private String expectedSha256(String asset) {
+    String line = readSmall(asset + ".sha256").trim();
+    var matcher = SHA256_LINE.matcher(line);
+    if (!matcher.matches()) {
+      throw new MrtException(
+          "embedded " + resource(asset + ".sha256") + " is not in sha256sum format; rebuild the jar");
+    }
+    return matcher.group(1);
+  }
+
+  private String readSmall(String asset) {
+    try (InputStream in = open(asset)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new MrtException("cannot read embedded " + resource(asset) + ": " + e + "; rebuild the jar", e);
+    }
+  }
+
+  private InputStream open(String asset) throws IOException {
+    return source.open(resource(asset)).orElseThrow(() -> new MissingAssetException(resource(asset), arch));
+  }
+
+  private String resource(String asset) {
+    return "assets/" + arch.debianName() + "/" + asset;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,442 @@
+package dev.mrt.image.tar;
+
+import dev.mrt.runtime.HostIds;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Unpacks a (gzip, zstd or plain) tar stream into a directory without ever writing outside it.
+ *
+ * <p>The rules, and why:
+ *
+ * <ul>
+ *   <li>Entry names that are absolute or contain {@code ..} are refused, not rewritten: an image
+ *       that tries this is hostile or broken either way.
+ *   <li>No path component of an entry may be a symlink on disk: following one would let a later
+ *       entry write anywhere on the host. Parent directories are checked with lstat and files are
+ *       created with {@code O_EXCL}, so the final component is never followed either.
+ *   <li>Absolute symlink targets ({@code /usr/bin/python3.11}) are normal in root filesystems and
+ *       are kept: inside the container they resolve within the rootfs. Relative targets that climb
+ *       above the root are refused, because nothing in the rootfs can give them a meaning.
+ *   <li>Hard links must name an entry already unpacked inside the destination.
+ *   <li>Device nodes and FIFOs are created only with {@link Options#createSpecialFiles()}; a
+ *       rootless process cannot make them, and runc provides /dev in the container anyway.
+ * </ul>
+ *
+ * Modes (including setuid/setgid/sticky), mtimes, symlinks, hard links and, when asked, owners
+ * are kept. Directory modes and mtimes are applied after all entries, because writing a child
+ * changes its parent's mtime and a read-only directory cannot take children.
+ */
+public final class TarExtractor {
+
+  /** Large buffers: the tar parser reads 512-byte records and zstd small frames. */
+  static final int BUFFER_SIZE = 256 * 1024;
+
+  /** 4 x 1 MiB of decompressed data in flight between the two threads. */
+  private static final int READ_AHEAD_CHUNK = 1024 * 1024;
+
+  private static final int READ_AHEAD_CHUNKS = 4;
+
+  private static final Logger LOG = Logger.getLogger(TarExtractor.class);
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  /**
+   * @param createSpecialFiles create device nodes and FIFOs (needs root); otherwise skip them
+   * @param preserveOwnership chown entries to their uid/gid (needs root); otherwise the unpacking
+   *     user owns everything, which rootless containers map to root
+   */
+  public record Options(boolean createSpecialFiles, boolean preserveOwnership) {
+    /** What the process can do: everything as root, neither rootless. */
+    public static Options forHost(HostIds ids) {
+      return new Options(ids.isRoot(), ids.isRoot());
+    }
+  }
+
+  /** What one call unpacked; for logs and tests. */
+  public record Summary(long entries, long bytes, long skippedSpecialFiles) {}
+
+  private final Options options;
+
+  public TarExtractor(Options options) {
+    this.options = options;
+  }
+
+  /** Unpacks the archive file into {@code destination}, which is created if missing. */
+  public Summary extract(Path archive, Path destination) {
+    try (InputStream in = Files.newInputStream(archive)) {
+      return extract(in, archive.toString(), destination);
+    } catch (IOException e) {
+      throw new CorruptArchiveException(archive.toString(), null, "cannot read it: " + e, e);
+    }
+  }
+
+  /**
+   * Unpacks a tar stream into {@code destination}, which is created if missing. Reads up to the
+   * tar end-of-archive marker; the caller keeps ownership of {@code in} (and may read on, e.g. to
+   * finish a digest).
+   *
+   * @param archiveName how to name the archive in errors
+   */
+  public Summary extract(InputStream in, String archiveName, Path destination) {
+    Path root;
+    try {
+      Files.createDirectories(destination);
+      root = destination.toRealPath();
+    } catch (IOException e) {
+      throw new DestinationException(archiveName, "", destination.toString(), e);
+    }
+    return new Run(archiveName, root).unpack(in);
+  }
+
+  /** The state of one extraction. */
+  private final class Run {
+    private final String archive;
+    private final Path root;
+    /** Directories known to be real directories (not symlinks) under root: saves lstat calls. */
+    private final Set<Path> verifiedDirs = new HashSet<>();
+
+    private final List<DeferredDir> dirs = new ArrayList<>();
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    private String entryName;
+    private long entries;
+    private long bytes;
+    private long skipped;
+
+    Run(String archive, Path root) {
+      this.archive = archive;
+      this.root = root;
+      verifiedDirs.add(root);
+    }
+
+    Summary unpack(InputStream raw) {
+      try (ReadAheadInputStream decompressed = decompress(raw)) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);
+        TarArchiveEntry entry;
+        while ((entry = next(tar)) != null) {
+          entryName = entry.getName();
+          entries++;
+          unpackEntry(tar, entry);
+        }
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+      entryName = null;
+      applyDirectoryAttributes();
+      LOG.debugf(
+          "unpacked %s: %d entries, %d bytes, %d special files skipped",
+          archive, entries, bytes, skipped);
+      return new Summary(entries, bytes, skipped);
+    }
+
+    /**
+     * Decompresses on a second thread so that it overlaps with writing files. Closing it joins
+     * that thread, so the caller's stream is ours alone until we return.
+     */
+    private ReadAheadInputStream decompress(InputStream raw) {
+      try {
+        BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER_SIZE);
+        InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER_SIZE);
+        return new ReadAheadInputStream(plain, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS);
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    private TarArchiveEntry next(TarArchiveInputStream tar) {
+      try {
+        return tar.getNextEntry();
+      } catch (IOException | RuntimeException e) {
+        // commons-compress reports some malformed headers as IllegalArgumentException.
+        throw corrupt(e);
+      }
+    }
+
+    private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry) {
+      Path relative = relativePath(entry.getName(), "has");
+      Path target = root.resolve(relative);
+      if (!target.equals(root)) {
+        ensureRealDirectory(target.getParent(), true);
+      }
+      try {
+        // Order matters: isFile() is also true for devices and FIFOs.
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+          special(entry, target);
+        } else if (entry.isDirectory()) {
+          directory(entry, target);
+        } else if (entry.isSymbolicLink()) {
+          symlink(entry, relative, target);
+        } else if (entry.isLink()) {
+          hardLink(entry, target);
+        } else if (entry.isFile()) {
+          regularFile(tar, entry, target);
+        } else {
+          throw new CorruptArchiveException(
+              archive, entryName, "unsupported entry type '" + (char) entry.getLinkFlag() + "'", null);
+        }
+      } catch (IOException e) {
+        throw new DestinationException(archive, entryName, target.toString(), e);
+      }
+    }
+
+    private void directory(TarArchiveEntry entry, Path target) throws IOException {
+      BasicFileAttributes existing = lstat(target);
+      if (existing == null || !existing.isDirectory()) {
+        removeExisting(target, existing);
+        Files.createDirectory(target);
+      }
+      verifiedDirs.add(target);
+      chown(entry, target);
+      dirs.add(new DeferredDir(target, entry.getMode(), entry.getLastModifiedTime()));
+    }
+
+    private void symlink(TarArchiveEntry entry, Path relative, Path target) throws IOException {
+      String linkName = entry.getLinkName();
+      if (linkName.isEmpty()) {
+        throw new CorruptArchiveException(archive, entryName, "symlink with an empty target", null);
+      }
+      if (!linkName.startsWith("/")) {
+        Path parent = relative.getParent();
+        Path resolved = (parent == null ? Path.of(linkName) : parent.resolve(linkName)).normalize();
+        if (resolved.startsWith("..")) {
+          throw unsafe("is a symlink to '" + linkName + "', which points outside the root");
+        }
+      }
+      replace(target);
+      Files.createSymbolicLink(target, Path.of(linkName));
+      chown(entry, target);
+      try {
+        setMtime(target, entry.getLastModifiedTime());
+      } catch (IOException e) {
+        // Some file systems cannot time-stamp a symlink; its mtime matters to nobody.
+        LOG.tracef("cannot set the mtime of symlink %s: %s", target, e);
+      }
+    }
+
+    private void hardLink(TarArchiveEntry entry, Path target) throws IOException {
+      Path linkRelative = relativePath(entry.getLinkName(), "is a hard link to a path that has");
+      Path existing = root.resolve(linkRelative);
+      if (!existing.equals(root)) {
+        ensureRealDirectory(existing.getParent(), false);
+      }
+      BasicFileAttributes attributes = lstat(existing);
+      if (attributes == null || attributes.isDirectory()) {
+        throw unsafe(
+            "is a hard link to '"
+                + entry.getLinkName()
+                + "', which is not a file unpacked before it");
+      }
+      if (existing.equals(target)) {
+        return;
+      }
+      replace(target);
+      Files.createLink(target, existing);
+    }
+
+    private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target)
+        throws IOException {
+      replace(target);
+      try (FileChannel out =
+          FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        int n;
+        while ((n = read(tar)) > 0) {
+          direct.clear();
+          direct.put(buffer, 0, n).flip();
+          while (direct.hasRemaining()) {
+            out.write(direct);
+          }
+          bytes += n;
+        }
+      }
+      // chown before chmod: chown clears setuid/setgid bits.
+      chown(entry, target);
+      chmod(target, entry.getMode());
+      setMtime(target, entry.getLastModifiedTime());
+    }
+
+    private int read(TarArchiveInputStream tar) {
+      try {
+        return tar.read(buffer);
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
+    }
+
+    private void special(TarArchiveEntry entry, Path target) throws IOException {
+      if (!options.createSpecialFiles()) {
+        skipped++;
+        return;
+      }
+      replace(target);
+      List<String> command = new ArrayList<>(List.of("mknod", "-m", octal(entry.getMode()), target.toString()));
+      if (entry.isFIFO()) {
+        command.add("p");
+      } else {
+        command.add(entry.isCharacterDevice() ? "c" : "b");
+        command.add(Integer.toString(entry.getDevMajor()));
+        command.add(Integer.toString(entry.getDevMinor()));
+      }
+      // The JDK has no mknod; archives hold a handful of device nodes at most (rootfs /dev).
+      Process mknod = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(mknod.getInputStream().readAllBytes()).trim();
+      try {
+        if (mknod.waitFor() != 0) {
+          throw new IOException("mknod failed: " + output);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running mknod", e);
+      }
+      // mknod -m already set the exact mode. No mtime: the JDK opens the file to set it,
+      // which blocks on a FIFO, and nobody reads a device node's mtime.
+      chown(entry, target);
+    }
+
+    /**
+     * Makes sure {@code dir} and all its parents up to the root are real directories, never
+     * symlinks; creates missing ones (mode 0755) when {@code create}.
+     */
+    private void ensureRealDirectory(Path dir, boolean create) {
+      if (verifiedDirs.contains(dir)) {
+        return;
+      }
+      Path relative = root.relativize(dir);
+      Path current = root;
+      for (Path component : relative) {
+        current = current.resolve(component);
+        if (verifiedDirs.contains(current)) {
+          continue;
+        }
+        BasicFileAttributes attributes = lstat(current);
+        if (attributes == null && create) {
+          try {
+            Files.createDirectory(current);
+          } catch (IOException e) {
+            throw new DestinationException(archive, entryName, current.toString(), e);
+          }
+        } else if (attributes == null) {
+          throw unsafe("refers to '" + root.relativize(current) + "', which was not unpacked before it");
+        } else if (attributes.isSymbolicLink()) {
+          throw unsafe("would be written through the symlink '" + root.relativize(current) + "'");
+        } else if (!attributes.isDirectory()) {
+          throw unsafe("has a parent '" + root.relativize(current) + "' that is not a directory");
+        }
+        verifiedDirs.add(current);
+      }
+    }
+
+    /** Removes what a later entry replaces (tar semantics: the last entry wins). */
+    private void replace(Path target) throws IOException {
+      removeExisting(target, lstat(target));
+    }
+
+    private void removeExisting(Path target, BasicFileAttributes existing) throws IOException {
+      if (existing == null) {
+        return;
+      }
+      if (existing.isDirectory()) {
+        verifiedDirs.remove(target);
+        dirs.removeIf(d -> d.path().equals(target));
+      }
+      // Files.delete removes a symlink itself, never what it points to; a non-empty
+      // directory fails with DirectoryNotEmptyException.
+      Files.delete(target);
+    }
+
+    private BasicFileAttributes lstat(Path path) {
+      try {
+        return Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+      } catch (NoSuchFileException e) {
+        return null;
+      } catch (IOException e) {
+        throw new DestinationException(archive, entryName, path.toString(), e);
+      }
+    }
+
+    private void chown(TarArchiveEntry entry, Path target) throws IOException {
+      if (options.preserveOwnership()) {
+        Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
+        Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+      }
+    }
+
+    private void applyDirectoryAttributes() {
+      // Deepest first, so that setting a parent's mtime is the last change to it.
+      dirs.sort(Comparator.comparingInt((DeferredDir d) -> d.path().getNameCount()).reversed());
+      for (DeferredDir dir : dirs) {
+        try {
+          chmod(dir.path(), dir.mode());
+          setMtime(dir.path(), dir.mtime());
+        } catch (IOException e) {
+          throw new DestinationException(archive, root.relativize(dir.path()).toString(), dir.path().toString(), e);
+        }
+      }
+    }
+
+    /** Checks an entry name and returns it relative to the root ("" for the root itself). */
+    private Path relativePath(String name, String problem) {
+      if (name.startsWith("/")) {
+        throw unsafe(problem + " an absolute path");
+      }
+      StringBuilder clean = new StringBuilder(name.length());
+      for (String part : name.split("/")) {
+        if (part.isEmpty() || part.equals(".")) {
+          continue;
+        }
+        if (part.equals("..")) {
+          throw unsafe(problem + " a '..' component");
+        }
+        if (clean.length() > 0) {
+          clean.append('/');
+        }
+        clean.append(part);
+      }
+      return Path.of(clean.toString());
+    }
+
+    private UnsafeEntryException unsafe(String reason) {
+      return new UnsafeEntryException(archive, entryName, reason);
+    }
+
+    private CorruptArchiveException corrupt(Exception e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new CorruptArchiveException(archive, entryName, reason, e);
+    }
+  }
+
+  private static void chmod(Path path, int mode) throws IOException {
+    // The "unix" view carries setuid/setgid/sticky; PosixFilePermission cannot.
+    Files.setAttribute(path, "unix:mode", mode & 07777);
+  }
+
+  private static void setMtime(Path path, FileTime mtime) throws IOException {
+    Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(mtime, null, null);
+  }
+
+  private static String octal(int mode) {
+    return Integer.toOctalString(mode & 07777);
+  }
+
+  private record DeferredDir(Path path, int mode, FileTime mtime) {}
+}

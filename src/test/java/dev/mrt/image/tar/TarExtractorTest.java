@@ -1,0 +1,270 @@
+package dev.mrt.image.tar;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TarExtractorTest {
+  private static final TarExtractor ROOTLESS =
+      new TarExtractor(new TarExtractor.Options(false, false));
+
+  @TempDir Path temp;
+
+  private Path dest() {
+    return temp.resolve("dest");
+  }
+
+  private TarExtractor.Summary extract(byte[] archive) {
+    return ROOTLESS.extract(new ByteArrayInputStream(archive), "test.tar", dest());
+  }
+
+  private <T extends ArchiveException> T assertRejected(Class<T> type, byte[] archive) {
+    return assertThrows(type, () -> extract(archive));
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+  }
+
+  /** Everything below the temp dir that is not inside dest: nothing may ever land there. */
+  private long filesOutsideDest() throws IOException {
+    try (Stream<Path> all = Files.walk(temp)) {
+      return all.filter(p -> !p.startsWith(dest()) && !p.equals(temp)).count();
+    }
+  }
+
+  @Test
+  void testExtract_roundTripKeepsModesLinksAndMtimes() throws IOException {
+    byte[] archive =
+        new TarFixture()
+            .dir("./", 0755)
+            .dir("./usr/bin", 0555)
+            .file("./usr/bin/python3.11", 04755, "#!python")
+            .symlink("./usr/bin/python3", "python3.11")
+            .symlink("./bin", "usr/bin")
+            .symlink("./usr/bin/abs", "/usr/bin/python3.11")
+            .hardLink("./usr/bin/python-hard", "./usr/bin/python3.11")
+            .file("./etc/deep/file", 0600, "secret")
+            .tar();
+
+    TarExtractor.Summary summary = extract(archive);
+
+    Path bin = dest().resolve("usr/bin");
+    assertEquals(8, summary.entries());
+    assertEquals("#!python", Files.readString(bin.resolve("python3.11")));
+    assertEquals(04755, mode(bin.resolve("python3.11")), "setuid bit kept");
+    assertEquals(0555, mode(bin), "read-only directory mode applied last");
+    assertEquals(0600, mode(dest().resolve("etc/deep/file")));
+    assertEquals(Path.of("python3.11"), Files.readSymbolicLink(bin.resolve("python3")));
+    assertEquals(Path.of("/usr/bin/python3.11"), Files.readSymbolicLink(bin.resolve("abs")));
+    assertEquals(Path.of("usr/bin"), Files.readSymbolicLink(dest().resolve("bin")));
+    assertEquals(
+        Files.getAttribute(bin.resolve("python3.11"), "unix:ino"),
+        Files.getAttribute(bin.resolve("python-hard"), "unix:ino"),
+        "hard link shares the inode");
+    assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin.resolve("python3.11")));
+    assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin), "directory mtime survives children");
+  }
+
+  @Test
+  void testExtract_laterEntryReplacesEarlier() throws IOException {
+    extract(new TarFixture().file("a", 0644, "old").symlink("b", "a").file("b", 0644, "new").tar());
+
+    assertEquals("old", Files.readString(dest().resolve("a")), "replacing b must not write through it");
+    assertEquals("new", Files.readString(dest().resolve("b")));
+    assertFalse(Files.isSymbolicLink(dest().resolve("b")));
+  }
+
+  @Test
+  void testExtract_dotDotEntryRejected() throws IOException {
+    UnsafeEntryException e =
+        assertRejected(UnsafeEntryException.class, new TarFixture().file("a/../../evil", 0644, "x").tar());
+
+    assertEquals("a/../../evil", e.entry());
+    assertEquals(
+        "refusing to unpack test.tar: entry 'a/../../evil' has a '..' component;"
+            + " the archive is unsafe, use a trusted image",
+        e.getMessage());
+    assertEquals(0, filesOutsideDest());
+  }
+
+  @Test
+  void testExtract_absoluteEntryRejected() {
+    UnsafeEntryException e =
+        assertRejected(UnsafeEntryException.class, new TarFixture().file("/etc/passwd", 0644, "x").tar());
+
+    assertEquals("/etc/passwd", e.entry());
+    assertTrue(e.getMessage().contains("'/etc/passwd' has an absolute path"), e.getMessage());
+  }
+
+  @Test
+  void testExtract_relativeSymlinkClimbingOutRejected() {
+    UnsafeEntryException e =
+        assertRejected(UnsafeEntryException.class, new TarFixture().symlink("a/b/link", "../../../etc").tar());
+
+    assertTrue(
+        e.getMessage().contains("'a/b/link' is a symlink to '../../../etc', which points outside the root"),
+        e.getMessage());
+    assertFalse(Files.exists(dest().resolve("a/b/link"), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void testExtract_relativeSymlinkStayingInsideAllowed() throws IOException {
+    extract(new TarFixture().symlink("a/b/link", "../../etc").tar());
+
+    assertEquals(Path.of("../../etc"), Files.readSymbolicLink(dest().resolve("a/b/link")));
+  }
+
+  @Test
+  void testExtract_writeThroughAbsoluteSymlinkRejected() throws IOException {
+    Path outside = Files.createDirectory(temp.resolve("outside"));
+    byte[] archive =
+        new TarFixture().symlink("link", outside.toString()).file("link/evil", 0644, "x").tar();
+
+    UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
+
+    assertEquals("link/evil", e.entry());
+    assertTrue(e.getMessage().contains("would be written through the symlink 'link'"), e.getMessage());
+    assertFalse(Files.exists(outside.resolve("evil")));
+  }
+
+  @Test
+  void testExtract_writeThroughClimbingSymlinkRejected() throws IOException {
+    // The link itself is legal (it stays at the root); writing through it is not.
+    byte[] archive = new TarFixture().symlink("a/link", "..").file("a/link/evil", 0644, "x").tar();
+
+    UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
+
+    assertEquals("a/link/evil", e.entry());
+    assertFalse(Files.exists(dest().resolve("evil")));
+    assertEquals(0, filesOutsideDest());
+  }
+
+  @Test
+  void testExtract_hardLinkToOutsideRejected() throws IOException {
+    Path secret = Files.writeString(temp.resolve("secret"), "s");
+    byte[] archive = new TarFixture().hardLink("stolen", "../secret").tar();
+
+    UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
+
+    assertTrue(e.getMessage().contains("'stolen' is a hard link to a path that has a '..' component"), e.getMessage());
+    assertFalse(Files.exists(dest().resolve("stolen")));
+    assertEquals(1, Files.getAttribute(secret, "unix:nlink"));
+  }
+
+  @Test
+  void testExtract_hardLinkThroughSymlinkRejected() throws IOException {
+    Files.writeString(Files.createDirectory(temp.resolve("outside")).resolve("f"), "s");
+    byte[] archive =
+        new TarFixture().symlink("out", temp.resolve("outside").toString()).hardLink("stolen", "out/f").tar();
+
+    UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
+
+    assertTrue(e.getMessage().contains("would be written through the symlink 'out'"), e.getMessage());
+    assertFalse(Files.exists(dest().resolve("stolen")));
+  }
+
+  @Test
+  void testExtract_hardLinkToMissingEntryRejected() {
+    UnsafeEntryException e =
+        assertRejected(UnsafeEntryException.class, new TarFixture().hardLink("l", "not-there").tar());
+
+    assertTrue(e.getMessage().contains("which is not a file unpacked before it"), e.getMessage());
+  }
+
+  @Test
+  void testExtract_specialFilesSkippedWhenRootless() throws IOException {
+    byte[] archive =
+        new TarFixture().charDevice("dev/null", 1, 3).fifo("dev/fifo").file("etc/hostname", 0644, "h").tar();
+
+    TarExtractor.Summary summary = extract(archive);
+
+    assertEquals(2, summary.skippedSpecialFiles());
+    assertFalse(Files.exists(dest().resolve("dev/null"), LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(dest().resolve("dev/fifo"), LinkOption.NOFOLLOW_LINKS));
+    assertEquals("h", Files.readString(dest().resolve("etc/hostname")));
+  }
+
+  @Test
+  void testExtract_fifoCreatedWhenAsked() throws IOException {
+    // A FIFO needs no privilege, so this exercises the "create" path as any user.
+    TarExtractor withSpecial = new TarExtractor(new TarExtractor.Options(true, false));
+
+    withSpecial.extract(new ByteArrayInputStream(new TarFixture().fifo("p").tar()), "t.tar", dest());
+
+    assertTrue(Files.readAttributes(dest().resolve("p"), java.nio.file.attribute.BasicFileAttributes.class).isOther());
+  }
+
+  @Test
+  void testExtract_truncatedArchiveRejected() {
+    byte[] full = new TarFixture().file("big", 0644, "x".repeat(10_000)).tar();
+    byte[] truncated = Arrays.copyOf(full, 4096);
+
+    CorruptArchiveException e = assertRejected(CorruptArchiveException.class, truncated);
+
+    assertEquals("big", e.entry());
+    assertTrue(e.getMessage().startsWith("cannot unpack test.tar at entry 'big': "), e.getMessage());
+  }
+
+  @Test
+  void testExtract_gzipZstdAndPlainDetected() throws IOException {
+    byte[] tar = new TarFixture().file("f", 0644, "content").tar();
+    for (byte[] archive : new byte[][] {tar, TarFixture.gzip(tar), TarFixture.zstd(tar)}) {
+      Path out = temp.resolve("d" + archive.length);
+      ROOTLESS.extract(new ByteArrayInputStream(archive), "t", out);
+      assertEquals("content", Files.readString(out.resolve("f")));
+    }
+  }
+
+  @Test
+  void testDetect_byMagicBytes() throws IOException {
+    byte[] tar = new TarFixture().file("f", 0644, "c").tar();
+
+    assertEquals(Compression.NONE, Compression.detect(new ByteArrayInputStream(tar)));
+    assertEquals(Compression.GZIP, Compression.detect(new ByteArrayInputStream(TarFixture.gzip(tar))));
+    assertEquals(Compression.ZSTD, Compression.detect(new ByteArrayInputStream(TarFixture.zstd(tar))));
+  }
+
+  @Test
+  void testExtract_corruptZstdRejected() {
+    byte[] zstd = TarFixture.zstd(new TarFixture().file("f", 0644, "x".repeat(5000)).tar());
+    for (int i = 8; i < zstd.length; i++) {
+      zstd[i] ^= 0x5a;
+    }
+
+    CorruptArchiveException e = assertRejected(CorruptArchiveException.class, zstd);
+
+    assertTrue(e.getMessage().startsWith("cannot unpack test.tar"), e.getMessage());
+    assertInstanceOf(IOException.class, e.getCause());
+  }
+
+  @Test
+  void testExtract_notATarRejected() {
+    CorruptArchiveException e =
+        assertRejected(CorruptArchiveException.class, "this is not a tar archive at all".repeat(40).getBytes());
+
+    assertTrue(e.getMessage().contains("the file is damaged or incomplete"), e.getMessage());
+  }
+
+  @Test
+  void testExtract_xzNamedInError() {
+    byte[] xz = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 1, 2, 3};
+
+    CorruptArchiveException e = assertRejected(CorruptArchiveException.class, xz);
+
+    assertTrue(e.getMessage().contains("xz and bzip2 compression are not supported"), e.getMessage());
+  }
+}
