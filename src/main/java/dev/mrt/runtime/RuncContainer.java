@@ -72,7 +72,7 @@ public final class RuncContainer {
     }
     int status = process.exitValue();
     if (status != 0) {
-      Optional<String> error = RuncLog.lastError(log);
+      Optional<String> error = RuncLog.failure(log);
       if (error.isPresent()) {
         return new ContainerExit.FailedToStart(error.get(), status);
       }

@@ -8,6 +8,11 @@ public final class RuncErrors {
   public static String hint(String runcError) {
     String e = runcError.toLowerCase(java.util.Locale.ROOT);
     boolean denied = e.contains("operation not permitted") || e.contains("permission denied");
+    // user.max_user_namespaces exhausted or 0 gives ENOSPC rather than EPERM.
+    if (e.contains("user namespace") && e.contains("no space left on device")) {
+      return "this host allows no more user namespaces (user.max_user_namespaces); "
+          + "run `mrt doctor` for the fix";
+    }
     if (denied && (e.contains("user namespace") || e.contains("unshare") || e.contains("newuidmap")
         || e.contains("uid_map") || e.contains("nsexec"))) {
       return "this host refuses user namespaces to this user; run `mrt doctor` for the fix";

@@ -41,6 +41,13 @@ final class App {
         throw new UncheckedIOException(e);
       }
       jar = target.resolve("quarkus-run.jar");
+      // Leave nothing in /tmp: this run's app copy and its per-test homes go with the JVM.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        for (String dir : new String[] {"app-", "run-"}) {
+          dev.mrt.bundle.BundleStore.removeTree(Path.of("/tmp/mrt-it", dir
+              + ProcessHandle.current().pid()));
+        }
+      }));
     }
     return jar;
   }

@@ -14,6 +14,12 @@ class RuncErrorsTest {
   }
 
   @Test
+  void testHint_userNamespaceLimitReached() {
+    String e = "nsexec-1[9]: failed to unshare user namespace: No space left on device";
+    assertTrue(RuncErrors.hint(e).contains("user.max_user_namespaces"), RuncErrors.hint(e));
+  }
+
+  @Test
   void testHint_unknownErrorHasNoHint() {
     assertEquals("", RuncErrors.hint("something odd happened"));
   }

@@ -26,6 +26,17 @@ class RuncLogTest {
   }
 
   @Test
+  void testFailure_namesTheCauseBeforeWhatRuncGaveUpOn() throws IOException {
+    Path log = dir.resolve("runc.log");
+    Files.writeString(log, "{\"level\":\"fatal\",\"msg\":\"nsexec-1[7]: failed to unshare "
+        + "user namespace: No space left on device\"}\n{\"level\":\"error\",\"msg\":\"runc run "
+        + "failed: can't get final child's PID from pipe: EOF\"}\n");
+    assertEquals(Optional.of("nsexec-1[7]: failed to unshare user namespace: No space left on "
+        + "device (runc run failed: can't get final child's PID from pipe: EOF)"),
+        RuncLog.failure(log));
+  }
+
+  @Test
   void testLastError_noLogMeansNoError() {
     assertEquals(Optional.empty(), RuncLog.lastError(dir.resolve("missing.log")));
   }
