@@ -70,7 +70,8 @@ public final class McpClientJobs implements JobHandler {
       BindMount sharedDirectory,
       Optional<BindMount> clientAssets,
       List<BindMount> extraMounts,
-      int outputLimit) {}
+      int outputLimit,
+      boolean captureOutput) {}
 
   public McpClientJobs(FunctionTable functions, ContainerPool pool, ImageResolver images,
       Tokens tokens, Settings settings, java.nio.file.Path batchDirs, BatchListener listener,
@@ -304,6 +305,9 @@ public final class McpClientJobs implements JobHandler {
       stderr += "mrt: the task's container did not start: " + s.reason() + "\n";
     } else if (exit instanceof ContainerExit.Killed k) {
       stderr += "\nmrt: task killed: " + k.reason() + "\n";
+    }
+    if (!settings.captureOutput()) {
+      return new TaskResult(exit.status(), clock.instant(), "", "");
     }
     return new TaskResult(exit.status(), clock.instant(), o.stdout().text(), stderr);
   }

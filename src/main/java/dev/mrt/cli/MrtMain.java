@@ -18,7 +18,25 @@ public class MrtMain implements QuarkusApplication {
   }
 
   public static void main(String... args) {
+    // Settings must be known before the application starts, so --config is read here.
+    configFile(args).ifPresent(f -> System.setProperty("quarkus.config.locations",
+        java.nio.file.Path.of(f).toAbsolutePath().toUri().toString()));
     Quarkus.run(MrtMain.class, args);
+  }
+
+  private static java.util.Optional<String> configFile(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) {
+        break;
+      }
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        return java.util.Optional.of(args[i + 1]);
+      }
+      if (args[i].startsWith("--config=")) {
+        return java.util.Optional.of(args[i].substring("--config=".length()));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   @Override

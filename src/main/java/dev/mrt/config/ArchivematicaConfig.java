@@ -22,12 +22,14 @@ public interface ArchivematicaConfig {
 
   /** Mounted read-write at the same path in every container; {@code %sharedPath%}. */
   @WithName("shared-directory")
-  @WithDefault("/var/archivematica/sharedDirectory/")
+  @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_SHAREDDIRECTORYMOUNTED:"
+      + "/var/archivematica/sharedDirectory/}")
   Path sharedDirectory();
 
   /** Mounted read-only at the same path; {@code %clientAssetsDirectory%}. */
   @WithName("client-assets-directory")
-  @WithDefault("/usr/lib/archivematica/MCPClient/assets/")
+  @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CLIENTASSETSDIRECTORY:"
+      + "/usr/lib/archivematica/MCPClient/assets/}")
   Path clientAssetsDirectory();
 
   /**
@@ -46,4 +48,18 @@ public interface ArchivematicaConfig {
 
   /** Kill a task after this long. Default: never, as MCPClient. */
   Optional<Duration> timeout();
+
+  /**
+   * Further bind mounts for every task container, {@code SRC:DST[:ro]}, e.g. a directory of
+   * client scripts or /etc/archivematica.
+   */
+  Optional<java.util.List<String>> mounts();
+
+  /**
+   * Send tasks' stdout and stderr back (when MCPServer wants them). Falls back to
+   * ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CAPTURE_CLIENT_SCRIPT_OUTPUT.
+   */
+  @WithName("capture-output")
+  @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CAPTURE_CLIENT_SCRIPT_OUTPUT:true}")
+  boolean captureOutput();
 }

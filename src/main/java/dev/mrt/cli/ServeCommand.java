@@ -1,0 +1,138 @@
+package dev.mrt.cli;
+
+import dev.mrt.MrtException;
+import dev.mrt.archivematica.BatchListener;
+import dev.mrt.archivematica.ClientModules;
+import dev.mrt.archivematica.FunctionTable;
+import dev.mrt.archivematica.McpClientJobs;
+import dev.mrt.archivematica.Tokens;
+import dev.mrt.bundle.BindMount;
+import dev.mrt.bundle.ContainerRunner;
+import dev.mrt.config.ArchivematicaConfig;
+import dev.mrt.config.FunctionsConfig;
+import dev.mrt.config.GearmanConfig;
+import dev.mrt.config.MrtConfig;
+import dev.mrt.config.PoolConfig;
+import dev.mrt.gearman.GearmanWorker;
+import dev.mrt.gearman.ServerAddress;
+import dev.mrt.gearman.WorkerListener;
+import dev.mrt.gearman.WorkerOptions;
+import dev.mrt.image.ImageResolver;
+import dev.mrt.pool.ContainerPool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jboss.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(
+    name = "serve",
+    description = "Run as an Archivematica MCPClient worker: take Gearman jobs and run every "
+        + "task in a fresh container. Stops cleanly on SIGTERM.")
+public class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(ServeCommand.class);
+
+  /** Read before the application starts (see MrtMain); declared here for --help. */
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file with settings, above config/application.properties.")
+  Path configFile;
+
+  private final MrtConfig config;
+  private final ArchivematicaConfig archivematica;
+  private final FunctionsConfig functionsConfig;
+  private final GearmanConfig gearman;
+  private final PoolConfig poolConfig;
+  private final ContainerPool pool;
+  private final ContainerRunner runner;
+  private final ImageResolver images;
+  private final BatchListener batchListener;
+  private final WorkerListener workerListener;
+
+  public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
+      FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
+      ContainerPool pool, ContainerRunner runner, ImageResolver images) {
+    this.config = config;
+    this.archivematica = archivematica;
+    this.functionsConfig = functionsConfig;
+    this.gearman = gearman;
+    this.poolConfig = poolConfig;
+    this.pool = pool;
+    this.runner = runner;
+    this.images = images;
+    this.batchListener = BatchListener.NONE;
+    this.workerListener = WorkerListener.NONE;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    // Our own handlers: the JVM's would start shutdown (exit 143) before the drain is done.
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+
+    FunctionTable functions = FunctionTable.of(
+        ClientModules.load(archivematica.modulesFile()), archivematica, functionsConfig);
+    McpClientJobs jobs = new McpClientJobs(functions, pool, images, tokens(), settings(),
+        config.stateDir().resolve("batches"), batchListener, Clock.systemUTC());
+    // Crash leftovers go now, and the runtime and default image are ready before any job.
+    runner.runc();
+    images.resolve(archivematica.image());
+
+    GearmanWorker worker = null;
+    if (gearman.enabled()) {
+      List<ServerAddress> servers = gearman.servers().stream().map(ServerAddress::parse).toList();
+      worker = new GearmanWorker(servers, functions.names(), jobs,
+          WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), workerListener);
+      worker.start();
+      LOG.infof("serving %d functions from %s with %d container slots (%s)",
+          functions.names().size(), servers, pool.size(),
+          runner.rootless() ? "rootless" : "rootful");
+    }
+
+    stop.await();
+    LOG.infof("stopping: no new jobs; running tasks may finish within %s",
+        config.shutdown().drainTimeout());
+    if (worker != null) {
+      worker.stop();
+    }
+    pool.shutdown(config.shutdown().drainTimeout());
+    jobs.shutdown();
+    if (worker != null) {
+      worker.close();
+    }
+    LOG.info("stopped");
+    return 0;
+  }
+
+  private Tokens tokens() {
+    return new Tokens(archivematica.sharedDirectory().toString(),
+        archivematica.clientAssetsDirectory().toString(), Clock.systemUTC());
+  }
+
+  private McpClientJobs.Settings settings() {
+    Path shared = archivematica.sharedDirectory();
+    if (!Files.isDirectory(shared)) {
+      throw new MrtException("shared directory " + shared + " does not exist; mount it or set "
+          + "mrt.archivematica.shared-directory (MRT_ARCHIVEMATICA_SHARED_DIRECTORY)");
+    }
+    Path assets = archivematica.clientAssetsDirectory();
+    Optional<BindMount> assetsMount = Optional.empty();
+    if (Files.isDirectory(assets)) {
+      assetsMount = Optional.of(new BindMount(assets.toAbsolutePath(), assets.toString(), true));
+    } else {
+      LOG.warnf("client assets directory %s does not exist; tasks will not see it", assets);
+    }
+    List<BindMount> extra = archivematica.mounts().orElse(List.of()).stream()
+        .map(m -> BindMount.parse(m, "mrt.archivematica.mounts"))
+        .toList();
+    return new McpClientJobs.Settings(
+        new BindMount(shared.toAbsolutePath(), shared.toString(), false), assetsMount, extra,
+        poolConfig.outputLimit(), archivematica.captureOutput());
+  }
+}
