@@ -54,7 +54,9 @@ public final class ClientModules {
     try {
       return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
-      throw new MrtException("cannot read client modules file " + file + ": " + e.getMessage(), e);
+      throw new MrtException("cannot read client modules file " + file + " ("
+          + dev.mrt.IoErrors.describe(e) + "); set mrt.archivematica.modules-file "
+          + "(MRT_ARCHIVEMATICA_MODULES_FILE) to Archivematica's archivematicaClientModules", e);
     }
   }
 

@@ -19,8 +19,16 @@ public class MrtMain implements QuarkusApplication {
 
   public static void main(String... args) {
     // Settings must be known before the application starts, so --config is read here.
-    configFile(args).ifPresent(f -> System.setProperty("quarkus.config.locations",
-        java.nio.file.Path.of(f).toAbsolutePath().toUri().toString()));
+    java.util.Optional<String> config = configFile(args);
+    if (config.isPresent()) {
+      java.nio.file.Path file = java.nio.file.Path.of(config.get()).toAbsolutePath();
+      if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+        System.err.println("mrt: config file " + file + " does not exist or is not readable; "
+            + "give a readable .properties file to --config");
+        System.exit(2);
+      }
+      System.setProperty("quarkus.config.locations", file.toUri().toString());
+    }
     Quarkus.run(MrtMain.class, args);
   }
 
