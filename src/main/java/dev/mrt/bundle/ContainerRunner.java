@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import dev.mrt.runtime.ContainerExit;
 
 /**
  * Makes fresh containers: builds the spec (rootless when not root), writes a bundle, starts runc.
@@ -65,6 +67,27 @@ public class ContainerRunner {
     } catch (RuntimeException e) {
       r.store().destroy(bundle, r.runc());
       throw e;
+    }
+  }
+
+  /**
+   * Runs {@code true} in a container of {@code image}: the proof that jobs would run here.
+   *
+   * @return empty when it ran and exited 0, else why not
+   */
+  public Optional<String> probe(PreparedImage image) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    try (Container c = start(image, ContainerRequest.of("true"),
+        Stdio.captured(Optional.empty(), java.io.OutputStream.nullOutputStream(), err))) {
+      ContainerExit exit = c.await(Optional.of(java.time.Duration.ofSeconds(60)));
+      if (exit instanceof ContainerExit.Exited e && e.status() == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(exit instanceof ContainerExit.FailedToStart f ? f.reason()
+          : "ended with status " + exit.status() + " "
+              + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+    } catch (dev.mrt.MrtException e) {
+      return Optional.of(e.getMessage());
     }
   }
 

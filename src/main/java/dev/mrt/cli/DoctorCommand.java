@@ -1,23 +1,16 @@
 package dev.mrt.cli;
 
 import dev.mrt.MrtException;
-import dev.mrt.bundle.Container;
-import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.ContainerRunner;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.ImageResolver;
-import dev.mrt.runtime.ContainerExit;
 import dev.mrt.runtime.Finding;
 import dev.mrt.runtime.HostChecks;
 import dev.mrt.runtime.RuncLocator;
-import dev.mrt.runtime.Stdio;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,23 +57,13 @@ public class DoctorCommand implements Callable<Integer> {
 
   /** The check that settles it: a real container from the default image. */
   private Finding probe() {
-    String check = "container";
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (Container c = runner.start(images.resolve("default"), ContainerRequest.of("true"),
-        Stdio.captured(java.io.OutputStream.nullOutputStream(), err))) {
-      ContainerExit exit = c.await(Optional.of(Duration.ofSeconds(60)));
-      if (exit instanceof ContainerExit.Exited e && e.status() == 0) {
-        return Finding.ok(check, true, (runner.rootless() ? "rootless" : "rootful")
-            + " container from the default image ran `true`");
-      }
-      String why = exit instanceof ContainerExit.FailedToStart f ? f.reason()
-          : "ended with status " + exit.status() + " " + err.toString(StandardCharsets.UTF_8);
-      return Finding.problem(check, true, "a test container failed: " + why.strip(),
-          "fix the findings above; if all pass, report this with `mrt --version`");
-    } catch (MrtException e) {
-      return Finding.problem(check, true, "a test container failed: " + e.getMessage(),
-          "fix the findings above");
+    Optional<String> failure = runner.probe(images.resolve(ImageResolver.DEFAULT));
+    if (failure.isEmpty()) {
+      return Finding.ok("container", true, (runner.rootless() ? "rootless" : "rootful")
+          + " container from the default image ran `true`");
     }
+    return Finding.problem("container", true, "a test container failed: " + failure.get(),
+        "fix the findings above; if all pass, report this with `mrt --version`");
   }
 
   private static Finding writable(String check, Path dir) {

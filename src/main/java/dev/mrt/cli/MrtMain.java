@@ -6,7 +6,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 
-/** Entry point of the jar: picocli subcommands inside one Quarkus application. */
+/**
+ * Entry point of the jar: picocli subcommands inside one Quarkus application. Only {@code serve}
+ * is a server: every other subcommand keeps the HTTP port closed, so any number of CLI runs (and
+ * a running daemon) never clash over it.
+ */
 @QuarkusMain
 public class MrtMain implements QuarkusApplication {
 
@@ -18,6 +22,9 @@ public class MrtMain implements QuarkusApplication {
   }
 
   public static void main(String... args) {
+    if (args.length == 0 || !"serve".equals(args[0])) {
+      System.setProperty("quarkus.http.host-enabled", "false");
+    }
     // Settings must be known before the application starts, so --config is read here.
     java.util.Optional<String> config = configFile(args);
     if (config.isPresent()) {

@@ -1,13 +1,14 @@
 package dev.mrt.cli;
 
 import dev.mrt.MrtException;
-import dev.mrt.archivematica.BatchListener;
 import dev.mrt.archivematica.ClientModules;
 import dev.mrt.archivematica.FunctionTable;
 import dev.mrt.archivematica.McpClientJobs;
 import dev.mrt.archivematica.Tokens;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRunner;
+import dev.mrt.metrics.DaemonStatus;
+import dev.mrt.metrics.MrtMetrics;
 import dev.mrt.config.ArchivematicaConfig;
 import dev.mrt.config.FunctionsConfig;
 import dev.mrt.config.GearmanConfig;
@@ -15,7 +16,6 @@ import dev.mrt.config.MrtConfig;
 import dev.mrt.config.PoolConfig;
 import dev.mrt.gearman.GearmanWorker;
 import dev.mrt.gearman.ServerAddress;
-import dev.mrt.gearman.WorkerListener;
 import dev.mrt.gearman.WorkerOptions;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.pool.ContainerPool;
@@ -51,12 +51,13 @@ public class ServeCommand implements Callable<Integer> {
   private final ContainerPool pool;
   private final ContainerRunner runner;
   private final ImageResolver images;
-  private final BatchListener batchListener;
-  private final WorkerListener workerListener;
+  private final MrtMetrics metrics;
+  private final DaemonStatus status;
 
   public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
       FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
-      ContainerPool pool, ContainerRunner runner, ImageResolver images) {
+      ContainerPool pool, ContainerRunner runner, ImageResolver images, MrtMetrics metrics,
+      DaemonStatus status) {
     this.config = config;
     this.archivematica = archivematica;
     this.functionsConfig = functionsConfig;
@@ -65,8 +66,8 @@ public class ServeCommand implements Callable<Integer> {
     this.pool = pool;
     this.runner = runner;
     this.images = images;
-    this.batchListener = BatchListener.NONE;
-    this.workerListener = WorkerListener.NONE;
+    this.metrics = metrics;
+    this.status = status;
   }
 
   @Override
@@ -79,16 +80,24 @@ public class ServeCommand implements Callable<Integer> {
     FunctionTable functions = FunctionTable.of(
         ClientModules.load(archivematica.modulesFile()), archivematica, functionsConfig);
     McpClientJobs jobs = new McpClientJobs(functions, pool, images, tokens(), settings(),
-        config.stateDir().resolve("batches"), batchListener, Clock.systemUTC());
+        config.stateDir().resolve("batches"), metrics, Clock.systemUTC());
+    pool.addListener(metrics);
+    images.addListener(metrics);
+    metrics.serve(pool, functions.names());
+    status.gearmanEnabled(gearman.enabled());
     // Crash leftovers go now, and the runtime and default image are ready before any job.
     runner.runc();
-    images.resolve(archivematica.image());
+    images.resolve(ImageResolver.DEFAULT);
+    status.bundleReady();
+    Optional<String> probe = runner.probe(images.resolve(ImageResolver.DEFAULT));
+    probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
+    status.probed(probe);
 
     GearmanWorker worker = null;
     if (gearman.enabled()) {
       List<ServerAddress> servers = gearman.servers().stream().map(ServerAddress::parse).toList();
       worker = new GearmanWorker(servers, functions.names(), jobs,
-          WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), workerListener);
+          WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), metrics);
       worker.start();
       LOG.infof("serving %d functions from %s with %d container slots (%s)",
           functions.names().size(), servers, pool.size(),

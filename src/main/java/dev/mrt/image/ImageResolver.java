@@ -32,10 +32,16 @@ public class ImageResolver {
       TarExtractor.Options.forHost(HostIds.current()));
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
   private final Map<String, PreparedImage> prepared = new ConcurrentHashMap<>();
+  private final java.util.List<ImageCacheListener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
     this.assets = assets;
     this.cacheDir = config.cacheDir();
+  }
+
+  public void addListener(ImageCacheListener listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -43,8 +49,17 @@ public class ImageResolver {
    */
   public PreparedImage resolve(String image) {
     if (DEFAULT.equals(image)) {
-      return prepared.computeIfAbsent(DEFAULT, k ->
-          new PreparedImage(DEFAULT, assets.defaultRootfsDigest(), assets.defaultRootfs()));
+      PreparedImage known = prepared.get(DEFAULT);
+      if (known != null) {
+        listeners.forEach(l -> l.hit(image));
+        return known;
+      }
+      // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
+      PreparedImage made =
+          new PreparedImage(DEFAULT, assets.defaultRootfsDigest(), assets.defaultRootfs());
+      prepared.put(DEFAULT, made);
+      listeners.forEach(l -> l.miss(image, 0));
+      return made;
     }
     Path file = Path.of(image).toAbsolutePath().normalize();
     if (!Files.exists(file)) {
@@ -63,11 +78,18 @@ public class ImageResolver {
     }
     PreparedImage known = prepared.get(key);
     if (known != null && Files.isDirectory(known.rootfs())) {
+      listeners.forEach(l -> l.hit(image));
       return known;
     }
     String hex = sha256(file);
+    long[] unpacked = {-1};
     Path dir = PreparedDirectory.ensure(cacheDir, "rootfs/sha256-" + hex, "sha256:" + hex,
-        temp -> extractor.extract(file, temp.resolve("rootfs")));
+        temp -> unpacked[0] = extractor.extract(file, temp.resolve("rootfs")).bytes());
+    if (unpacked[0] >= 0) {
+      listeners.forEach(l -> l.miss(image, unpacked[0]));
+    } else {
+      listeners.forEach(l -> l.hit(image));
+    }
     PreparedImage result = new PreparedImage(image, "sha256:" + hex, dir.resolve("rootfs"));
     prepared.put(key, result);
     return result;

@@ -186,6 +186,7 @@ public final class ContainerPool {
       }
     }
     for (TaskHandle h : starting) {
+      h.started();
       workers.execute(() -> runTask(h));
     }
     changed();
@@ -208,12 +209,15 @@ public final class ContainerPool {
     }
     if (failure != null) {
       h.outcome().completeExceptionally(failure);
-    } else if (h.control().killed() && outcome.exit() instanceof ContainerExit.Killed) {
+      dispatch();
+      return;
+    }
+    for (PoolListener l : listeners()) {
+      l.taskFinished(h.task(), outcome);
+    }
+    if (h.control().killed() && outcome.exit() instanceof ContainerExit.Killed) {
       h.outcome().completeExceptionally(new TaskCancelledException(h.control().killReason()));
     } else {
-      for (PoolListener l : listeners()) {
-        l.taskFinished(h.task(), outcome);
-      }
       h.outcome().complete(outcome);
     }
     dispatch();

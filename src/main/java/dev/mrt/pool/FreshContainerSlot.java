@@ -25,7 +25,7 @@ public final class FreshContainerSlot implements Slot {
     if (control.killed()) {
       exit = new ContainerExit.Killed(control.killReason());
     } else {
-      try (Container c = runner.start(task.image(), task.request(), Stdio.captured(out, err))) {
+      try (Container c = runner.start(task.image(), task.request(), Stdio.captured(task.stdin(), out, err))) {
         startLatency = Duration.ofNanos(System.nanoTime() - begin);
         control.attach(c);
         exit = c.await(task.timeout());

@@ -12,6 +12,7 @@ public final class TaskHandle {
   private final TaskControl control = new TaskControl();
   private final CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
   private final ContainerPool pool;
+  private volatile java.time.Instant startedAt;
 
   TaskHandle(PoolTask task, ContainerPool pool) {
     this.task = task;
@@ -31,6 +32,15 @@ public final class TaskHandle {
     if (!pool.dequeue(this, reason)) {
       control.kill(reason);
     }
+  }
+
+  /** When a slot took the task; empty while it waits. */
+  public java.util.Optional<java.time.Instant> startedAt() {
+    return java.util.Optional.ofNullable(startedAt);
+  }
+
+  void started() {
+    startedAt = java.time.Instant.now();
   }
 
   TaskControl control() {

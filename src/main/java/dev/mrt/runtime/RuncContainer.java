@@ -36,6 +36,7 @@ public final class RuncContainer {
     // The filter holds back runc's own error line, so it must be closed to release the rest.
     this.stderrPump =
         pump("stderr", process.getErrorStream(), new RuncErrorFilter(stdio.stderr(), log), true);
+    stdio.input().ifPresent(this::feed);
   }
 
   public String id() {
@@ -117,6 +118,19 @@ public final class RuncContainer {
       stdoutPump.join();
     }
     stderrPump.join();
+  }
+
+  /** Writes the job's input on its own thread, so a process that never reads cannot block us. */
+  private void feed(byte[] input) {
+    Thread t = new Thread(() -> {
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(input);
+      } catch (IOException e) {
+        // The process exited or closed its stdin without reading it all: its business.
+      }
+    }, "mrt-stdin-" + id);
+    t.setDaemon(true);
+    t.start();
   }
 
   private Thread pump(String name, InputStream in, OutputStream out, boolean closeSink) {

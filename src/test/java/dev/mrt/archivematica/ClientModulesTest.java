@@ -108,6 +108,8 @@ class ClientModulesTest {
   void testLoad_missingFile() {
     MrtException e =
         assertThrows(MrtException.class, () -> ClientModules.load(Path.of("no/such/file")));
-    assertTrue(e.getMessage().startsWith("cannot read client modules file no/such/file: "));
+    assertEquals("cannot read client modules file no/such/file (no/such/file: no such file or "
+        + "directory); set mrt.archivematica.modules-file (MRT_ARCHIVEMATICA_MODULES_FILE) to "
+        + "Archivematica's archivematicaClientModules", e.getMessage());
   }
 }

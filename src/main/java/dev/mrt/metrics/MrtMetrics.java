@@ -1,0 +1,220 @@
+package dev.mrt.metrics;
+
+import dev.mrt.archivematica.BatchListener;
+import dev.mrt.archivematica.TaskResult;
+import dev.mrt.gearman.ServerState;
+import dev.mrt.gearman.WorkerListener;
+import dev.mrt.image.ImageCacheListener;
+import dev.mrt.pool.ContainerPool;
+import dev.mrt.pool.PoolListener;
+import dev.mrt.pool.PoolTask;
+import dev.mrt.pool.TaskOutcome;
+import dev.mrt.runtime.ContainerExit;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric mrt exports. MCPClient's names, labels and buckets are kept exactly (existing
+ * Archivematica dashboards read them); mrt's own are {@code mrt_*} with the unit in the name.
+ */
+@ApplicationScoped
+public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
+    ImageCacheListener {
+
+  /** MCPClient's buckets for its per-batch histogram, in seconds. */
+  static final Duration[] MCPCLIENT_BUCKETS = seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
+      3600);
+
+  /** Container start is milliseconds: fine buckets from 1 ms. */
+  static final Duration[] START_BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(20), Duration.ofMillis(30), Duration.ofMillis(50), Duration.ofMillis(75),
+      Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+  static final Duration[] TASK_BUCKETS = {
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+      Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1)};
+
+  /** Task outcomes, exclusive: every finished task counts under exactly one. */
+  public enum Outcome { OK, NONZERO, TIMEOUT, START_FAILED, KILLED }
+
+  private final MeterRegistry registry;
+  private final DaemonStatus status;
+  private final AtomicLong successTimestamp = new AtomicLong();
+  private final AtomicLong errorTimestamp = new AtomicLong();
+  private final AtomicLong cacheBytes = new AtomicLong();
+  private final Map<String, AtomicLong> connectionUp = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> reconnects = new ConcurrentHashMap<>();
+  private final Timer containerStart;
+
+  public MrtMetrics(MeterRegistry registry, DaemonStatus status) {
+    this.registry = registry;
+    this.status = status;
+    Gauge.builder("mcpclient.job.success.timestamp", successTimestamp, AtomicLong::doubleValue)
+        .description("Time of the last task that succeeded, seconds since the epoch")
+        .register(registry);
+    Gauge.builder("mcpclient.job.error.timestamp", errorTimestamp, AtomicLong::doubleValue)
+        .description("Time of the last task that failed, seconds since the epoch")
+        .register(registry);
+    containerStart = Timer.builder("mrt.container.start")
+        .description("From a slot taking a task to runc running its container")
+        .serviceLevelObjectives(START_BUCKETS)
+        .register(registry);
+    for (Outcome o : Outcome.values()) {
+      tasks(o);
+    }
+    truncated();
+    Gauge.builder("mrt.bundle.cache", cacheBytes, AtomicLong::doubleValue).baseUnit("bytes")
+        .description("Bytes this process unpacked into the bundle cache")
+        .register(registry);
+    hits();
+    misses();
+  }
+
+  /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */
+  public void serve(ContainerPool pool, Collection<String> functions) {
+    Gauge.builder("mrt.pool.size", pool, p -> p.snapshot().size())
+        .description("Containers that may run at once").register(registry);
+    Gauge.builder("mrt.pool.busy", pool, p -> p.snapshot().busy())
+        .description("Containers running").register(registry);
+    Gauge.builder("mrt.pool.queued", pool, p -> p.snapshot().queued())
+        .description("Tasks accepted and waiting for a slot").register(registry);
+    for (String f : functions) {
+      jobs(f);
+      jobErrors(f);
+      batchTime(f);
+    }
+  }
+
+  @Override
+  public void taskFinished(PoolTask task, TaskOutcome outcome) {
+    if (!Duration.ZERO.equals(outcome.startLatency())) {
+      containerStart.record(outcome.startLatency());
+    }
+    Timer.builder("mrt.task.duration")
+        .description("A task from slot to container removed, by function (api for HTTP jobs)")
+        .tag("function", task.group())
+        .serviceLevelObjectives(TASK_BUCKETS)
+        .register(registry)
+        .record(outcome.duration());
+    tasks(outcomeOf(outcome.exit())).increment();
+    if (outcome.truncated()) {
+      truncated().increment();
+    }
+  }
+
+  static Outcome outcomeOf(ContainerExit exit) {
+    if (exit instanceof ContainerExit.TimedOut) {
+      return Outcome.TIMEOUT;
+    } else if (exit instanceof ContainerExit.FailedToStart) {
+      return Outcome.START_FAILED;
+    } else if (exit instanceof ContainerExit.Killed) {
+      return Outcome.KILLED;
+    }
+    return exit.status() == 0 ? Outcome.OK : Outcome.NONZERO;
+  }
+
+  @Override
+  public void batchFinished(String function, Collection<TaskResult> results, Duration duration) {
+    batchTime(function).record(duration);
+    long now = System.currentTimeMillis() / 1000;
+    for (TaskResult r : results) {
+      jobs(function).increment();
+      if (r.exitCode() == 0) {
+        successTimestamp.set(now);
+      } else {
+        jobErrors(function).increment();
+        errorTimestamp.set(now);
+      }
+    }
+  }
+
+  @Override
+  public void onStateChange(ServerState state) {
+    status.server(state);
+    String server = state.server().toString();
+    connectionUp.computeIfAbsent(server, s -> {
+      AtomicLong up = new AtomicLong();
+      Gauge.builder("mrt.gearman.connection.up", up, AtomicLong::doubleValue)
+          .description("1 while connected to this gearmand").tag("server", s).register(registry);
+      return up;
+    }).set(state.status() == ServerState.Status.CONNECTED ? 1 : 0);
+    reconnects.computeIfAbsent(server, s -> {
+      AtomicLong n = new AtomicLong();
+      FunctionCounter.builder("mrt.gearman.reconnects", n, AtomicLong::doubleValue)
+          .description("Connections to this gearmand re-established after a loss")
+          .tag("server", s).register(registry);
+      return n;
+    }).set(state.reconnects());
+  }
+
+  @Override
+  public void hit(String image) {
+    hits().increment();
+  }
+
+  @Override
+  public void miss(String image, long bytes) {
+    misses().increment();
+    cacheBytes.addAndGet(bytes);
+  }
+
+  private Counter jobs(String function) {
+    return Counter.builder("mcpclient.job").description("Number of jobs processed")
+        .tag("script_name", function).register(registry);
+  }
+
+  private Counter jobErrors(String function) {
+    return Counter.builder("mcpclient.job.error").description("Number of failures processing jobs")
+        .tag("script_name", function).register(registry);
+  }
+
+  private Timer batchTime(String function) {
+    return Timer.builder("mcpclient.task.execution.time")
+        .description("Batch execution time in seconds, by script")
+        .tag("script_name", function)
+        .serviceLevelObjectives(MCPCLIENT_BUCKETS)
+        .register(registry);
+  }
+
+  private Counter tasks(Outcome o) {
+    return Counter.builder("mrt.tasks").description("Finished tasks by outcome")
+        .tag("outcome", o.name().toLowerCase()).register(registry);
+  }
+
+  private Counter truncated() {
+    return Counter.builder("mrt.tasks.output.truncated")
+        .description("Tasks whose stdout or stderr was cut at the output limit")
+        .register(registry);
+  }
+
+  private Counter hits() {
+    return Counter.builder("mrt.bundle.cache.hits")
+        .description("Jobs whose image was already prepared").register(registry);
+  }
+
+  private Counter misses() {
+    return Counter.builder("mrt.bundle.cache.misses")
+        .description("Jobs whose image had to be unpacked first").register(registry);
+  }
+
+  private static Duration[] seconds(long... s) {
+    Duration[] out = new Duration[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = Duration.ofSeconds(s[i]);
+    }
+    return out;
+  }
+}

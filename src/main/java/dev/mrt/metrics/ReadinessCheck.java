@@ -1,0 +1,44 @@
+package dev.mrt.metrics;
+
+import dev.mrt.gearman.ServerState;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready only when jobs would run: the default bundle is prepared, a probe container ran at start,
+ * and (with Gearman on) at least one gearmand connection is up. The data says which failed.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+  private final DaemonStatus status;
+
+  public ReadinessCheck(DaemonStatus status) {
+    this.status = status;
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    HealthCheckResponseBuilder r = HealthCheckResponse.named("mrt");
+    boolean up = true;
+    r.withData("default-bundle", status.isBundleReady() ? "prepared" : "not prepared");
+    up &= status.isBundleReady();
+    r.withData("runtime", status.probeFailure().map(f -> "probe failed: " + f)
+        .orElse("probe container ran"));
+    up &= status.probeFailure().isEmpty();
+    if (status.isGearmanEnabled()) {
+      Map<String, ServerState> servers = status.servers();
+      long connected = servers.values().stream()
+          .filter(s -> s.status() == ServerState.Status.CONNECTED).count();
+      servers.forEach((name, s) -> r.withData("gearman " + name, s.status().name().toLowerCase()
+          + s.lastError().map(e -> ": " + e).orElse("")));
+      r.withData("gearman", connected + " of " + servers.size() + " servers connected");
+      up &= connected > 0;
+    }
+    return r.status(up).build();
+  }
+}
