@@ -108,6 +108,6 @@ class ClientModulesTest {
   void testLoad_missingFile() {
     MrtException e =
         assertThrows(MrtException.class, () -> ClientModules.load(Path.of("no/such/file")));
-    assertTrue(e.getMessage().startsWith("cannot read client modules file no/such/file: "));
+    assertTrue(e.getMessage().startsWith("cannot read client modules file no/such/file ("));
   }
 }
