@@ -219,7 +219,7 @@ public final class McpClientJobs implements JobHandler {
     List<BatchFiles.Entry> entries = new ArrayList<>();
     for (Task t : batch.tasks()) {
       try {
-        List<String> argv = new ArrayList<>(f.command());
+        List<String> argv = new ArrayList<>(f.taskCommand());
         argv.addAll(tokens.arguments(t));
         entries.add(new BatchFiles.Entry(t, tokens.replace(t), argv));
       } catch (PayloadException e) {
