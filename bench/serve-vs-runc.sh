@@ -104,7 +104,7 @@ row() { # label json
   echo
   echo "### \`mrt serve\` against a bare runc loop ($TASKS x \`true\`, rootless, $(date -u +%F))"
   echo
-  echo "Command: \`bench/serve-vs-runc.sh $TASKS\` on $(nproc) cores, $(uname -r), $($RUNC --version | head -1), gearmand $(dpkg-query -W -f "${Version}" gearman-job-server 2>/dev/null)."
+  echo "Command: \`bench/serve-vs-runc.sh $TASKS\` on $(nproc) cores, $(uname -r), $($RUNC --version | head -1), gearmand $(dpkg-query -W -f '${Version}' gearman-job-server 2>/dev/null)."
   echo
   echo "| what | tasks/s | vs bare runc | task p50 ms | task p99 ms | job p50 ms | job p99 ms | non-zero exits |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
