@@ -22,13 +22,8 @@ W=$(mktemp -d /tmp/mrt-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cp -r target/quarkus-app "$W/app"
 cp "$ROOTFS_TAR" "$W/rootfs.tar.zst"
-chmod -R a+rX "$W"
-if [ "$(id -u)" = 0 ]; then
-  chown -R "$USER_NAME" "$W"
-  as_user() { runuser -u "$USER_NAME" -- env HOME="$W" "$@"; }
-else
-  as_user() { env HOME="$W" "$@"; }
-fi
+. bench/lib.sh
+give_to_user
 export MRT_CACHE_DIR=$W/cache MRT_STATE_DIR=$W/state
 MRT="java -jar $W/app/quarkus-run.jar"
 

@@ -23,12 +23,15 @@ public final class FunctionTable {
    * One served function.
    *
    * @param command the command template's words, {@code {module}} and {@code {function}} replaced
+   * @param taskCommand what each task's argv starts with: {@code command} in task mode; in batch
+   *     mode, where {@code command} is the batch runner, mrt.archivematica.command's words
    */
   public record Function(
       String name,
       String module,
       String image,
       List<String> command,
+      List<String> taskCommand,
       Map<String, String> env,
       Optional<Duration> timeout,
       OptionalInt concurrency,
@@ -53,15 +56,21 @@ public final class FunctionTable {
       String template = o.flatMap(FunctionsConfig.Function::command).orElse(defaults.command());
       Map<String, String> env = new LinkedHashMap<>(defaults.env());
       o.ifPresent(f -> env.putAll(f.env()));
+      FunctionsConfig.Mode mode =
+          o.map(FunctionsConfig.Function::mode).orElse(FunctionsConfig.Mode.TASK);
+      List<String> command = command(template, name, m.getValue());
       out.put(name, new Function(
           name,
           m.getValue(),
           o.flatMap(FunctionsConfig.Function::image).orElse(defaults.image()),
-          command(template, name, m.getValue()),
+          command,
+          // A batch runner that got its own command as the tasks' argv would run itself again.
+          mode == FunctionsConfig.Mode.BATCH
+              ? command(defaults.command(), name, m.getValue()) : command,
           env,
           o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
           o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
-          o.map(FunctionsConfig.Function::mode).orElse(FunctionsConfig.Mode.TASK)));
+          mode));
     }
     for (String name : overrides.functions().keySet()) {
       if (!out.containsKey(name)) {

@@ -109,9 +109,17 @@ public final class McpClientJobs implements JobHandler {
     });
   }
 
-  /** Stops taking jobs' threads; running ones finish through the pool's own shutdown. */
-  public void shutdown() {
+  /**
+   * Stops taking jobs and waits up to {@code replies} for the jobs in hand to send their reply.
+   * Call it after the pool's shutdown: every task has ended or been cancelled by then, so what is
+   * left is encoding and writing the replies, which must happen before the connections close.
+   */
+  public void shutdown(Duration replies) throws InterruptedException {
     jobs.shutdown();
+    if (!jobs.awaitTermination(replies.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      LOG.warnf("some replies were not sent within %s; gearmand will requeue those batches",
+          replies);
+    }
   }
 
   private void process(GearmanJob job, JobReply reply) {
@@ -211,7 +219,7 @@ public final class McpClientJobs implements JobHandler {
     List<BatchFiles.Entry> entries = new ArrayList<>();
     for (Task t : batch.tasks()) {
       try {
-        List<String> argv = new ArrayList<>(f.command());
+        List<String> argv = new ArrayList<>(f.taskCommand());
         argv.addAll(tokens.arguments(t));
         entries.add(new BatchFiles.Entry(t, tokens.replace(t), argv));
       } catch (PayloadException e) {

@@ -111,7 +111,8 @@ public class ServeCommand implements Callable<Integer> {
       worker.stop();
     }
     pool.shutdown(config.shutdown().drainTimeout());
-    jobs.shutdown();
+    // Replies of drained batches go out before the connections close.
+    jobs.shutdown(java.time.Duration.ofSeconds(30));
     if (worker != null) {
       worker.close();
     }

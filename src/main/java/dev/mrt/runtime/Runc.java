@@ -64,6 +64,14 @@ public final class Runc {
     exec(List.of("delete", "--force", id), true);
   }
 
+  /**
+   * Whether runc still has state for this container. A foreground {@code runc run} removes it
+   * when the container exits, so after a normal end there is nothing left to delete.
+   */
+  public boolean hasState(String id) {
+    return java.nio.file.Files.exists(stateRoot.resolve(id));
+  }
+
   /** Ids of every container under this state root. */
   public List<String> list() {
     String out = exec(List.of("list", "--quiet"), false);

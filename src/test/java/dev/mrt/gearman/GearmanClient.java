@@ -16,9 +16,9 @@ import java.util.Optional;
  * Test-only Gearman client that behaves like MCPServer's: SUBMIT_JOB (foreground, normal
  * priority, unique = batch id), then wait for WORK_COMPLETE or WORK_FAIL of that handle.
  */
-final class GearmanClient implements Closeable {
+public final class GearmanClient implements Closeable {
   /** The end of a job as the client saw it; {@code data} is empty for a failure. */
-  record Result(boolean failed, byte[] data) {}
+  public record Result(boolean failed, byte[] data) {}
 
   private final Socket socket;
   private final InputStream in;
@@ -27,7 +27,7 @@ final class GearmanClient implements Closeable {
   /** Results that arrived while waiting for something else (several jobs in flight). */
   private final List<Packet> early = new ArrayList<>();
 
-  GearmanClient(ServerAddress server, Duration timeout) throws IOException {
+  public GearmanClient(ServerAddress server, Duration timeout) throws IOException {
     socket = new Socket();
     socket.setTcpNoDelay(true);
     socket.connect(new InetSocketAddress(server.host(), server.port()), (int) timeout.toMillis());
@@ -37,14 +37,14 @@ final class GearmanClient implements Closeable {
   }
 
   /** Submits a job and returns its handle. */
-  String submit(String function, String unique, byte[] data) throws IOException {
+  public String submit(String function, String unique, byte[] data) throws IOException {
     codec.write(Packet.request(PacketType.SUBMIT_JOB, function, unique, data), out);
     Packet created = expect(PacketType.JOB_CREATED);
     return created.argString(0);
   }
 
   /** Waits (up to the socket timeout per packet) for the end of the job with this handle. */
-  Result await(String handle) throws IOException {
+  public Result await(String handle) throws IOException {
     for (int i = 0; i < early.size(); i++) {
       Optional<Result> result = resultOf(early.get(i), handle);
       if (result.isPresent()) {
@@ -73,7 +73,7 @@ final class GearmanClient implements Closeable {
     return Optional.empty();
   }
 
-  Result submitAndWait(String function, String unique, byte[] data) throws IOException {
+  public Result submitAndWait(String function, String unique, byte[] data) throws IOException {
     return await(submit(function, unique, data));
   }
 

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +27,7 @@ class GearmanWorkerIntegrationTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir Path dir;
-  private final List<Process> gearmands = new ArrayList<>();
+  private final List<Gearmand> gearmands = new ArrayList<>();
   private final ExecutorService jobThreads = Executors.newCachedThreadPool();
   private final List<ServerState> states = new CopyOnWriteArrayList<>();
 
@@ -72,15 +68,15 @@ class GearmanWorkerIntegrationTest {
 
   @AfterEach
   void stopGearmands() {
-    gearmands.forEach(Process::destroyForcibly);
+    gearmands.forEach(Gearmand::close);
     jobThreads.shutdownNow();
   }
 
   @Test
   void testWorker_echoesRestartsAndServesTwoServers() throws Exception {
-    assumeTrue(gearmandInstalled(), "gearmand is not installed");
-    ServerAddress first = startGearmand(freePort(), "a");
-    ServerAddress second = startGearmand(freePort(), "b");
+    Gearmand a = gearmand("a");
+    ServerAddress first = a.address();
+    ServerAddress second = gearmand("b").address();
     WorkerOptions options =
         WorkerOptions.defaults("mrt-test")
             .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)))
@@ -111,7 +107,10 @@ class GearmanWorkerIntegrationTest {
       }
 
       // Restart the first gearmand on the same port: the worker must come back to it.
-      restartGearmand(0, first, "a2");
+      a.stop();
+      // Let the worker notice the loss before the new gearmand is up.
+      Thread.sleep(300);
+      a.restart();
       assertEchoed(first, "echo_v0.0", "after-restart", "again");
       assertTrue(
           states.stream()
@@ -130,61 +129,18 @@ class GearmanWorkerIntegrationTest {
     assertTrue(states.stream().anyMatch(s -> s.status() == ServerState.Status.CLOSED));
   }
 
+  private Gearmand gearmand(String name) {
+    Gearmand g = Gearmand.start(dir, name);
+    gearmands.add(g);
+    return g;
+  }
+
   private void assertEchoed(ServerAddress server, String function, String unique, String data)
       throws IOException {
     try (GearmanClient client = new GearmanClient(server, TIMEOUT)) {
       GearmanClient.Result result = client.submitAndWait(function, unique, bytes(data));
       assertFalse(result.failed());
       assertArrayEquals(bytes(function + ":" + unique + ":" + data), result.data());
-    }
-  }
-
-  private static boolean gearmandInstalled() {
-    return Files.isExecutable(Path.of("/usr/sbin/gearmand"))
-        || Files.isExecutable(Path.of("/usr/bin/gearmand"));
-  }
-
-  private static String gearmandPath() {
-    return Files.isExecutable(Path.of("/usr/sbin/gearmand")) ? "/usr/sbin/gearmand" : "/usr/bin/gearmand";
-  }
-
-  private ServerAddress startGearmand(int port, String name) throws Exception {
-    Process process =
-        new ProcessBuilder(
-                gearmandPath(),
-                "--listen=127.0.0.1",
-                "--port=" + port,
-                "--log-file=" + dir.resolve(name + ".log"),
-                "--pid-file=" + dir.resolve(name + ".pid"))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .start();
-    gearmands.add(process);
-    ServerAddress address = new ServerAddress("127.0.0.1", port);
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
-        return address;
-      } catch (IOException notYet) {
-        assertTrue(process.isAlive(), "gearmand exited: " + Files.readString(dir.resolve(name + ".out")));
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError("gearmand did not listen on " + address);
-  }
-
-  private void restartGearmand(int index, ServerAddress address, String name) throws Exception {
-    Process old = gearmands.get(index);
-    old.destroy();
-    assertTrue(old.waitFor(10, TimeUnit.SECONDS));
-    // Let the worker notice the loss before the new gearmand is up.
-    Thread.sleep(300);
-    startGearmand(address.port(), name);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -123,13 +123,43 @@ final class MrtCli {
     return new ProcessBuilder(command(args)).start();
   }
 
+  /**
+   * Starts {@code mrt serve} in the background with these further variables, its stdout and
+   * stderr in {@code home/NAME.log}.
+   */
+  ServeProcess startServe(String name, Map<String, String> serveEnv, String... args) {
+    Path log = home.resolve(name + ".log");
+    List<String> cmd = command(serveEnv, prepend("serve", args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      p.getOutputStream().close();
+      return new ServeProcess(p, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String[] prepend(String first, String... rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
   List<String> command(String... args) {
+    return command(Map.of(), args);
+  }
+
+  private List<String> command(Map<String, String> moreEnv, String... args) {
     List<String> cmd = new ArrayList<>();
     if (mode == Mode.ROOTLESS && isRoot()) {
       cmd.addAll(List.of("runuser", "-u", TEST_USER, "--"));
     }
     cmd.add("env");
-    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    Map<String, String> all = new TreeMap<>(env);
+    all.putAll(moreEnv);
+    all.forEach((k, v) -> cmd.add(k + "=" + v));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
     cmd.add(App.jar().toString());
@@ -156,6 +186,11 @@ final class MrtCli {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Writes a file the mrt user can read. */
+  static Path readableFile(Path file, String content) {
+    return readableFile(file, content.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes a file the mrt user can read. */
