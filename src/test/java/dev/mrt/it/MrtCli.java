@@ -129,7 +129,10 @@ final class MrtCli {
    */
   ServeProcess startServe(String name, Map<String, String> serveEnv, String... args) {
     Path log = home.resolve(name + ".log");
-    List<String> cmd = command(serveEnv, prepend("serve", args));
+    // Several daemons run at once in these tests: each gets its own HTTP port unless given one.
+    Map<String, String> withPort = new TreeMap<>(Map.of("QUARKUS_HTTP_PORT", "0"));
+    withPort.putAll(serveEnv);
+    List<String> cmd = command(withPort, prepend("serve", args));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
