@@ -16,6 +16,7 @@ import dev.mrt.config.MrtConfig;
 import dev.mrt.config.PoolConfig;
 import dev.mrt.gearman.GearmanWorker;
 import dev.mrt.gearman.ServerAddress;
+import dev.mrt.gearman.ServerState;
 import dev.mrt.gearman.WorkerOptions;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.pool.ContainerPool;
@@ -96,6 +97,9 @@ public class ServeCommand implements Callable<Integer> {
     GearmanWorker worker = null;
     if (gearman.enabled()) {
       List<ServerAddress> servers = gearman.servers().stream().map(ServerAddress::parse).toList();
+      // Known from the start, so readiness and metrics show a server never reached as down.
+      servers.forEach(s -> metrics.onStateChange(
+          new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));
       worker = new GearmanWorker(servers, functions.names(), jobs,
           WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), metrics);
       worker.start();

@@ -36,7 +36,9 @@ class OperateIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MODULES =
       "[supportedBatchCommands]\nsh_v0.0 = sh\necho_v0.0 = echo\n";
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 as curl and Prometheus speak it (the JDK's default h2c upgrade adds nothing here).
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).build();
 
   /** A serve with its HTTP port known, on one gearmand. */
   private record Daemon(ServeProcess process, int port) implements AutoCloseable {
