@@ -145,15 +145,11 @@ public final class BundleStore {
 
   /** Deletes a directory tree; what cannot be deleted is logged, not thrown. */
   public static void removeTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      dev.mrt.image.store.PreparedDirectory.deleteTree(dir);
     } catch (IOException e) {
-      LOG.warnf("could not remove %s: %s", dir, e.getMessage());
+      LOG.warnf("could not remove %s: %s", dir, dev.mrt.IoErrors.describe(e));
     }
   }
+
 }
