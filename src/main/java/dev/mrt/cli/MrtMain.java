@@ -22,6 +22,11 @@ public class MrtMain implements QuarkusApplication {
   }
 
   public static void main(String... args) {
+    // mrt spawns a runc per container: vfork+exec skips the JDK's jspawnhelper (a second exec),
+    // about 0.8 ms of each spawn here. An operator's own -D setting wins.
+    if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+      System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
     if (args.length == 0 || !"serve".equals(args[0])) {
       System.setProperty("quarkus.http.host-enabled", "false");
     }
