@@ -7,7 +7,7 @@
 #   - first-use unpack of the default rootfs against `tar -I zstd -xf` of the same file
 # Everything runs rootless as an unprivileged user (default mrt-test; as root the script
 # switches to it). Medians over RUNS runs (default 30) with hyperfine; ratios to bare runc.
-# Usage: bench/run-vs-runc.sh [RUNS]   (after ./mvnw package; writes bench/results/run.md)
+# Usage: bench/run-vs-runc.sh [RUNS]   (after ./mvnw package; appends to bench/RESULTS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-30}
@@ -21,6 +21,7 @@ command -v hyperfine >/dev/null || { echo "bench: apt-get install hyperfine" >&2
 W=$(mktemp -d /tmp/mrt-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cp -r target/quarkus-app "$W/app"
+mkdir -p "$W/bin" && cp deploy/bin/mrt "$W/bin/mrt"
 cp "$ROOTFS_TAR" "$W/rootfs.tar.zst"
 . bench/lib.sh
 give_to_user
@@ -46,16 +47,19 @@ chown -R "$(stat -c %U "$W")" "$W/bundle" "$W/runc-state" "$W/crun-state" 2>/dev
 echo "measuring ($RUNS runs each, rootless as $USER_NAME)..." >&2
 t_mrt=$(hf mrt "$MRT run -- true")
 t_jvm=$(hf jvm "$MRT --version")
+t_launcher=$(hf launcher "env MRT_APP_DIR=$W/app $W/bin/mrt run -- true")
+t_ljvm=$(hf ljvm "env MRT_APP_DIR=$W/app $W/bin/mrt --version")
 t_runc=$(hf runc "$RUNC --root $W/runc-state run --bundle $W/bundle bench-runc")
 t_crun=n/a; crun_note="not installed"
 if command -v crun >/dev/null; then
   t_crun=$(hf crun "crun --root $W/crun-state run --bundle $W/bundle bench-crun")
-  [ "$t_crun" = n/a ] && crun_note=$(tail -1 "$W/crun.err" | cut -c1-160) || crun_note=""
+  # hyperfine only says "non-zero exit": ask crun itself why, once.
+  [ "$t_crun" = n/a ] && crun_note=$(as_user crun --root "$W/crun-state" run --bundle "$W/bundle" bench-crun-why 2>&1 | tail -1 | cut -c1-160) || crun_note=""
 fi
 t_podman=n/a; podman_note="not installed"
 if command -v podman >/dev/null; then
   t_podman=$(hf podman "podman run --rm --network host --runtime $RUNC --rootfs $ROOTFS true")
-  [ "$t_podman" = n/a ] && podman_note=$(tail -1 "$W/podman.err" | cut -c1-160) || podman_note=""
+  [ "$t_podman" = n/a ] && podman_note=$(as_user podman run --rm --network host --runtime "$RUNC" --rootfs "$ROOTFS" true 2>&1 | tail -1 | cut -c1-160) || podman_note=""
 fi
 
 # First-use unpack: a fresh cache each time (mrt) against tar into a fresh directory.
@@ -68,8 +72,10 @@ t_tar=$(RUNS=$UNPACK_RUNS; hf tar --prepare "rm -rf $W/tarx" \
 ratio() { python3 -c 'import sys; a,b=sys.argv[1:]; print("n/a" if "n/a" in (a,b) else "%.2fx" % (float(a)/float(b)))' "$1" "$2"; }
 unpack=$(python3 -c "import sys; a,b='$t_first','$t_mrt'; print('n/a' if 'n/a' in (a,b) else '%.1f' % (float(a)-float(b)))")
 
-mkdir -p bench/results
 {
+  echo
+  echo "## run"
+  echo
   echo "### Container start (rootless, \`true\`, median of $RUNS, $(date -u +%F))"
   echo
   echo "Command: \`bench/run-vs-runc.sh $RUNS\` on $(nproc) cores, $(uname -r), $($RUNC --version | head -1)."
@@ -79,6 +85,8 @@ mkdir -p bench/results
   echo "| bare \`runc run\` of mrt's bundle | $t_runc | 1.00x |"
   echo "| \`mrt run -- true\` (whole CLI) | $t_mrt | $(ratio "$t_mrt" "$t_runc") |"
   echo "| of which JVM + Quarkus start (\`mrt --version\`) | $t_jvm | $(ratio "$t_jvm" "$t_runc") |"
+  echo "| \`deploy/bin/mrt run -- true\` (launcher: C1 JIT, serial GC) | $t_launcher | $(ratio "$t_launcher" "$t_runc") |"
+  echo "| of which JVM + Quarkus start (launcher, \`--version\`) | $t_ljvm | $(ratio "$t_ljvm" "$t_runc") |"
   echo "| mrt minus its JVM start | $(python3 -c "print('%.1f' % ($t_mrt-$t_jvm))") | $(ratio "$(python3 -c "print($t_mrt-$t_jvm)")" "$t_runc") |"
   echo "| \`crun run\` of the same bundle | $t_crun | $(ratio "$t_crun" "$t_runc") ${crun_note:+($crun_note)} |"
   echo "| \`podman run --rootfs\` | $t_podman | $(ratio "$t_podman" "$t_runc") ${podman_note:+($podman_note)} |"
@@ -90,4 +98,6 @@ mkdir -p bench/results
   echo "| \`tar -I zstd -xf\` of rootfs.tar.zst | $t_tar | 1.00x |"
   echo "| mrt unpack (first \`mrt run\` on an empty cache minus a warm one) | $unpack | $(ratio "$unpack" "$t_tar") |"
   echo "| first \`mrt run -- true\` on an empty cache, whole | $t_first | |"
-} | tee bench/results/run.md
+  echo
+  echo "Load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; other work on the machine inflates every row alike)."
+} | tee -a bench/RESULTS.md
