@@ -274,7 +274,8 @@ class ServeIT {
     assertEquals("", first.stderror());
     assertEquals(Map.of("exitCode", "int", "finishedTimestamp", "datetime", "stdout", "str",
         "stderror", "str"), first.pythonTypes());
-    assertEquals(0, r.results().get(tasks.get(1).uuid()).exit());
+    TaskReply second = r.results().get(tasks.get(1).uuid());
+    assertEquals(0, second.exit(), second.stderror());
     // A pickle reply, not JSON: protocol 0 starts with an opcode, never '{'.
     assertFalse(r.raw()[0] == '{', new String(r.raw(), StandardCharsets.ISO_8859_1));
   }
