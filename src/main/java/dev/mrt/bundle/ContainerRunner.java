@@ -59,6 +59,7 @@ public class ContainerRunner {
     if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
       throw new CommandNotFoundException(command, image.name(), path);
     }
+    MountPoints.prepare(image.rootfs(), spec);
     Ready r = ready();
     Bundle bundle = r.store().create(spec);
     try {
