@@ -20,7 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns what a user names as an image into a prepared root filesystem: {@code default} is the
  * embedded one; a path is a root filesystem tarball ({@code .tar}, {@code .tar.gz}, {@code
- * .tar.zst}), unpacked once into the cache under its sha256 and shared from then on.
+ * .tar.zst}), unpacked once into the cache under its sha256 and shared from then on; a registry
+ * reference is pulled on first use ({@link ImagePuller}) and run from the cache afterwards.
+ *
+ * <p>Jobs of one process that need the same reference share one pull (a map of futures); other
+ * processes wait on the bundle's file lock. A pull blocks only the jobs that need its image.
  */
 @ApplicationScoped
 public class ImageResolver {
@@ -35,9 +39,91 @@ public class ImageResolver {
   private final java.util.List<ImageCacheListener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final java.util.List<ImagePullListener> pullListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final MrtConfig config;
+  private final Map<String, java.util.concurrent.CompletableFuture<PreparedImage>> inflight =
+      new ConcurrentHashMap<>();
+  private volatile ImagePuller puller;
+
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
     this.assets = assets;
     this.cacheDir = config.cacheDir();
+    this.config = config;
+  }
+
+  public void addPullListener(ImagePullListener listener) {
+    pullListeners.add(listener);
+  }
+
+  /**
+   * Pulls {@code ref} from its registry now, even when cached (for {@code mrt pull} and
+   * prefetch): a moved tag is followed.
+   */
+  public ImagePuller.Result pull(ImageReference ref, Platform platform,
+      ImagePuller.Progress progress) {
+    ImagePuller.Result r = puller().pull(ref, platform, progress);
+    pullListeners.forEach(l -> l.pulled(ref.toString(), r.bytesFetched()));
+    return r;
+  }
+
+  /** The image cache, for {@code mrt images}, {@code rmi} and {@code gc}. */
+  public dev.mrt.image.store.ImageStore store() {
+    return new dev.mrt.image.store.ImageStore(cacheDir);
+  }
+
+  private PreparedImage fromRegistry(ImageReference ref) {
+    java.util.Optional<PreparedImage> cached = puller().cached(ref);
+    if (cached.isPresent()) {
+      listeners.forEach(l -> l.hit(ref.toString()));
+      return cached.get();
+    }
+    java.util.concurrent.CompletableFuture<PreparedImage> mine =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<PreparedImage> running =
+        inflight.putIfAbsent(ref.toString(), mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      ImagePuller.Result r = pull(ref, Platform.host(), ImagePuller.Progress.NONE);
+      listeners.forEach(l -> l.miss(ref.toString(), r.bytesFetched()));
+      mine.complete(r.image());
+      return r.image();
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inflight.remove(ref.toString(), mine);
+    }
+  }
+
+  private ImagePuller puller() {
+    ImagePuller p = puller;
+    if (p == null) {
+      synchronized (this) {
+        if (puller == null) {
+          MrtConfig.Images images = config.images();
+          java.util.List<Path> authFiles = new java.util.ArrayList<>();
+          images.authFile().ifPresent(authFiles::add);
+          authFiles.addAll(dev.mrt.image.registry.RegistryCredentials.defaultFiles(System.getenv(),
+              Path.of(System.getProperty("user.home"))));
+          puller = new ImagePuller(
+              new dev.mrt.image.registry.RegistryClient(new dev.mrt.image.registry.RegistryClient.Settings(
+                  dev.mrt.image.registry.RegistryCredentials.load(authFiles),
+                  java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
+                  images.parallelism(), images.timeout(), images.attempts(),
+                  java.time.Duration.ofMillis(200))),
+              store(), extractor);
+        }
+        p = puller;
+      }
+    }
+    return p;
   }
 
   public void addListener(ImageCacheListener listener) {
@@ -61,7 +147,15 @@ public class ImageResolver {
       listeners.forEach(l -> l.miss(image, 0));
       return made;
     }
-    Path file = Path.of(image).toAbsolutePath().normalize();
+    ImageSource source = ImageSource.parse(image);
+    if (source instanceof ImageSource.Registry r) {
+      return fromRegistry(r.reference());
+    }
+    if (source instanceof ImageSource.OciLayout layout) {
+      throw new ImageException("image " + image + ": OCI layout directories are not supported yet;"
+          + " push it to a registry (skopeo copy oci:DIR docker://...) or give a rootfs tarball");
+    }
+    Path file = ((ImageSource.Tarball) source).file().toAbsolutePath().normalize();
     if (!Files.exists(file)) {
       throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
           + " filesystem tarball (.tar, .tar.gz, .tar.zst)");

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
-    ImageCacheListener {
+    ImageCacheListener, dev.mrt.image.ImagePullListener {
 
   /** MCPClient's buckets for its per-batch histogram, in seconds. */
   static final Duration[] MCPCLIENT_BUCKETS = seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
@@ -169,6 +169,15 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   public void miss(String image, long bytes) {
     misses().increment();
     cacheBytes.addAndGet(bytes);
+  }
+
+  @Override
+  public void pulled(String reference, long bytes) {
+    Counter.builder("mrt.image.pulls").description("Images pulled from registries")
+        .register(registry).increment();
+    Counter.builder("mrt.image.pull.bytes").baseUnit("bytes")
+        .description("Bytes transferred from registries by pulls").register(registry)
+        .increment(bytes);
   }
 
   private Counter jobs(String function) {
