@@ -10,5 +10,5 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Runs jobs in fresh rootless runc containers; an Archivematica MCPClient drop-in.",
     subcommands = {ServeCommand.class, RunCommand.class, SpecCommand.class, DoctorCommand.class,
-        PullCommand.class, ImagesCommand.class, RmiCommand.class})
+        PullCommand.class, ImagesCommand.class, RmiCommand.class, GcCommand.class})
 public class MrtCommand {}

@@ -45,6 +45,7 @@ public class ImageResolver {
   private final Map<String, java.util.concurrent.CompletableFuture<PreparedImage>> inflight =
       new ConcurrentHashMap<>();
   private volatile ImagePuller puller;
+  private final BundleUse bundleUse = new BundleUse();
 
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
     this.assets = assets;
@@ -63,6 +64,7 @@ public class ImageResolver {
   public ImagePuller.Result pull(ImageReference ref, Platform platform,
       ImagePuller.Progress progress) {
     ImagePuller.Result r = puller().pull(ref, platform, progress);
+    bundleUse.use(r.image().rootfs().getParent());
     pullListeners.forEach(l -> l.pulled(ref.toString(), r.bytesFetched()));
     return r;
   }
@@ -72,9 +74,18 @@ public class ImageResolver {
     return new dev.mrt.image.store.ImageStore(cacheDir);
   }
 
+  /** Removes unused images from the cache; see {@link ImageGc}. */
+  public ImageGc.Report gc() {
+    java.util.OptionalLong budget = config.images().cacheBudget()
+        .map(b -> java.util.OptionalLong.of(ImageGc.parseSize(b)))
+        .orElse(java.util.OptionalLong.empty());
+    return new ImageGc(store(), bundleUse).collect(budget);
+  }
+
   private PreparedImage fromRegistry(ImageReference ref) {
     java.util.Optional<PreparedImage> cached = puller().cached(ref);
     if (cached.isPresent()) {
+      bundleUse.use(cached.get().rootfs().getParent());
       listeners.forEach(l -> l.hit(ref.toString()));
       return cached.get();
     }

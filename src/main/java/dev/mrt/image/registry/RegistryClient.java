@@ -151,6 +151,24 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * The blobs an image manifest refers to (config and layers), for garbage collection; empty for
+   * content that is not an image manifest.
+   */
+  public static List<dev.mrt.image.Digest> blobsOf(byte[] manifest) {
+    try {
+      if (ManifestJson.parse(manifest, "") instanceof ManifestJson.Manifest m) {
+        List<dev.mrt.image.Digest> out = new ArrayList<>();
+        out.add(m.config().digest());
+        m.layers().forEach(l -> out.add(l.digest()));
+        return out;
+      }
+    } catch (IOException e) {
+      // Not a manifest: it keeps nothing alive.
+    }
+    return List.of();
+  }
+
   private static ManifestJson.Parsed parse(ImageReference ref, ManifestPuller.Fetched f) {
     try {
       return ManifestJson.parse(f.bytes(), f.contentType());
