@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class ImagePuller {
   private static final int BUFFER = 256 * 1024;
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(ImagePuller.class);
 
   /** Told about pulls as they happen (progress bars, metrics). Must be quick and not throw. */
   public interface Progress {
@@ -79,8 +81,12 @@ public final class ImagePuller {
         m.digest().toString(), temp -> {
           List<Descriptor> layers = m.layers().stream()
               .filter(l -> !store.hasBlob(l.digest(), l.size())).toList();
+          long t0 = System.nanoTime();
           fetch(ref, layers, progress, fetched);
+          long t1 = System.nanoTime();
           unpack(ref, m, config, temp.resolve("rootfs"));
+          LOG.infof("%s: fetched %d layers in %d ms, unpacked in %d ms", ref, layers.size(),
+              (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
           Files.write(temp.resolve("config.json"), read(m.config().digest()));
         });
     String name = ref.digest().isPresent() && ref.tag().isEmpty()
