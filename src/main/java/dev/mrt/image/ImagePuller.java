@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 public final class ImagePuller {
   private static final int BUFFER = 256 * 1024;
+  /** Between a layer's download and its unpacking: enough to ride out short stalls of either. */
+  private static final int PIPE = 4 * 1024 * 1024;
   private static final org.jboss.logging.Logger LOG =
       org.jboss.logging.Logger.getLogger(ImagePuller.class);
 
@@ -79,14 +81,10 @@ public final class ImagePuller {
     }
     Path bundle = PreparedDirectory.ensure(store.root(), "bundles/sha256-" + m.digest().hex(),
         m.digest().toString(), temp -> {
-          List<Descriptor> layers = m.layers().stream()
-              .filter(l -> !store.hasBlob(l.digest(), l.size())).toList();
           long t0 = System.nanoTime();
-          fetch(ref, layers, progress, fetched);
-          long t1 = System.nanoTime();
-          unpack(ref, m, config, temp.resolve("rootfs"));
-          LOG.infof("%s: fetched %d layers in %d ms, unpacked in %d ms", ref, layers.size(),
-              (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+          unpackWhileFetching(ref, m, config, temp.resolve("rootfs"), progress, fetched);
+          LOG.infof("%s: fetched and unpacked %d layers in %d ms", ref, m.layers().size(),
+              (System.nanoTime() - t0) / 1_000_000);
           Files.write(temp.resolve("config.json"), read(m.config().digest()));
         });
     String name = ref.digest().isPresent() && ref.tag().isEmpty()
@@ -127,12 +125,7 @@ public final class ImagePuller {
     java.util.Map<Descriptor, Path> temps = new java.util.concurrent.ConcurrentHashMap<>();
     try {
       client.fetchBlobs(ref, blobs, d -> temps.computeIfAbsent(d, x -> store.tempBlob(x.digest())),
-          n -> {
-            progress.transferred(n);
-            synchronized (fetched) {
-              fetched[0] += n;
-            }
-          });
+          n -> count(progress, fetched, n));
       blobs.forEach(d -> store.commit(temps.get(d), d.digest()));
     } finally {
       for (Path t : temps.values()) {
@@ -145,28 +138,115 @@ public final class ImagePuller {
     }
   }
 
-  /** Applies the layers in order, checking each one's uncompressed sha256 against diff_ids. */
-  private void unpack(ImageReference ref, PulledManifest m, ImageConfig config, Path rootfs)
-      throws IOException {
-    TarExtractor.Layers layers = extractor.layers(rootfs);
-    for (int i = 0; i < m.layers().size(); i++) {
-      Descriptor layer = m.layers().get(i);
-      Digest diffId = config.diffIds().get(i);
-      MessageDigest md = sha256();
-      try (InputStream file = Files.newInputStream(store.blob(layer.digest()));
-          BufferedInputStream buffered = new BufferedInputStream(file, BUFFER);
-          InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER);
-          DigestInputStream hashed = new DigestInputStream(plain, md)) {
-        layers.apply(hashed, "layer " + layer.digest() + " of " + ref);
-        hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding
+  /**
+   * Applies the layers in order while they download: the first layer is unpacked as its bytes
+   * arrive (through a pipe), the others download meanwhile and are unpacked from the store. Bytes
+   * are unpacked before their blob's digest is known; that is safe because the extractor refuses
+   * hostile entries whatever their origin, and everything goes into the bundle's temp directory,
+   * which is deleted when a digest then fails.
+   */
+  private void unpackWhileFetching(ImageReference ref, PulledManifest m, ImageConfig config,
+      Path rootfs, Progress progress, long[] fetched) throws IOException {
+    List<Descriptor> missing = m.layers().stream()
+        .filter(l -> !store.hasBlob(l.digest(), l.size())).distinct().toList();
+    Descriptor first = m.layers().isEmpty() ? null : m.layers().get(0);
+    boolean streamFirst = first != null && missing.contains(first);
+    List<Descriptor> rest = missing.stream().filter(d -> !d.equals(first)).toList();
+    java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
+        .newFixedThreadPool(2, r -> {
+          Thread t = new Thread(r, "mrt-pull-layers");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      java.util.concurrent.Future<?> others =
+          background.submit(() -> fetch(ref, rest, progress, fetched));
+      TarExtractor.Layers layers = extractor.layers(rootfs);
+      for (int i = 0; i < m.layers().size(); i++) {
+        Descriptor layer = m.layers().get(i);
+        if (i == 0 && streamFirst) {
+          streamLayer(ref, layer, config.diffIds().get(0), layers, background, progress, fetched);
+          continue;
+        }
+        if (rest.contains(layer)) {
+          await(others);
+        }
+        try (InputStream file = Files.newInputStream(store.blob(layer.digest()))) {
+          unpackLayer(ref, layer, config.diffIds().get(i), file, layers);
+        }
       }
-      Digest actual = Digest.of(md.digest());
-      if (!actual.equals(diffId)) {
-        throw new DigestMismatchException(ref.toString(), "layer " + layer.digest()
-            + " uncompressed (diff_id)", diffId, -1, actual.toString(), -1);
-      }
+      await(others);
+      layers.finish();
+    } finally {
+      background.shutdownNow();
     }
-    layers.finish();
+  }
+
+  /** Downloads a layer into the store while unpacking the same bytes from a pipe. */
+  private void streamLayer(ImageReference ref, Descriptor layer, Digest diffId,
+      TarExtractor.Layers layers, java.util.concurrent.ExecutorService background,
+      Progress progress, long[] fetched) throws IOException {
+    Path temp = store.tempBlob(layer.digest());
+    java.io.PipedInputStream pipeIn = new java.io.PipedInputStream(PIPE);
+    java.io.PipedOutputStream pipeOut = new java.io.PipedOutputStream(pipeIn);
+    java.util.concurrent.Future<?> download = background.submit(() ->
+        client.fetchBlob(ref, layer, temp, n -> count(progress, fetched, n), pipeOut));
+    RuntimeException unpackFailure = null;
+    try (pipeIn) {
+      unpackLayer(ref, layer, diffId, pipeIn, layers);
+    } catch (RuntimeException e) {
+      unpackFailure = e;
+    }
+    try {
+      // The download's verdict first: a corrupt blob explains a failed unpack, not the reverse.
+      await(download);
+    } catch (RegistryClient.CopyFailedException readerStopped) {
+      // The unpack stopped reading; its failure is the one to report.
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    if (unpackFailure != null) {
+      Files.deleteIfExists(temp);
+      throw unpackFailure;
+    }
+    store.commit(temp, layer.digest());
+  }
+
+  /** Applies one compressed or plain layer, checking its uncompressed sha256 (diff_id). */
+  private void unpackLayer(ImageReference ref, Descriptor layer, Digest diffId, InputStream in,
+      TarExtractor.Layers layers) throws IOException {
+    MessageDigest md = sha256();
+    try (BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
+        InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER);
+        DigestInputStream hashed = new DigestInputStream(plain, md)) {
+      layers.apply(hashed, "layer " + layer.digest() + " of " + ref);
+      hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding
+    }
+    Digest actual = Digest.of(md.digest());
+    if (!actual.equals(diffId)) {
+      throw new DigestMismatchException(ref.toString(), "layer " + layer.digest()
+          + " uncompressed (diff_id)", diffId, -1, actual.toString(), -1);
+    }
+  }
+
+  private static void await(java.util.concurrent.Future<?> f) {
+    try {
+      f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r
+          : new ImageException(e.getCause().toString(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageException("interrupted while pulling", e);
+    }
+  }
+
+  private static void count(Progress progress, long[] fetched, long n) {
+    progress.transferred(n);
+    synchronized (fetched) {
+      fetched[0] += n;
+    }
   }
 
   private byte[] read(Digest d) {

@@ -17,10 +17,13 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
- * Fetches one blob into a file, hashing while it streams. A transfer that breaks is resumed
- * with {@code Range} from the last byte written (a 206 continues the same digest; a registry that
- * ignores Range and sends 200 starts the file over). The file is complete only when size and
- * digest both match; otherwise {@link DigestMismatchException}, and the caller deletes it.
+ * Fetches one blob into a file, hashing while it streams, and optionally copies each byte to a
+ * second stream (so a layer can be unpacked while it downloads). A transfer that breaks is resumed
+ * with {@code Range} from the last byte written: a 206 continues where it stopped; from a
+ * registry that ignores Range and sends 200, the bytes already written are read and dropped, so
+ * the file and the copy only ever grow (the digest still covers every byte kept). The file is
+ * complete only when size and digest both match; otherwise {@link DigestMismatchException}, and
+ * the caller deletes it.
  */
 final class BlobPuller {
   private static final int BUFFER = 256 * 1024;
@@ -35,6 +38,15 @@ final class BlobPuller {
 
   /** @param progress told of each chunk written, in bytes */
   void pull(ImageReference ref, Descriptor blob, Path target, LongConsumer progress) {
+    pull(ref, blob, target, progress, Optional.empty());
+  }
+
+  /**
+   * @param copy receives every verified-so-far byte in order; its failures are not retried
+   *     (they are the consumer's, not the network's) and end the pull as {@link CopyFailed}
+   */
+  void pull(ImageReference ref, Descriptor blob, Path target, LongConsumer progress,
+      Optional<java.io.OutputStream> copy) {
     String action = "fetch blob " + blob.digest();
     MessageDigest md = sha256();
     long written = 0;
@@ -47,14 +59,11 @@ final class BlobPuller {
               ? Optional.of("bytes=" + written + "-") : Optional.empty();
           HttpResponse<InputStream> r = transport.get(ref, "blobs/" + blob.digest(), List.of(),
               range, action);
-          if (written > 0 && r.statusCode() != 206) {
-            // The registry ignored Range: what it sends is the whole blob again.
-            out.truncate(0).position(0);
-            md.reset();
-            progress.accept(-written);
-            written = 0;
-          }
           try (InputStream in = r.body()) {
+            if (written > 0 && r.statusCode() != 206) {
+              // The registry ignored Range: it sends the whole blob again; drop what we have.
+              in.skipNBytes(written);
+            }
             int n;
             while ((n = in.read(buffer.array())) > 0) {
               if (written + n > blob.size()) {
@@ -67,6 +76,13 @@ final class BlobPuller {
                 out.write(buffer);
               }
               buffer.clear();
+              if (copy.isPresent()) {
+                try {
+                  copy.get().write(buffer.array(), 0, n);
+                } catch (IOException e) {
+                  throw new CopyFailed(e);
+                }
+              }
               written += n;
               progress.accept(n);
             }
@@ -88,6 +104,13 @@ final class BlobPuller {
     } catch (IOException e) {
       throw new RegistryException(ref.toString(), Reason.UNREACHABLE, "cannot write " + target
           + " (" + e.getMessage() + "); check the cache directory", e);
+    }
+  }
+
+  /** The stream given a copy of the blob failed (its reader stopped); not a network failure. */
+  static final class CopyFailed extends RuntimeException {
+    CopyFailed(IOException cause) {
+      super(cause);
     }
   }
 

@@ -91,6 +91,31 @@ public final class RegistryClient {
   }
 
   /**
+   * Fetches one blob into {@code target} and, as it arrives, into {@code copy}, which is closed at
+   * the end whatever happens (its reader then sees the end of the stream). Bytes reach {@code copy}
+   * before the digest is known: its reader must treat them as unverified until this returns.
+   *
+   * @throws CopyFailedException when writing to {@code copy} failed (its reader stopped)
+   */
+  public void fetchBlob(ImageReference ref, Descriptor blob, Path target, LongConsumer progress,
+      java.io.OutputStream copy) {
+    try (copy) {
+      blobs.pull(ref, blob, target, progress, Optional.of(copy));
+    } catch (BlobPuller.CopyFailed e) {
+      throw new CopyFailedException(ref.toString(), e.getCause());
+    } catch (IOException e) {
+      // Closing the copy failed: its reader is gone, which its own error reports.
+    }
+  }
+
+  /** The reader of a blob's copy stopped; the reason is the reader's to report. */
+  public static final class CopyFailedException extends RegistryException {
+    CopyFailedException(String reference, Throwable cause) {
+      super(reference, Reason.PROTOCOL, "the blob's reader stopped", cause);
+    }
+  }
+
+  /**
    * Fetches blobs at most {@link Settings#parallelism()} at a time; the first failure is thrown
    * once the others have stopped.
    */
