@@ -6,6 +6,9 @@ import dev.mrt.image.ImageResolver;
 import dev.mrt.image.Platform;
 import dev.mrt.image.registry.PulledManifest;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,14 +38,36 @@ public class PullCommand implements Callable<Integer> {
     ImageReference ref = ImageReference.parse(reference);
     Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
     long start = System.nanoTime();
-    // Plain lines, on stderr: stdout carries only the digest, for scripts.
-    ImagePuller.Result r = images.pull(ref, wanted, new ImagePuller.Progress() {
-      @Override
-      public void started(PulledManifest m, long missing) {
-        System.err.printf("pulling %s (%s, %d layers, %s)%n", ref, m.digest(), m.layers().size(),
-            megabytes(m.totalSize()));
+    // On stderr: stdout carries only the digest, for scripts. A bar only on a terminal; logs and
+    // pipes get plain lines.
+    boolean terminal = System.console() != null;
+    ProgressBar[] bar = {null};
+    ImagePuller.Result r;
+    try {
+      r = images.pull(ref, wanted, new ImagePuller.Progress() {
+        @Override
+        public void started(PulledManifest m, long missing) {
+          System.err.printf("pulling %s (%s, %d layers, %s)%n", ref, m.digest(),
+              m.layers().size(), megabytes(m.totalSize()));
+          if (terminal) {
+            bar[0] = new ProgressBarBuilder().setTaskName("pull").setInitialMax(m.totalSize())
+                .setUnit(" MB", 1_000_000).showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+          }
+        }
+
+        @Override
+        public void transferred(long bytes) {
+          if (bar[0] != null) {
+            bar[0].stepBy(bytes);
+          }
+        }
+      });
+    } finally {
+      if (bar[0] != null) {
+        bar[0].close();
       }
-    });
+    }
     System.err.printf("pulled %s: fetched %s in %.1f s%n", r.image().name(),
         megabytes(r.bytesFetched()), (System.nanoTime() - start) / 1e9);
     System.out.println(r.manifest().digest());
