@@ -1,6 +1,7 @@
 package dev.mrt.image;
 
 import dev.mrt.image.registry.DigestMismatchException;
+import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.Descriptor;
 import dev.mrt.image.registry.PulledManifest;
 import dev.mrt.image.registry.RegistryClient;
@@ -44,12 +45,10 @@ public final class ImagePuller {
     Progress NONE = new Progress() {};
   }
 
-  private final RegistryClient client;
   private final ImageStore store;
   private final TarExtractor extractor;
 
-  public ImagePuller(RegistryClient client, ImageStore store, TarExtractor extractor) {
-    this.client = client;
+  public ImagePuller(ImageStore store, TarExtractor extractor) {
     this.store = store;
     this.extractor = extractor;
   }
@@ -58,12 +57,13 @@ public final class ImagePuller {
   public record Result(PreparedImage image, PulledManifest manifest, long bytesFetched) {}
 
   /**
-   * Resolves {@code ref} at the registry and makes sure its bundle is ready.
+   * Resolves the image at its source and makes sure its bundle is ready.
    *
-   * @throws RegistryException naming the reference
+   * @throws RegistryException naming the image
    */
-  public Result pull(ImageReference ref, Platform platform, Progress progress) {
-    PulledManifest m = client.manifest(ref, platform);
+  public Result pull(BlobSource source, Platform platform, Progress progress) {
+    String ref = source.name();
+    PulledManifest m = source.manifest(platform);
     store.putBlob(m.digest(), m.bytes());
     List<Descriptor> missing = new java.util.ArrayList<>();
     if (!store.hasBlob(m.config().digest(), m.config().size())) {
@@ -72,23 +72,22 @@ public final class ImagePuller {
     // Layers are only needed while the bundle is missing: read later under its lock.
     progress.started(m, missing.stream().mapToLong(Descriptor::size).sum());
     long[] fetched = {0};
-    fetch(ref, missing, progress, fetched);
-    ImageConfig config = RegistryClient.readConfig(ref.toString(), read(m.config().digest()));
+    fetch(source, missing, progress, fetched);
+    ImageConfig config = RegistryClient.readConfig(ref, read(m.config().digest()));
     if (config.diffIds().size() != m.layers().size()) {
-      throw new RegistryException(ref.toString(), RegistryException.Reason.PROTOCOL, "the config"
+      throw new RegistryException(ref, RegistryException.Reason.PROTOCOL, "the config"
           + " lists " + config.diffIds().size() + " diff_ids for " + m.layers().size()
           + " layers", null);
     }
     Path bundle = PreparedDirectory.ensure(store.root(), "bundles/sha256-" + m.digest().hex(),
         m.digest().toString(), temp -> {
           long t0 = System.nanoTime();
-          unpackWhileFetching(ref, m, config, temp.resolve("rootfs"), progress, fetched);
+          unpackWhileFetching(source, m, config, temp.resolve("rootfs"), progress, fetched);
           LOG.infof("%s: fetched and unpacked %d layers in %d ms", ref, m.layers().size(),
               (System.nanoTime() - t0) / 1_000_000);
           Files.write(temp.resolve("config.json"), read(m.config().digest()));
         });
-    String name = ref.digest().isPresent() && ref.tag().isEmpty()
-        ? ref.toString() : ref.toString().replaceFirst("@sha256:[0-9a-f]+$", "");
+    String name = ref;
     store.record(name, m.digest(), m.totalSize());
     return new Result(new PreparedImage(name, m.digest().toString(), bundle.resolve("rootfs"),
         config), m, fetched[0]);
@@ -98,15 +97,15 @@ public final class ImagePuller {
    * The bundle of a name pulled before, without asking the registry (as docker runs a local
    * image without pulling); empty when it was never pulled or its bundle is gone.
    */
-  public Optional<PreparedImage> cached(ImageReference ref) {
-    return store.find(ref.toString()).flatMap(e -> {
+  public Optional<PreparedImage> cached(String name) {
+    return store.find(name).flatMap(e -> {
       Path bundle = store.bundle(e.manifest());
       try {
         if (!e.manifest().toString().equals(
             Files.readString(bundle.resolve(PreparedDirectory.MARKER)))) {
           return Optional.empty();
         }
-        ImageConfig config = RegistryClient.readConfig(ref.toString(),
+        ImageConfig config = RegistryClient.readConfig(name,
             Files.readAllBytes(bundle.resolve("config.json")));
         store.record(e.reference(), e.manifest(), e.size());
         return Optional.of(new PreparedImage(e.reference(), e.manifest().toString(),
@@ -117,14 +116,14 @@ public final class ImagePuller {
     });
   }
 
-  private void fetch(ImageReference ref, List<Descriptor> blobs, Progress progress,
+  private void fetch(BlobSource source, List<Descriptor> blobs, Progress progress,
       long[] fetched) {
     if (blobs.isEmpty()) {
       return;
     }
     java.util.Map<Descriptor, Path> temps = new java.util.concurrent.ConcurrentHashMap<>();
     try {
-      client.fetchBlobs(ref, blobs, d -> temps.computeIfAbsent(d, x -> store.tempBlob(x.digest())),
+      source.fetchBlobs(blobs, d -> temps.computeIfAbsent(d, x -> store.tempBlob(x.digest())),
           n -> count(progress, fetched, n));
       blobs.forEach(d -> store.commit(temps.get(d), d.digest()));
     } finally {
@@ -145,7 +144,7 @@ public final class ImagePuller {
    * hostile entries whatever their origin, and everything goes into the bundle's temp directory,
    * which is deleted when a digest then fails.
    */
-  private void unpackWhileFetching(ImageReference ref, PulledManifest m, ImageConfig config,
+  private void unpackWhileFetching(BlobSource source, PulledManifest m, ImageConfig config,
       Path rootfs, Progress progress, long[] fetched) throws IOException {
     List<Descriptor> missing = m.layers().stream()
         .filter(l -> !store.hasBlob(l.digest(), l.size())).distinct().toList();
@@ -160,19 +159,19 @@ public final class ImagePuller {
         });
     try {
       java.util.concurrent.Future<?> others =
-          background.submit(() -> fetch(ref, rest, progress, fetched));
+          background.submit(() -> fetch(source, rest, progress, fetched));
       TarExtractor.Layers layers = extractor.layers(rootfs);
       for (int i = 0; i < m.layers().size(); i++) {
         Descriptor layer = m.layers().get(i);
         if (i == 0 && streamFirst) {
-          streamLayer(ref, layer, config.diffIds().get(0), layers, background, progress, fetched);
+          streamLayer(source, layer, config.diffIds().get(0), layers, background, progress, fetched);
           continue;
         }
         if (rest.contains(layer)) {
           await(others);
         }
         try (InputStream file = Files.newInputStream(store.blob(layer.digest()))) {
-          unpackLayer(ref, layer, config.diffIds().get(i), file, layers);
+          unpackLayer(source.name(), layer, config.diffIds().get(i), file, layers);
         }
       }
       await(others);
@@ -183,17 +182,17 @@ public final class ImagePuller {
   }
 
   /** Downloads a layer into the store while unpacking the same bytes from a pipe. */
-  private void streamLayer(ImageReference ref, Descriptor layer, Digest diffId,
+  private void streamLayer(BlobSource source, Descriptor layer, Digest diffId,
       TarExtractor.Layers layers, java.util.concurrent.ExecutorService background,
       Progress progress, long[] fetched) throws IOException {
     Path temp = store.tempBlob(layer.digest());
     java.io.PipedInputStream pipeIn = new java.io.PipedInputStream(PIPE);
     java.io.PipedOutputStream pipeOut = new java.io.PipedOutputStream(pipeIn);
     java.util.concurrent.Future<?> download = background.submit(() ->
-        client.fetchBlob(ref, layer, temp, n -> count(progress, fetched, n), pipeOut));
+        source.fetchBlob(layer, temp, n -> count(progress, fetched, n), pipeOut));
     RuntimeException unpackFailure = null;
     try (pipeIn) {
-      unpackLayer(ref, layer, diffId, pipeIn, layers);
+      unpackLayer(source.name(), layer, diffId, pipeIn, layers);
     } catch (RuntimeException e) {
       unpackFailure = e;
     }
@@ -214,7 +213,7 @@ public final class ImagePuller {
   }
 
   /** Applies one compressed or plain layer, checking its uncompressed sha256 (diff_id). */
-  private void unpackLayer(ImageReference ref, Descriptor layer, Digest diffId, InputStream in,
+  private void unpackLayer(String ref, Descriptor layer, Digest diffId, InputStream in,
       TarExtractor.Layers layers) throws IOException {
     MessageDigest md = sha256();
     try (BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
@@ -225,7 +224,7 @@ public final class ImagePuller {
     }
     Digest actual = Digest.of(md.digest());
     if (!actual.equals(diffId)) {
-      throw new DigestMismatchException(ref.toString(), "layer " + layer.digest()
+      throw new DigestMismatchException(ref, "layer " + layer.digest()
           + " uncompressed (diff_id)", diffId, -1, actual.toString(), -1);
     }
   }

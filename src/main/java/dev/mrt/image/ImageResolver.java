@@ -44,13 +44,19 @@ public class ImageResolver {
   private final MrtConfig config;
   private final Map<String, java.util.concurrent.CompletableFuture<PreparedImage>> inflight =
       new ConcurrentHashMap<>();
-  private volatile ImagePuller puller;
+  private final ImagePuller puller;
+  private volatile dev.mrt.image.registry.RegistryClient registry;
   private final BundleUse bundleUse = new BundleUse();
 
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
     this.assets = assets;
     this.cacheDir = config.cacheDir();
     this.config = config;
+    this.puller = new ImagePuller(store(), extractor);
+  }
+
+  public void addListener(ImageCacheListener listener) {
+    listeners.add(listener);
   }
 
   public void addPullListener(ImagePullListener listener) {
@@ -63,9 +69,14 @@ public class ImageResolver {
    */
   public ImagePuller.Result pull(ImageReference ref, Platform platform,
       ImagePuller.Progress progress) {
-    ImagePuller.Result r = puller().pull(ref, platform, progress);
+    return pull(registry().source(ref), platform, progress);
+  }
+
+  private ImagePuller.Result pull(dev.mrt.image.registry.BlobSource source, Platform platform,
+      ImagePuller.Progress progress) {
+    ImagePuller.Result r = puller.pull(source, platform, progress);
     bundleUse.use(r.image().rootfs().getParent());
-    pullListeners.forEach(l -> l.pulled(ref.toString(), r.bytesFetched()));
+    pullListeners.forEach(l -> l.pulled(source.name(), r.bytesFetched()));
     return r;
   }
 
@@ -82,17 +93,22 @@ public class ImageResolver {
     return new ImageGc(store(), bundleUse).collect(budget);
   }
 
-  private PreparedImage fromRegistry(ImageReference ref) {
-    java.util.Optional<PreparedImage> cached = puller().cached(ref);
+  /**
+   * A registry image or OCI layout: from the cache when its name was pulled before, else pulled
+   * now, once per process however many jobs ask at the same time.
+   */
+  private PreparedImage pulled(dev.mrt.image.registry.BlobSource source) {
+    String name = source.name();
+    java.util.Optional<PreparedImage> cached = puller.cached(name);
     if (cached.isPresent()) {
       bundleUse.use(cached.get().rootfs().getParent());
-      listeners.forEach(l -> l.hit(ref.toString()));
+      listeners.forEach(l -> l.hit(name));
       return cached.get();
     }
     java.util.concurrent.CompletableFuture<PreparedImage> mine =
         new java.util.concurrent.CompletableFuture<>();
     java.util.concurrent.CompletableFuture<PreparedImage> running =
-        inflight.putIfAbsent(ref.toString(), mine);
+        inflight.putIfAbsent(name, mine);
     if (running != null) {
       try {
         return running.join();
@@ -101,44 +117,40 @@ public class ImageResolver {
       }
     }
     try {
-      ImagePuller.Result r = pull(ref, Platform.host(), ImagePuller.Progress.NONE);
-      listeners.forEach(l -> l.miss(ref.toString(), r.bytesFetched()));
+      ImagePuller.Result r = pull(source, Platform.host(), ImagePuller.Progress.NONE);
+      listeners.forEach(l -> l.miss(name, r.bytesFetched()));
       mine.complete(r.image());
       return r.image();
     } catch (RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      inflight.remove(ref.toString(), mine);
+      inflight.remove(name, mine);
     }
   }
 
-  private ImagePuller puller() {
-    ImagePuller p = puller;
-    if (p == null) {
+  /** The client is made on first use: reading login files is for processes that pull. */
+  private dev.mrt.image.registry.RegistryClient registry() {
+    dev.mrt.image.registry.RegistryClient c = registry;
+    if (c == null) {
       synchronized (this) {
-        if (puller == null) {
+        if (registry == null) {
           MrtConfig.Images images = config.images();
           java.util.List<Path> authFiles = new java.util.ArrayList<>();
           images.authFile().ifPresent(authFiles::add);
           authFiles.addAll(dev.mrt.image.registry.RegistryCredentials.defaultFiles(System.getenv(),
               Path.of(System.getProperty("user.home"))));
-          puller = new ImagePuller(
-              new dev.mrt.image.registry.RegistryClient(new dev.mrt.image.registry.RegistryClient.Settings(
+          registry = new dev.mrt.image.registry.RegistryClient(
+              new dev.mrt.image.registry.RegistryClient.Settings(
                   dev.mrt.image.registry.RegistryCredentials.load(authFiles),
                   java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
                   images.parallelism(), images.timeout(), images.attempts(),
-                  java.time.Duration.ofMillis(200))),
-              store(), extractor);
+                  java.time.Duration.ofMillis(200)));
         }
-        p = puller;
+        c = registry;
       }
     }
-    return p;
-  }
-
-  public void addListener(ImageCacheListener listener) {
-    listeners.add(listener);
+    return c;
   }
 
   /**
@@ -160,11 +172,10 @@ public class ImageResolver {
     }
     ImageSource source = ImageSource.parse(image);
     if (source instanceof ImageSource.Registry r) {
-      return fromRegistry(r.reference());
+      return pulled(registry().source(r.reference()));
     }
     if (source instanceof ImageSource.OciLayout layout) {
-      throw new ImageException("image " + image + ": OCI layout directories are not supported yet;"
-          + " push it to a registry (skopeo copy oci:DIR docker://...) or give a rootfs tarball");
+      return pulled(dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()));
     }
     Path file = ((ImageSource.Tarball) source).file().toAbsolutePath().normalize();
     if (!Files.exists(file)) {

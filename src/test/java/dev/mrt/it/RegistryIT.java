@@ -61,6 +61,8 @@ class RegistryIT {
     images.image("amd", "amd64", List.of(base, images.layerFile("arch-amd",
         new TarFixture().file("arch", 0644, "amd64").tar())));
     images.index("multi", "amd", "arm");
+    // umoci writes index.json 0600; the rootless test user reads the layout too.
+    Shell.run("chmod", "-R", "a+rX", ROOT.toString());
   }
 
   @AfterAll
@@ -103,6 +105,23 @@ class RegistryIT {
       assertEquals(0, r.exit(), r.toString());
       assertEquals(". ./a ./a/two ./b ./b/new ", r.stdout(), variant[1] + ": " + r);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_fromOciLayoutDirectory(Mode mode, @TempDir Path temp) {
+    MrtCli cli = fresh(mode, temp);
+    Result r = cli.run("run", "--image", "oci:" + images.layout() + ":layered", "--", "sh", "-c",
+        "ls /opt/b");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("new\n", r.stdout(), r.toString());
+    Result multi = cli.run("run", "--image", "oci:" + images.layout() + ":multi", "--", "cat",
+        "/arch");
+    assertEquals("amd64", multi.stdout(), multi.toString());
+    Result missing = cli.run("run", "--image", "oci:" + images.layout() + ":nope", "--", "true");
+    assertEquals(125, missing.exit(), missing.toString());
+    assertTrue(missing.stderr().startsWith("mrt: cannot pull oci:" + images.layout()
+        + ":nope: no image tagged nope in its index.json"), missing.toString());
   }
 
   @Test

@@ -1,18 +1,17 @@
 package dev.mrt.image.registry;
 
 import dev.mrt.image.Digest;
-import dev.mrt.image.ImageReference;
 import java.util.List;
 
 /**
  * The single-platform manifest an image reference resolved to.
  *
- * @param reference what was asked for, pinned to {@code digest}
+ * @param name the image as the cache names it
  * @param digest the manifest's digest: the identity of the image for this platform
  * @param bytes the manifest exactly as served (its digest is {@code digest})
  */
 public record PulledManifest(
-    ImageReference reference, Digest digest, byte[] bytes, Descriptor config,
+    String name, Digest digest, byte[] bytes, Descriptor config,
     List<Descriptor> layers) {
   public PulledManifest {
     layers = List.copyOf(layers);

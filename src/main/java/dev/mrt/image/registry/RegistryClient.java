@@ -66,23 +66,67 @@ public final class RegistryClient {
    */
   public PulledManifest manifest(ImageReference ref, Platform platform) {
     ManifestPuller.Fetched top = manifests.pull(ref, ref.manifestReference(), Optional.empty());
-    ManifestJson.Parsed parsed = parse(ref, top);
+    return resolve(ref.toString(), platform, top,
+        d -> manifests.pull(ref, d.digest().toString(), Optional.of(d)));
+  }
+
+  /**
+   * Follows an index to the manifest for {@code platform}; shared by registries and layouts.
+   *
+   * @param child fetches (and verifies) the manifest an index entry points to
+   */
+  static PulledManifest resolve(String name, Platform platform, ManifestPuller.Fetched top,
+      Function<Descriptor, ManifestPuller.Fetched> child) {
+    ManifestJson.Parsed parsed = parse(name, top);
     if (parsed instanceof ManifestJson.Index index) {
       Descriptor chosen = ManifestJson.select(index, platform).orElseThrow(() ->
-          new RegistryException(ref.toString(), Reason.NOT_FOUND, "no image for " + platform
+          new RegistryException(name, Reason.NOT_FOUND, "no image for " + platform
               + " in its index (it has " + index.manifests().stream()
                   .map(d -> d.platform().map(Platform::toString).orElse("?")).distinct().toList()
               + "); pick one with --platform", null));
-      top = manifests.pull(ref, chosen.digest().toString(), Optional.of(chosen));
-      parsed = parse(ref, top);
+      top = child.apply(chosen);
+      parsed = parse(name, top);
       if (!(parsed instanceof ManifestJson.Manifest)) {
-        throw new RegistryException(ref.toString(), Reason.PROTOCOL,
+        throw new RegistryException(name, Reason.PROTOCOL,
             "the index entry for " + platform + " is not an image manifest", null);
       }
     }
     ManifestJson.Manifest m = (ManifestJson.Manifest) parsed;
-    return new PulledManifest(ref.withDigest(top.digest()), top.digest(), top.bytes(), m.config(),
-        m.layers());
+    return new PulledManifest(name, top.digest(), top.bytes(), m.config(), m.layers());
+  }
+
+  /**
+   * One image of a registry as a {@link BlobSource}. The cache names it by tag when it has one
+   * (a moved tag then points at the new digest), else by digest.
+   */
+  public BlobSource source(ImageReference ref) {
+    String name = ref.tag().isPresent()
+        ? new ImageReference(ref.registry(), ref.repository(), ref.tag(), Optional.empty())
+            .toString()
+        : ref.toString();
+    return new BlobSource() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public PulledManifest manifest(Platform platform) {
+        return RegistryClient.this.manifest(ref, platform);
+      }
+
+      @Override
+      public void fetchBlob(Descriptor blob, Path target, LongConsumer progress,
+          java.io.OutputStream copy) {
+        RegistryClient.this.fetchBlob(ref, blob, target, progress, copy);
+      }
+
+      @Override
+      public void fetchBlobs(List<Descriptor> blobs, Function<Descriptor, Path> target,
+          LongConsumer progress) {
+        RegistryClient.this.fetchBlobs(ref, blobs, target, progress);
+      }
+    };
   }
 
   /** Fetches one blob into {@code target}, verified; see {@link BlobPuller}. */
@@ -194,11 +238,11 @@ public final class RegistryClient {
     return List.of();
   }
 
-  private static ManifestJson.Parsed parse(ImageReference ref, ManifestPuller.Fetched f) {
+  private static ManifestJson.Parsed parse(String name, ManifestPuller.Fetched f) {
     try {
       return ManifestJson.parse(f.bytes(), f.contentType());
     } catch (IOException e) {
-      throw new RegistryException(ref.toString(), Reason.PROTOCOL, "unreadable manifest "
+      throw new RegistryException(name, Reason.PROTOCOL, "unreadable manifest "
           + f.digest() + " (" + e.getMessage() + ")", e);
     }
   }
