@@ -81,6 +81,8 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
         .register(registry);
     hits();
     misses();
+    pulls();
+    pullBytes();
   }
 
   /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */
@@ -173,11 +175,18 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
 
   @Override
   public void pulled(String reference, long bytes) {
-    Counter.builder("mrt.image.pulls").description("Images pulled from registries")
-        .register(registry).increment();
-    Counter.builder("mrt.image.pull.bytes").baseUnit("bytes")
-        .description("Bytes transferred from registries by pulls").register(registry)
-        .increment(bytes);
+    pulls().increment();
+    pullBytes().increment(bytes);
+  }
+
+  private Counter pulls() {
+    return Counter.builder("mrt.image.pulls")
+        .description("Image pulls from registries and OCI layouts").register(registry);
+  }
+
+  private Counter pullBytes() {
+    return Counter.builder("mrt.image.pull.bytes").baseUnit("bytes")
+        .description("Bytes transferred by image pulls").register(registry);
   }
 
   private Counter jobs(String function) {
