@@ -42,6 +42,7 @@ REF=127.0.0.1:$PORT/bench:1
 skopeo copy --quiet --dest-tls-verify=false "oci:$W/oci:bench" "docker://$REF"
 SIZE=$(du -sb "$W/oci/blobs" | cut -f1)
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 now() { date +%s.%N; }
 declare -a T_MRT T_SKOPEO
 for i in $(seq "$RUNS"); do
@@ -63,7 +64,8 @@ ratio=$(python3 -c "print('%.2f' % ($m_sk / $m_mrt))")
 {
   printf '\n## pull-vs-skopeo, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'Command: `bench/pull-vs-skopeo.sh %s` on %s (%s cores), as %s. Image: default rootfs as one\n' "$RUNS" "$(uname -m)" "$(nproc)" "$(id -un)"
-  printf 'gzip layer, %s MB of blobs, from docker-registry on 127.0.0.1. Cold cache every run.\n\n' "$(python3 -c "print(round($SIZE/1e6,1))")"
+  printf 'gzip layer, %s MB of blobs, from docker-registry on 127.0.0.1. Cold cache every run.\n' "$(python3 -c "print(round($SIZE/1e6,1))")"
+  printf 'Load average (1 min) before/after: %s / %s (other work on the host skews both sides).\n\n' "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
   printf '| what | median (s) | runs (s) |\n|---|---|---|\n'
   printf '| `mrt pull` (JVM start included) | %s | %s |\n' "$m_mrt" "${T_MRT[*]}"
   printf '| `skopeo copy` + `umoci unpack --rootless` | %s | %s |\n' "$m_sk" "${T_SKOPEO[*]}"

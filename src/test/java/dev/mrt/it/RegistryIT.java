@@ -203,6 +203,18 @@ class RegistryIT {
   }
 
   @Test
+  void testPull_brokenTransferResumesWithRange(@TempDir Path temp) {
+    try (CuttingProxy proxy = new CuttingProxy(registry.host())) {
+      String ref = proxy.host() + "/busybox:1";
+      Result r = fresh(Mode.ROOTFUL, temp).run("pull", ref);
+      assertEquals(0, r.exit(), r.toString());
+      assertTrue(proxy.blobRanges.stream().anyMatch(h -> h.matches("bytes=[1-9][0-9]*-")),
+          "no resumed request: " + proxy.blobRanges);
+      assertTrue(r.stderr().contains("retrying to fetch blob"), r.toString());
+    }
+  }
+
+  @Test
   void testPull_twoProcessesAtOnceShareOneBundle(@TempDir Path temp) throws Exception {
     MrtCli cli = fresh(Mode.ROOTFUL, temp);
     Process a = cli.start("pull", busybox);
