@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes this host ready for mrt's integration tests: the Debian packages they drive
-# (real gearmand, registry, skopeo/umoci, systemd-analyze, newuidmap) and the
+# (real gearmand, registry, skopeo/umoci, mmdebstrap for test images, systemd-analyze,
+# newuidmap) and the
 # unprivileged user that rootless tests run as. Idempotent and quick when all is there.
 # As root it installs what is missing; otherwise it names what to install and fails.
 set -euo pipefail
 
 TEST_USER=${MRT_TEST_USER:-mrt-test}
-PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci systemd python3)
+PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,8 @@ import java.util.Optional;
  * What a caller asks of one container, independent of how it is run: the command, its
  * environment, working directory, hostname, network and bind mounts.
  *
+ * @param args the command; empty runs the image's Entrypoint + Cmd (see {@link
+ *     dev.mrt.image.ImageConfig#command})
  * @param env variables set on top of mrt's defaults, in order; a key given here replaces the
  *     default of the same name
  * @param workdir absolute path inside the container, or empty for {@code /}
@@ -23,9 +25,6 @@ public record ContainerRequest(
     List<BindMount> binds) {
 
   public ContainerRequest {
-    if (args.isEmpty()) {
-      throw new IllegalArgumentException("a container needs a command");
-    }
     args = List.copyOf(args);
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     binds = List.copyOf(binds);

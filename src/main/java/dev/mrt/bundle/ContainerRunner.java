@@ -40,7 +40,12 @@ public class ContainerRunner {
             config.container().path(),
             config.container().hostname(),
             Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
-    Spec spec = DefaultSpec.build(image.rootfs(), request, defaults);
+    dev.mrt.bundle.oci.User user = ImageUser.resolve(image, ids.rootless());
+    Spec spec = DefaultSpec.build(image.rootfs(), image.config(), user, request, defaults);
+    if (spec.process().args().isEmpty()) {
+      throw new dev.mrt.MrtException("image " + image.name() + " has no Entrypoint or Cmd;"
+          + " give the command to run after --");
+    }
     if (ids.rootless()) {
       spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
     }

@@ -9,6 +9,7 @@ import dev.mrt.bundle.oci.Process;
 import dev.mrt.bundle.oci.Root;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.bundle.oci.User;
+import dev.mrt.image.ImageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,13 +59,24 @@ public final class DefaultSpec {
    * @param defaults PATH and hostname used when the request names none
    */
   public static Spec build(Path rootfs, ContainerRequest request, Defaults defaults) {
+    return build(rootfs, ImageConfig.NONE, User.ROOT, request, defaults);
+  }
+
+  /**
+   * The spec for a job on an image with a config: the image's Env goes under the request's, its
+   * WorkingDir is the default cwd, and the command is {@link ImageConfig#command}.
+   *
+   * @param user the image's User, already resolved to numeric ids
+   */
+  public static Spec build(Path rootfs, ImageConfig image, User user, ContainerRequest request,
+      Defaults defaults) {
     Process process =
         new Process(
             false,
-            User.ROOT,
-            request.args(),
-            environment(request.env(), defaults),
-            request.workdir().orElse("/"),
+            user,
+            image.command(request.args()),
+            environment(image.env(), request.env(), defaults),
+            request.workdir().or(image::workingDir).orElse("/"),
             Capabilities.of(CAPABILITIES),
             true);
 
@@ -128,11 +140,18 @@ public final class DefaultSpec {
         new Linux(List.of(), List.of(), namespaces, MASKED_PATHS, READONLY_PATHS));
   }
 
-  private static List<String> environment(Map<String, String> requested, Defaults defaults) {
+  private static List<String> environment(List<String> image, Map<String, String> requested,
+      Defaults defaults) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", defaults.path());
     env.put("HOME", "/root");
     env.put("TERM", "xterm");
+    for (String e : image) {
+      int eq = e.indexOf('=');
+      if (eq > 0) {
+        env.put(e.substring(0, eq), e.substring(eq + 1));
+      }
+    }
     env.putAll(requested);
     return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
   }

@@ -20,8 +20,9 @@ public class ContainerOptions {
       names = "--image",
       defaultValue = "default",
       paramLabel = "IMAGE",
-      description = "'default' (embedded Debian + Python 3) or a root filesystem tarball "
-          + "(.tar, .tar.gz, .tar.zst). Default: ${DEFAULT-VALUE}.")
+      description = "'default' (embedded Debian + Python 3), a root filesystem tarball "
+          + "(.tar, .tar.gz, .tar.zst) or a registry image ([registry/]name[:tag], pulled on "
+          + "first use). Default: ${DEFAULT-VALUE}.")
   String image;
 
   @Option(
@@ -60,9 +61,10 @@ public class ContainerOptions {
   Duration timeout;
 
   @Parameters(
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "CMD",
-      description = "The command and its arguments (put them after --).")
+      description = "The command and its arguments (put them after --); it replaces the "
+          + "image's Entrypoint and Cmd. Without one, the image's Entrypoint + Cmd run.")
   List<String> command = new ArrayList<>();
 
   Optional<Duration> timeout() {

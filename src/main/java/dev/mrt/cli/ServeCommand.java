@@ -37,6 +37,25 @@ import sun.misc.Signal;
     description = "Run as an Archivematica MCPClient worker: take Gearman jobs and run every "
         + "task in a fresh container. Stops cleanly on SIGTERM.")
 public class ServeCommand implements Callable<Integer> {
+  /**
+   * Pulls mrt.images.prefetch in the background, one thread per image: jobs on the default image
+   * (or on an image already here) never wait for them, and a job that needs one joins its pull.
+   */
+  private void prefetch(List<String> references) {
+    for (String ref : references) {
+      Thread t = new Thread(() -> {
+        try {
+          images.resolve(ref);
+          LOG.infof("prefetched %s", ref);
+        } catch (dev.mrt.MrtException e) {
+          LOG.errorf("prefetch failed: %s", e.getMessage());
+        }
+      }, "mrt-prefetch");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
   private static final Logger LOG = Logger.getLogger(ServeCommand.class);
 
   /** Read before the application starts (see MrtMain); declared here for --help. */
@@ -84,6 +103,7 @@ public class ServeCommand implements Callable<Integer> {
         config.stateDir().resolve("batches"), metrics, Clock.systemUTC());
     pool.addListener(metrics);
     images.addListener(metrics);
+    images.addPullListener(metrics);
     metrics.serve(pool, functions.names());
     status.gearmanEnabled(gearman.enabled());
     // Crash leftovers go now, and the runtime and default image are ready before any job.
@@ -93,6 +113,7 @@ public class ServeCommand implements Callable<Integer> {
     Optional<String> probe = runner.probe(images.resolve(ImageResolver.DEFAULT));
     probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
     status.probed(probe);
+    prefetch(config.images().prefetch().orElse(List.of()));
 
     GearmanWorker worker = null;
     if (gearman.enabled()) {

@@ -32,6 +32,47 @@ public interface MrtConfig {
   /** Defaults for the containers mrt creates. */
   Container container();
 
+  /** Images pulled from registries. */
+  Images images();
+
+  interface Images {
+    /**
+     * Registries (host[:port] as references name them) reached over plain HTTP. Loopback
+     * registries always are; nothing else is unless listed here.
+     */
+    @WithName("insecure-registries")
+    Optional<java.util.List<String>> insecureRegistries();
+
+    /** References {@code mrt serve} pulls at start, so the first job on them does not wait. */
+    Optional<java.util.List<String>> prefetch();
+
+    /** Blobs of one image fetched at once. */
+    @WithDefault("3")
+    int parallelism();
+
+    /** Tries per registry request before a network failure is reported. */
+    @WithDefault("4")
+    int attempts();
+
+    /** How long one registry request may wait for an answer. */
+    @WithDefault("5m")
+    java.time.Duration timeout();
+
+    /**
+     * A registry login file ({@code auths} as docker's config.json), read before
+     * $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json and ~/.docker/config.json.
+     */
+    @WithName("auth-file")
+    Optional<Path> authFile();
+
+    /**
+     * {@code mrt gc} evicts least recently used prepared images not in use until the cache is
+     * below this many bytes (suffixes K, M, G); unset keeps everything still referenced.
+     */
+    @WithName("cache-budget")
+    Optional<String> cacheBudget();
+  }
+
   /** How {@code mrt serve} stops. */
   Shutdown shutdown();
 

@@ -7,4 +7,8 @@ public class ImageException extends MrtException {
   public ImageException(String message) {
     super(message);
   }
+
+  public ImageException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

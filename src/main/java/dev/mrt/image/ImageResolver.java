@@ -20,7 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns what a user names as an image into a prepared root filesystem: {@code default} is the
  * embedded one; a path is a root filesystem tarball ({@code .tar}, {@code .tar.gz}, {@code
- * .tar.zst}), unpacked once into the cache under its sha256 and shared from then on.
+ * .tar.zst}), unpacked once into the cache under its sha256 and shared from then on; a registry
+ * reference is pulled on first use ({@link ImagePuller}) and run from the cache afterwards.
+ *
+ * <p>Jobs of one process that need the same reference share one pull (a map of futures); other
+ * processes wait on the bundle's file lock. A pull blocks only the jobs that need its image.
  */
 @ApplicationScoped
 public class ImageResolver {
@@ -35,13 +39,118 @@ public class ImageResolver {
   private final java.util.List<ImageCacheListener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final java.util.List<ImagePullListener> pullListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final MrtConfig config;
+  private final Map<String, java.util.concurrent.CompletableFuture<PreparedImage>> inflight =
+      new ConcurrentHashMap<>();
+  private final ImagePuller puller;
+  private volatile dev.mrt.image.registry.RegistryClient registry;
+  private final BundleUse bundleUse = new BundleUse();
+
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
     this.assets = assets;
     this.cacheDir = config.cacheDir();
+    this.config = config;
+    this.puller = new ImagePuller(store(), extractor);
   }
 
   public void addListener(ImageCacheListener listener) {
     listeners.add(listener);
+  }
+
+  public void addPullListener(ImagePullListener listener) {
+    pullListeners.add(listener);
+  }
+
+  /**
+   * Pulls {@code ref} from its registry now, even when cached (for {@code mrt pull} and
+   * prefetch): a moved tag is followed.
+   */
+  public ImagePuller.Result pull(ImageReference ref, Platform platform,
+      ImagePuller.Progress progress) {
+    return pull(registry().source(ref), platform, progress);
+  }
+
+  private ImagePuller.Result pull(dev.mrt.image.registry.BlobSource source, Platform platform,
+      ImagePuller.Progress progress) {
+    ImagePuller.Result r = puller.pull(source, platform, progress);
+    bundleUse.use(r.image().rootfs().getParent());
+    pullListeners.forEach(l -> l.pulled(source.name(), r.bytesFetched()));
+    return r;
+  }
+
+  /** The image cache, for {@code mrt images}, {@code rmi} and {@code gc}. */
+  public dev.mrt.image.store.ImageStore store() {
+    return new dev.mrt.image.store.ImageStore(cacheDir);
+  }
+
+  /** Removes unused images from the cache; see {@link ImageGc}. */
+  public ImageGc.Report gc() {
+    java.util.OptionalLong budget = config.images().cacheBudget()
+        .map(b -> java.util.OptionalLong.of(ImageGc.parseSize(b)))
+        .orElse(java.util.OptionalLong.empty());
+    return new ImageGc(store(), bundleUse).collect(budget);
+  }
+
+  /**
+   * A registry image or OCI layout: from the cache when its name was pulled before, else pulled
+   * now, once per process however many jobs ask at the same time.
+   */
+  private PreparedImage pulled(dev.mrt.image.registry.BlobSource source) {
+    String name = source.name();
+    java.util.Optional<PreparedImage> cached = puller.cached(name);
+    if (cached.isPresent()) {
+      bundleUse.use(cached.get().rootfs().getParent());
+      listeners.forEach(l -> l.hit(name));
+      return cached.get();
+    }
+    java.util.concurrent.CompletableFuture<PreparedImage> mine =
+        new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<PreparedImage> running =
+        inflight.putIfAbsent(name, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      ImagePuller.Result r = pull(source, Platform.host(), ImagePuller.Progress.NONE);
+      listeners.forEach(l -> l.miss(name, r.bytesFetched()));
+      mine.complete(r.image());
+      return r.image();
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inflight.remove(name, mine);
+    }
+  }
+
+  /** The client is made on first use: reading login files is for processes that pull. */
+  private dev.mrt.image.registry.RegistryClient registry() {
+    dev.mrt.image.registry.RegistryClient c = registry;
+    if (c == null) {
+      synchronized (this) {
+        if (registry == null) {
+          MrtConfig.Images images = config.images();
+          java.util.List<Path> authFiles = new java.util.ArrayList<>();
+          images.authFile().ifPresent(authFiles::add);
+          authFiles.addAll(dev.mrt.image.registry.RegistryCredentials.defaultFiles(System.getenv(),
+              Path.of(System.getProperty("user.home"))));
+          registry = new dev.mrt.image.registry.RegistryClient(
+              new dev.mrt.image.registry.RegistryClient.Settings(
+                  dev.mrt.image.registry.RegistryCredentials.load(authFiles),
+                  java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
+                  images.parallelism(), images.timeout(), images.attempts(),
+                  java.time.Duration.ofMillis(200)));
+        }
+        c = registry;
+      }
+    }
+    return c;
   }
 
   /**
@@ -61,7 +170,14 @@ public class ImageResolver {
       listeners.forEach(l -> l.miss(image, 0));
       return made;
     }
-    Path file = Path.of(image).toAbsolutePath().normalize();
+    ImageSource source = ImageSource.parse(image);
+    if (source instanceof ImageSource.Registry r) {
+      return pulled(registry().source(r.reference()));
+    }
+    if (source instanceof ImageSource.OciLayout layout) {
+      return pulled(dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()));
+    }
+    Path file = ((ImageSource.Tarball) source).file().toAbsolutePath().normalize();
     if (!Files.exists(file)) {
       throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
           + " filesystem tarball (.tar, .tar.gz, .tar.zst)");

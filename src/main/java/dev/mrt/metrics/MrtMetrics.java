@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
-    ImageCacheListener {
+    ImageCacheListener, dev.mrt.image.ImagePullListener {
 
   /** MCPClient's buckets for its per-batch histogram, in seconds. */
   static final Duration[] MCPCLIENT_BUCKETS = seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
@@ -81,6 +81,8 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
         .register(registry);
     hits();
     misses();
+    pulls();
+    pullBytes();
   }
 
   /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */
@@ -169,6 +171,22 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   public void miss(String image, long bytes) {
     misses().increment();
     cacheBytes.addAndGet(bytes);
+  }
+
+  @Override
+  public void pulled(String reference, long bytes) {
+    pulls().increment();
+    pullBytes().increment(bytes);
+  }
+
+  private Counter pulls() {
+    return Counter.builder("mrt.image.pulls")
+        .description("Image pulls from registries and OCI layouts").register(registry);
+  }
+
+  private Counter pullBytes() {
+    return Counter.builder("mrt.image.pull.bytes").baseUnit("bytes")
+        .description("Bytes transferred by image pulls").register(registry);
   }
 
   private Counter jobs(String function) {

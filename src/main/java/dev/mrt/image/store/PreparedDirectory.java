@@ -83,7 +83,7 @@ public final class PreparedDirectory {
     return cacheRoot.resolve(relative);
   }
 
-  private static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+  static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
     while (true) {
       try {
         return channel.lock();

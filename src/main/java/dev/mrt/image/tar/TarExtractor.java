@@ -105,17 +105,68 @@ public final class TarExtractor {
     } catch (IOException e) {
       throw new DestinationException(archiveName, "", destination.toString(), e);
     }
-    return new Run(archiveName, root).unpack(in);
+    Run run = new Run(root, false);
+    Summary summary = run.unpack(in, archiveName);
+    run.applyDirectoryAttributes();
+    return summary;
+  }
+
+  /**
+   * Starts applying image layers, in order, into {@code destination} (created if missing). Layers
+   * differ from a plain archive in two ways: OCI whiteouts ({@code .wh.NAME} removes NAME from
+   * lower layers, {@code .wh..wh..opq} empties its directory of them) are applied instead of
+   * unpacked, and an entry may replace a whole directory tree of a lower layer. Directory modes
+   * wait for {@link Layers#finish()}, so a read-only directory of one layer still takes the
+   * children of the next.
+   */
+  public Layers layers(Path destination) {
+    try {
+      Files.createDirectories(destination);
+      return new Layers(new Run(destination.toRealPath(), true));
+    } catch (IOException e) {
+      throw new DestinationException("layers", "", destination.toString(), e);
+    }
+  }
+
+  /** Layers being applied into one root; not thread-safe: layers go on in order. */
+  public static final class Layers {
+    private final Run run;
+
+    private Layers(Run run) {
+      this.run = run;
+    }
+
+    /**
+     * Applies one uncompressed or compressed layer; reads up to the tar end marker and leaves
+     * {@code in} open.
+     */
+    public Summary apply(InputStream in, String layerName) {
+      return run.unpack(in, layerName);
+    }
+
+    /** Sets directory modes and mtimes; call once after the last layer. */
+    public void finish() {
+      run.applyDirectoryAttributes();
+    }
   }
 
   /** The state of one extraction. */
   private final class Run {
-    private final String archive;
+    /** The OCI whiteout prefix and the opaque-directory marker (image-spec layer.md). */
+    private static final String WHITEOUT = ".wh.";
+
+    private static final String OPAQUE = ".wh..wh..opq";
+
+    private String archive;
     private final Path root;
+    private final boolean layered;
+    /** Paths this layer wrote: an opaque whiteout hides lower layers only, never them. */
+    private final Set<Path> writtenThisLayer = new HashSet<>();
     /** Directories known to be real directories (not symlinks) under root: saves lstat calls. */
     private final Set<Path> verifiedDirs = new HashSet<>();
 
-    private final List<DeferredDir> dirs = new ArrayList<>();
+    /** By path: a later layer's entry for the same directory replaces the earlier one. */
+    private final java.util.Map<Path, DeferredDir> dirs = new java.util.LinkedHashMap<>();
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_SIZE);
     private String entryName;
@@ -123,13 +174,18 @@ public final class TarExtractor {
     private long bytes;
     private long skipped;
 
-    Run(String archive, Path root) {
-      this.archive = archive;
+    Run(Path root, boolean layered) {
       this.root = root;
+      this.layered = layered;
       verifiedDirs.add(root);
     }
 
-    Summary unpack(InputStream raw) {
+    Summary unpack(InputStream raw, String archiveName) {
+      archive = archiveName;
+      entries = 0;
+      bytes = 0;
+      skipped = 0;
+      writtenThisLayer.clear();
       try (ReadAheadInputStream decompressed = decompress(raw)) {
         TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);
         TarArchiveEntry entry;
@@ -142,7 +198,6 @@ public final class TarExtractor {
         throw corrupt(e);
       }
       entryName = null;
-      applyDirectoryAttributes();
       LOG.debugf(
           "unpacked %s: %d entries, %d bytes, %d special files skipped",
           archive, entries, bytes, skipped);
@@ -175,9 +230,15 @@ public final class TarExtractor {
     private void unpackEntry(TarArchiveInputStream tar, TarArchiveEntry entry) {
       Path relative = relativePath(entry.getName(), "has");
       Path target = root.resolve(relative);
+      String base = relative.getFileName() == null ? "" : relative.getFileName().toString();
+      if (layered && base.startsWith(WHITEOUT)) {
+        whiteout(target.getParent(), base);
+        return;
+      }
       if (!target.equals(root)) {
         ensureRealDirectory(target.getParent(), true);
       }
+      writtenThisLayer.add(target);
       try {
         // Order matters: isFile() is also true for devices and FIFOs.
         if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -199,6 +260,43 @@ public final class TarExtractor {
       }
     }
 
+    /**
+     * Applies a whiteout in {@code dir}. Its parents are checked like any entry's, so a whiteout
+     * can never delete through a symlink; a directory that does not exist has nothing to hide.
+     */
+    private void whiteout(Path dir, String base) {
+      if (!dir.equals(root) && lstat(dir) == null) {
+        return;
+      }
+      ensureRealDirectory(dir, false);
+      try {
+        if (base.equals(OPAQUE)) {
+          try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+              if (!writtenThisLayer.contains(child)) {
+                removeTree(child);
+              }
+            }
+          }
+        } else {
+          String name = base.substring(WHITEOUT.length());
+          if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+            throw unsafe("is a whiteout of '" + name + "', which is not a name in its directory");
+          }
+          removeTree(dir.resolve(name));
+        }
+      } catch (IOException e) {
+        throw new DestinationException(archive, entryName, dir.toString(), e);
+      }
+    }
+
+    /** Removes a file, symlink or whole tree (never following symlinks) and forgets it. */
+    private void removeTree(Path path) throws IOException {
+      dev.mrt.image.store.PreparedDirectory.deleteTree(path);
+      verifiedDirs.removeIf(p -> p.startsWith(path));
+      dirs.keySet().removeIf(p -> p.startsWith(path));
+    }
+
     private void directory(TarArchiveEntry entry, Path target) throws IOException {
       BasicFileAttributes existing = lstat(target);
       if (existing == null || !existing.isDirectory()) {
@@ -207,7 +305,7 @@ public final class TarExtractor {
       }
       verifiedDirs.add(target);
       chown(entry, target);
-      dirs.add(new DeferredDir(target, entry.getMode(), entry.getLastModifiedTime()));
+      dirs.put(target, new DeferredDir(target, entry.getMode(), entry.getLastModifiedTime()));
     }
 
     private void symlink(TarArchiveEntry entry, Path relative, Path target) throws IOException {
@@ -354,9 +452,14 @@ public final class TarExtractor {
       if (existing == null) {
         return;
       }
+      if (existing.isDirectory() && layered) {
+        // A layer may replace a lower layer's whole directory with a file or link.
+        removeTree(target);
+        return;
+      }
       if (existing.isDirectory()) {
         verifiedDirs.remove(target);
-        dirs.removeIf(d -> d.path().equals(target));
+        dirs.remove(target);
       }
       // Files.delete removes a symlink itself, never what it points to; a non-empty
       // directory fails with DirectoryNotEmptyException.
@@ -382,6 +485,7 @@ public final class TarExtractor {
 
     private void applyDirectoryAttributes() {
       // Deepest first, so that setting a parent's mtime is the last change to it.
+      List<DeferredDir> dirs = new ArrayList<>(this.dirs.values());
       dirs.sort(Comparator.comparingInt((DeferredDir d) -> d.path().getNameCount()).reversed());
       for (DeferredDir dir : dirs) {
         try {

@@ -1,0 +1,148 @@
+package dev.mrt.image;
+
+import dev.mrt.MrtException;
+import dev.mrt.image.registry.RegistryClient;
+import dev.mrt.image.store.ImageStore;
+import dev.mrt.image.store.PreparedDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Frees the image cache: blobs no name refers to, bundles of forgotten images, and (with a
+ * budget) the bundles of the least recently used images, never one a live mrt process uses
+ * ({@link BundleUse}). Names and their blobs stay: an evicted bundle is unpacked again, from the
+ * local blobs, on next use.
+ */
+public final class ImageGc {
+  /** What one run removed. */
+  public record Report(int blobs, int bundles, long bytes) {}
+
+  private final ImageStore store;
+  private final BundleUse use;
+
+  public ImageGc(ImageStore store, BundleUse use) {
+    this.store = store;
+    this.use = use;
+  }
+
+  public Report collect(OptionalLong budget) {
+    List<ImageStore.Entry> entries = store.entries();
+    Set<Digest> keepBlobs = new HashSet<>();
+    Set<Path> keepBundles = new HashSet<>();
+    for (ImageStore.Entry e : entries) {
+      keepBlobs.add(e.manifest());
+      keepBundles.add(store.bundle(e.manifest()));
+      try {
+        keepBlobs.addAll(RegistryClient.blobsOf(Files.readAllBytes(store.blob(e.manifest()))));
+      } catch (IOException missing) {
+        // Its manifest is gone: its blobs are unreachable anyway.
+      }
+    }
+    int blobs = 0;
+    int bundles = 0;
+    long bytes = 0;
+    for (Path blob : list(store.root().resolve("blobs/sha256"))) {
+      String name = blob.getFileName().toString();
+      boolean stale = name.startsWith(".tmp-") && olderThanAnHour(blob);
+      if (stale || (!name.startsWith(".") && !keepBlobs.contains(new Digest(name)))) {
+        bytes += size(blob);
+        delete(blob);
+        blobs++;
+      }
+    }
+    List<Path> allBundles = list(store.root().resolve("bundles")).stream()
+        .filter(Files::isDirectory).filter(p -> p.getFileName().toString().startsWith("sha256-"))
+        .toList();
+    for (Path bundle : allBundles) {
+      if (!keepBundles.contains(bundle) && !use.inUse(bundle)) {
+        bytes += size(bundle);
+        delete(bundle);
+        bundles++;
+      }
+    }
+    if (budget.isPresent()) {
+      long total = size(store.root());
+      List<ImageStore.Entry> oldestFirst = new ArrayList<>(entries);
+      oldestFirst.sort(Comparator.comparing(ImageStore.Entry::lastUsed));
+      for (ImageStore.Entry e : oldestFirst) {
+        Path bundle = store.bundle(e.manifest());
+        if (total <= budget.getAsLong()) {
+          break;
+        }
+        if (Files.isDirectory(bundle) && !use.inUse(bundle)) {
+          long s = size(bundle);
+          delete(bundle);
+          total -= s;
+          bytes += s;
+          bundles++;
+        }
+      }
+    }
+    return new Report(blobs, bundles, bytes);
+  }
+
+  /** Parses {@code 500M}, {@code 10G}, {@code 1024} (bytes). */
+  public static long parseSize(String text) {
+    String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+    long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+      case 'K' -> 1L << 10;
+      case 'M' -> 1L << 20;
+      case 'G' -> 1L << 30;
+      case 'T' -> 1L << 40;
+      default -> 1;
+    };
+    String number = unit == 1 ? t : t.substring(0, t.length() - 1);
+    try {
+      return Math.multiplyExact(Long.parseLong(number), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new MrtException("invalid size '" + text + "' for mrt.images.cache-budget: give bytes"
+          + " or a number with K, M, G or T");
+    }
+  }
+
+  private static boolean olderThanAnHour(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toInstant()
+          .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<Path> list(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.toList();
+    } catch (IOException e) {
+      throw new MrtException("cannot list " + dir + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static long size(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static void delete(Path p) {
+    try {
+      PreparedDirectory.deleteTree(p);
+    } catch (IOException e) {
+      throw new MrtException("cannot remove " + p + " (" + e.getMessage() + "); check its"
+          + " permissions", e);
+    }
+  }
+}

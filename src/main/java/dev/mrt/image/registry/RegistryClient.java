@@ -1,0 +1,249 @@
+package dev.mrt.image.registry;
+
+import dev.mrt.image.ImageConfig;
+import dev.mrt.image.ImageReference;
+import dev.mrt.image.Platform;
+import dev.mrt.image.registry.RegistryException.Reason;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Pulls images from OCI distribution registries: resolves a reference (through an index, for the
+ * wanted platform) to one manifest, and fetches blobs verified by digest and size. Thread-safe;
+ * one instance keeps tokens and connections for all pulls of a process.
+ */
+public final class RegistryClient {
+
+  /**
+   * @param insecureRegistries registries (as references name them) reached over plain HTTP
+   * @param parallelism how many blobs of one image are fetched at once
+   * @param attempts tries per request before a network failure is reported
+   */
+  public record Settings(RegistryCredentials credentials, Set<String> insecureRegistries,
+      int parallelism, Duration timeout, int attempts, Duration firstRetryPause) {
+    public Settings {
+      insecureRegistries = Set.copyOf(insecureRegistries);
+      if (parallelism < 1 || attempts < 1) {
+        throw new IllegalArgumentException("parallelism and attempts must be at least 1");
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final ManifestPuller manifests;
+  private final BlobPuller blobs;
+
+  public RegistryClient(Settings settings) {
+    this.settings = settings;
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(30))
+        .followRedirects(HttpClient.Redirect.NORMAL) // blobs are often served from a CDN
+        .build();
+    RegistryTransport transport = new RegistryTransport(http, settings.credentials(),
+        settings.insecureRegistries(), settings.timeout());
+    Retry retry = new Retry(settings.attempts(), settings.firstRetryPause());
+    this.manifests = new ManifestPuller(transport, retry);
+    this.blobs = new BlobPuller(transport, retry);
+  }
+
+  /**
+   * Resolves {@code ref} to the image manifest for {@code platform}: an index or manifest list is
+   * followed to its entry for the platform.
+   *
+   * @throws RegistryException naming the reference
+   */
+  public PulledManifest manifest(ImageReference ref, Platform platform) {
+    ManifestPuller.Fetched top = manifests.pull(ref, ref.manifestReference(), Optional.empty());
+    return resolve(ref.toString(), platform, top,
+        d -> manifests.pull(ref, d.digest().toString(), Optional.of(d)));
+  }
+
+  /**
+   * Follows an index to the manifest for {@code platform}; shared by registries and layouts.
+   *
+   * @param child fetches (and verifies) the manifest an index entry points to
+   */
+  static PulledManifest resolve(String name, Platform platform, ManifestPuller.Fetched top,
+      Function<Descriptor, ManifestPuller.Fetched> child) {
+    ManifestJson.Parsed parsed = parse(name, top);
+    if (parsed instanceof ManifestJson.Index index) {
+      Descriptor chosen = ManifestJson.select(index, platform).orElseThrow(() ->
+          new RegistryException(name, Reason.NOT_FOUND, "no image for " + platform
+              + " in its index (it has " + index.manifests().stream()
+                  .map(d -> d.platform().map(Platform::toString).orElse("?")).distinct().toList()
+              + "); pick one with --platform", null));
+      top = child.apply(chosen);
+      parsed = parse(name, top);
+      if (!(parsed instanceof ManifestJson.Manifest)) {
+        throw new RegistryException(name, Reason.PROTOCOL,
+            "the index entry for " + platform + " is not an image manifest", null);
+      }
+    }
+    ManifestJson.Manifest m = (ManifestJson.Manifest) parsed;
+    return new PulledManifest(name, top.digest(), top.bytes(), m.config(), m.layers());
+  }
+
+  /**
+   * One image of a registry as a {@link BlobSource}. The cache names it by tag when it has one
+   * (a moved tag then points at the new digest), else by digest.
+   */
+  public BlobSource source(ImageReference ref) {
+    String name = ref.tag().isPresent()
+        ? new ImageReference(ref.registry(), ref.repository(), ref.tag(), Optional.empty())
+            .toString()
+        : ref.toString();
+    return new BlobSource() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public PulledManifest manifest(Platform platform) {
+        return RegistryClient.this.manifest(ref, platform);
+      }
+
+      @Override
+      public void fetchBlob(Descriptor blob, Path target, LongConsumer progress,
+          java.io.OutputStream copy) {
+        RegistryClient.this.fetchBlob(ref, blob, target, progress, copy);
+      }
+
+      @Override
+      public void fetchBlobs(List<Descriptor> blobs, Function<Descriptor, Path> target,
+          LongConsumer progress) {
+        RegistryClient.this.fetchBlobs(ref, blobs, target, progress);
+      }
+    };
+  }
+
+  /** Fetches one blob into {@code target}, verified; see {@link BlobPuller}. */
+  public void fetchBlob(ImageReference ref, Descriptor blob, Path target, LongConsumer progress) {
+    blobs.pull(ref, blob, target, progress);
+  }
+
+  /**
+   * Fetches one blob into {@code target} and, as it arrives, into {@code copy}, which is closed at
+   * the end whatever happens (its reader then sees the end of the stream). Bytes reach {@code copy}
+   * before the digest is known: its reader must treat them as unverified until this returns.
+   *
+   * @throws CopyFailedException when writing to {@code copy} failed (its reader stopped)
+   */
+  public void fetchBlob(ImageReference ref, Descriptor blob, Path target, LongConsumer progress,
+      java.io.OutputStream copy) {
+    try (copy) {
+      blobs.pull(ref, blob, target, progress, Optional.of(copy));
+    } catch (BlobPuller.CopyFailed e) {
+      throw new CopyFailedException(ref.toString(), e.getCause());
+    } catch (IOException e) {
+      // Closing the copy failed: its reader is gone, which its own error reports.
+    }
+  }
+
+  /** The reader of a blob's copy stopped; the reason is the reader's to report. */
+  public static final class CopyFailedException extends RegistryException {
+    CopyFailedException(String reference, Throwable cause) {
+      super(reference, Reason.PROTOCOL, "the blob's reader stopped", cause);
+    }
+  }
+
+  /**
+   * Fetches blobs at most {@link Settings#parallelism()} at a time; the first failure is thrown
+   * once the others have stopped.
+   */
+  public void fetchBlobs(ImageReference ref, List<Descriptor> wanted,
+      Function<Descriptor, Path> target, LongConsumer progress) {
+    if (wanted.size() <= 1) {
+      wanted.forEach(d -> fetchBlob(ref, d, target.apply(d), progress));
+      return;
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(settings.parallelism(), wanted.size()), r -> {
+          Thread t = new Thread(r, "mrt-pull");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Descriptor d : wanted) {
+        futures.add(pool.submit(() -> fetchBlob(ref, d, target.apply(d), progress)));
+      }
+      RuntimeException first = null;
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first = e.getCause() instanceof RuntimeException r ? r
+                : new RegistryException(ref.toString(), Reason.PROTOCOL, e.getCause().toString(),
+                    e.getCause());
+            futures.forEach(other -> other.cancel(true));
+          }
+        } catch (java.util.concurrent.CancellationException e) {
+          // Cancelled after the first failure, which is what gets reported.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RegistryException(ref.toString(), Reason.UNREACHABLE, "interrupted", e);
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Reads an image config blob.
+   *
+   * @throws RegistryException when it is not a config mrt can read
+   */
+  public static ImageConfig readConfig(String reference, byte[] bytes) {
+    try {
+      return ManifestJson.config(bytes);
+    } catch (IOException e) {
+      throw new RegistryException(reference, Reason.PROTOCOL, "unreadable image config ("
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The blobs an image manifest refers to (config and layers), for garbage collection; empty for
+   * content that is not an image manifest.
+   */
+  public static List<dev.mrt.image.Digest> blobsOf(byte[] manifest) {
+    try {
+      if (ManifestJson.parse(manifest, "") instanceof ManifestJson.Manifest m) {
+        List<dev.mrt.image.Digest> out = new ArrayList<>();
+        out.add(m.config().digest());
+        m.layers().forEach(l -> out.add(l.digest()));
+        return out;
+      }
+    } catch (IOException e) {
+      // Not a manifest: it keeps nothing alive.
+    }
+    return List.of();
+  }
+
+  private static ManifestJson.Parsed parse(String name, ManifestPuller.Fetched f) {
+    try {
+      return ManifestJson.parse(f.bytes(), f.contentType());
+    } catch (IOException e) {
+      throw new RegistryException(name, Reason.PROTOCOL, "unreadable manifest "
+          + f.digest() + " (" + e.getMessage() + ")", e);
+    }
+  }
+}

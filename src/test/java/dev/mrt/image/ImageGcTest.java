@@ -1,0 +1,81 @@
+package dev.mrt.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.MrtException;
+import dev.mrt.image.store.ImageStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageGcTest {
+  @TempDir Path cache;
+
+  /** Stores an image manifest pointing at one config and one layer; returns its digest. */
+  private Digest image(ImageStore store, String name, int bundleBytes) throws Exception {
+    Digest config = put(store, "config-" + name);
+    Digest layer = put(store, "layer-" + name);
+    Digest manifest = put(store, "{\"schemaVersion\":2,\"mediaType\":"
+        + "\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"" + config
+        + "\",\"size\":1},\"layers\":[{\"digest\":\"" + layer + "\",\"size\":1}]}");
+    Path bundle = Files.createDirectories(store.bundle(manifest).resolve("rootfs"));
+    Files.write(bundle.resolve("data"), new byte[bundleBytes]);
+    store.record(name, manifest, bundleBytes);
+    return manifest;
+  }
+
+  private static Digest put(ImageStore store, String text) throws Exception {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.of(MessageDigest.getInstance("SHA-256").digest(b));
+    store.putBlob(d, b);
+    return d;
+  }
+
+  @Test
+  void testCollect_removesOnlyWhatNoNameReaches() throws Exception {
+    ImageStore store = new ImageStore(cache);
+    Digest kept = image(store, "kept", 10);
+    Digest gone = image(store, "gone", 10);
+    store.remove("gone");
+    ImageGc.Report r = new ImageGc(store, new BundleUse()).collect(OptionalLong.empty());
+    assertEquals(3, r.blobs());
+    assertEquals(1, r.bundles());
+    assertTrue(Files.exists(store.blob(kept)));
+    assertFalse(Files.exists(store.blob(gone)));
+    assertTrue(Files.isDirectory(store.bundle(kept)));
+  }
+
+  @Test
+  void testCollect_budgetEvictsLeastRecentlyUsedBundlesNotInUse() throws Exception {
+    ImageStore store = new ImageStore(cache);
+    Digest old = image(store, "old", 100_000);
+    Thread.sleep(5);
+    Digest used = image(store, "used", 100_000);
+    Thread.sleep(5);
+    Digest recent = image(store, "recent", 100_000);
+    BundleUse use = new BundleUse();
+    use.use(store.bundle(used)); // oldest but one, yet in use: must survive
+    ImageGc.Report r = new ImageGc(store, use).collect(OptionalLong.of(150_000));
+    assertFalse(Files.exists(store.bundle(old)));
+    assertTrue(Files.exists(store.bundle(used)));
+    assertFalse(Files.exists(store.bundle(recent)), "still over budget after the oldest");
+    assertEquals(2, r.bundles());
+    assertEquals(3, store.entries().size(), "names and blobs stay; bundles are re-made on use");
+  }
+
+  @Test
+  void testParseSize() {
+    assertEquals(10L << 30, ImageGc.parseSize("10G"));
+    assertEquals(512L << 20, ImageGc.parseSize("512m"));
+    assertEquals(1234, ImageGc.parseSize("1234"));
+    MrtException e = assertThrows(MrtException.class, () -> ImageGc.parseSize("lots"));
+    assertTrue(e.getMessage().startsWith("invalid size 'lots'"), e.getMessage());
+  }
+}

@@ -1,0 +1,132 @@
+package dev.mrt.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Debian's docker-registry (distribution 2.8) on 127.0.0.1 with a free port and its own storage,
+ * optionally behind Basic auth, for one test class. Images go in with skopeo from OCI layouts.
+ */
+final class LoopbackRegistry implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private final Process process;
+  private final Optional<String[]> login;
+
+  private LoopbackRegistry(Path dir, int port, Process process, Optional<String[]> login) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+    this.login = login;
+  }
+
+  /** @param login user and password to require (htpasswd with bcrypt), or empty for anonymous */
+  static LoopbackRegistry start(Path dir, Optional<String[]> login) {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-registry")),
+        "docker-registry is not installed (src/test/sh/prepare-host.sh installs it)");
+    try {
+      Files.createDirectories(dir);
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      StringBuilder config = new StringBuilder("version: 0.1\nlog:\n  level: warn\n"
+          + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
+          + "  delete:\n    enabled: true\n"
+          + "http:\n  addr: 127.0.0.1:" + port + "\n");
+      if (login.isPresent()) {
+        Path htpasswd = dir.resolve("htpasswd");
+        Files.writeString(htpasswd, login.get()[0] + ":" + bcrypt(login.get()[1]) + "\n");
+        config.append("auth:\n  htpasswd:\n    realm: mrt-test\n    path: ").append(htpasswd)
+            .append('\n');
+      }
+      Path configFile = Files.writeString(dir.resolve("config.yml"), config);
+      Process p = new ProcessBuilder("docker-registry", "serve", configFile.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+      LoopbackRegistry r = new LoopbackRegistry(dir, port, p, login);
+      r.awaitListening();
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** docker-registry reads only bcrypt; Debian's libxcrypt makes it, so no htpasswd is needed. */
+  private static String bcrypt(String password) {
+    return Shell.run(List.of("python3", "-W", "ignore", "-c",
+        "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))",
+        password)).strip();
+  }
+
+  private void awaitListening() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("docker-registry exited: " + log());
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    throw new IllegalStateException("docker-registry did not listen on " + port + ": " + log());
+  }
+
+  String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Pushes {@code oci:<layout>:<tag>} to {@code <host>/<name>}, with extra skopeo flags. */
+  String push(Path layout, String tag, String name, String... flags) {
+    List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet",
+        "--dest-tls-verify=false"));
+    login.ifPresent(l -> cmd.add("--dest-creds=" + l[0] + ":" + l[1]));
+    cmd.addAll(List.of(flags));
+    cmd.add("oci:" + layout + ":" + tag);
+    cmd.add("docker://" + host() + "/" + name);
+    Shell.run(cmd);
+    return host() + "/" + name;
+  }
+
+  /** The file the registry stores a blob in, to corrupt it on purpose. */
+  Path blobData(String digest) {
+    String hex = digest.substring("sha256:".length());
+    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2))
+        .resolve(hex).resolve("data");
+  }
+
+  String log() {
+    try {
+      return Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
