@@ -10,12 +10,15 @@
 # script's hash and the exact Debian package versions that go in: a rerun with
 # the same inputs only copies files.
 #
-# runc: the newest runc Debian carries is trixie's 1.1.15 (bookworm has 1.1.5).
-# Its sources and trixie's Go are downloaded with a private APT config into a
-# temp dir and unpacked with dpkg-deb -x; nothing is installed system-wide and the
-# system's dpkg architecture list is never touched. libseccomp.a comes from
-# bookworm's libseccomp-dev .deb of the target arch, fetched the same way, so
-# amd64 and arm64 are built by the same steps (arm64 cross-compiled).
+# runc: the newest runc Debian carries is forky's (testing) 1.3.6 (trixie has
+# 1.1.15, bookworm 1.1.5). Its sources, the Go dependency -dev packages and
+# forky's Go are downloaded with a private APT config into a temp dir and unpacked
+# with dpkg-deb -x; nothing is installed system-wide and the system's dpkg
+# architecture list is never touched. libseccomp.a comes from bookworm's
+# libseccomp-dev .deb of the target arch, fetched the same way, so amd64 and arm64
+# are built by the same steps (arm64 cross-compiled). Bookworm's libseccomp
+# (2.5.4) is new enough for runc 1.3 and, unlike forky's, was built against the
+# same glibc (bookworm's) that the static link uses.
 set -euo pipefail
 
 usage() {
@@ -36,9 +39,12 @@ readonly ASSETS=(runc.zst rootfs.tar.zst)
 readonly MIRROR=http://deb.debian.org/debian
 readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 readonly ROOTFS_SUITE=bookworm
-readonly RUNC_SUITE=trixie
+readonly RUNC_SUITE=forky
 readonly RUNC_SOURCE_PACKAGE=golang-github-opencontainers-runc-dev
-readonly GO_TAGS="seccomp netgo osusergo"
+# runc's own Makefile builds with "seccomp urfave_cli_no_docs" (the latter drops
+# urfave/cli's man-page generator and its md2man dependency); netgo and osusergo
+# are what its static target adds so that no glibc NSS code is linked in.
+readonly GO_TAGS="seccomp urfave_cli_no_docs netgo osusergo"
 # Fixed so that tar member times and the zstd frames do not depend on the day.
 export SOURCE_DATE_EPOCH=1700000000
 
@@ -91,7 +97,7 @@ fi
   die "builds on an amd64 Debian host only (arm64 is cross-compiled); this host is $(dpkg --print-architecture)"
 
 # Host build dependencies, as "command-or-file:package". Go itself is not here:
-# trixie's Go is unpacked into the temp dir.
+# forky's Go is unpacked into the temp dir.
 ensure_build_deps() {
   local deps=(
     mmdebstrap:mmdebstrap zstd:zstd file:file pkg-config:pkg-config gcc:gcc
@@ -221,7 +227,7 @@ libc_dev() { case "$1" in amd64) echo libc6-dev ;; arm64) echo libc6-dev-arm64-c
 
 # ---------------------------------------------------------------- runc
 
-runc_apt=""     # trixie, host arch: runc sources + Go
+runc_apt=""     # forky, host arch: runc sources + Go
 seccomp_apt=()  # bookworm, per target arch: libseccomp-dev
 runc_pkgs=()    # runc's source package, its Go dependencies and Go, as name=version
 
@@ -263,8 +269,13 @@ build_runc() {
   local goroot; goroot="$(ls -d "$go_root"/usr/lib/go-1.* | sort -V | tail -1)"
   local runc_deb_version; runc_deb_version="$(printf '%s\n' "${runc_pkgs[@]}" | sed -n "s/^$RUNC_SOURCE_PACKAGE=//p")"
   local version="${runc_deb_version%%+*}"
+  # Since 1.2 runc embeds its VERSION file (go:embed) rather than taking
+  # -X main.version; check that it agrees with the Debian version.
+  local runc_src="$go_root/usr/share/gocode/src/github.com/opencontainers/runc"
+  [[ "$(tr -d '[:space:]' <"$runc_src/VERSION")" == "$version" ]] ||
+    die "$runc_src/VERSION says $(cat "$runc_src/VERSION"), the Debian package $runc_deb_version"
   # -buildid= : the Go build ID hashes the (random) temp paths; without it two builds differ.
-  local ldflags="-s -w -buildid= -extldflags -static -X main.version=$version"
+  local ldflags="-s -w -buildid= -extldflags -static"
   local cc=gcc
   [[ "$arch" == arm64 ]] && cc=aarch64-linux-gnu-gcc
   log "compiling runc $version for $arch with $("$goroot/bin/go" version | cut -d' ' -f3)"
@@ -281,6 +292,11 @@ build_runc() {
   local kind; kind="$(file -b "$WORK/runc-$arch")"
   [[ "$kind" == *"statically linked"* ]] || die "runc for $arch is not statically linked: $kind"
   log "runc $arch: $kind"
+  if [[ "$arch" == "$(dpkg --print-architecture)" ]]; then
+    local reported; reported="$("$WORK/runc-$arch" --version)"
+    [[ "${reported%%$'\n'*}" == "runc version $version" ]] ||
+      die "runc for $arch does not report version $version: ${reported%%$'\n'*}"
+  fi
   zstd -q -19 -T1 -o "$out/runc.zst" "$WORK/runc-$arch"
   cat >"$out/runc.zst.info" <<INFO
 asset=runc.zst
