@@ -54,12 +54,12 @@ t_crun=n/a; crun_note="not installed"
 if command -v crun >/dev/null; then
   t_crun=$(hf crun "crun --root $W/crun-state run --bundle $W/bundle bench-crun")
   # hyperfine only says "non-zero exit": ask crun itself why, once.
-  [ "$t_crun" = n/a ] && crun_note=$(as_user crun --root "$W/crun-state" run --bundle "$W/bundle" bench-crun-why 2>&1 | tail -1 | cut -c1-160) || crun_note=""
+  [ "$t_crun" = n/a ] && crun_note=$( (as_user crun --root "$W/crun-state" run --bundle "$W/bundle" bench-crun-why 2>&1 || true) | tail -1 | cut -c1-160) || crun_note=""
 fi
 t_podman=n/a; podman_note="not installed"
 if command -v podman >/dev/null; then
   t_podman=$(hf podman "podman run --rm --network host --runtime $RUNC --rootfs $ROOTFS true")
-  [ "$t_podman" = n/a ] && podman_note=$(as_user podman run --rm --network host --runtime "$RUNC" --rootfs "$ROOTFS" true 2>&1 | tail -1 | cut -c1-160) || podman_note=""
+  [ "$t_podman" = n/a ] && podman_note=$( (as_user podman run --rm --network host --runtime "$RUNC" --rootfs "$ROOTFS" true 2>&1 || true) | tail -1 | cut -c1-160) || podman_note=""
 fi
 
 # First-use unpack: a fresh cache each time (mrt) against tar into a fresh directory.
