@@ -9,7 +9,9 @@ import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRunner;
 import dev.mrt.metrics.DaemonStatus;
 import dev.mrt.metrics.MrtMetrics;
+import dev.mrt.config.ApiConfig;
 import dev.mrt.config.ArchivematicaConfig;
+import dev.mrt.config.ConfigChecks;
 import dev.mrt.config.FunctionsConfig;
 import dev.mrt.config.GearmanConfig;
 import dev.mrt.config.MrtConfig;
@@ -68,7 +70,10 @@ public class ServeCommand implements Callable<Integer> {
   private final FunctionsConfig functionsConfig;
   private final GearmanConfig gearman;
   private final PoolConfig poolConfig;
-  private final ContainerPool pool;
+  private final ApiConfig apiConfig;
+  /** Made after the settings are checked, so a bad mrt.pool.size is a one-line error. */
+  private final jakarta.inject.Provider<ContainerPool> poolProvider;
+  private ContainerPool pool;
   private final ContainerRunner runner;
   private final ImageResolver images;
   private final MrtMetrics metrics;
@@ -76,14 +81,16 @@ public class ServeCommand implements Callable<Integer> {
 
   public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
       FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
-      ContainerPool pool, ContainerRunner runner, ImageResolver images, MrtMetrics metrics,
+      ApiConfig apiConfig,
+      jakarta.inject.Provider<ContainerPool> pool, ContainerRunner runner, ImageResolver images, MrtMetrics metrics,
       DaemonStatus status) {
     this.config = config;
     this.archivematica = archivematica;
     this.functionsConfig = functionsConfig;
     this.gearman = gearman;
     this.poolConfig = poolConfig;
-    this.pool = pool;
+    this.apiConfig = apiConfig;
+    this.poolProvider = pool;
     this.runner = runner;
     this.images = images;
     this.metrics = metrics;
@@ -92,6 +99,8 @@ public class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ConfigChecks.validate(poolConfig, apiConfig);
+    pool = poolProvider.get();
     CountDownLatch stop = new CountDownLatch(1);
     // Our own handlers: the JVM's would start shutdown (exit 143) before the drain is done.
     Signal.handle(new Signal("TERM"), s -> stop.countDown());

@@ -3,8 +3,6 @@ package dev.mrt.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,8 +16,6 @@ public interface ApiConfig {
   /** Jobs that may wait for a slot when the pool is full; beyond that the API answers 429. */
   @WithName("queue-limit")
   @WithDefault("16")
-  @Min(0)
-  @Max(100000)
   int queueLimit();
 
   /** How long a finished job stays visible to GET /v1/jobs/{id}. */
@@ -29,6 +25,5 @@ public interface ApiConfig {
   /** Finished jobs kept at most (the oldest go first). */
   @WithName("max-kept")
   @WithDefault("1000")
-  @Min(1)
   int maxKept();
 }
