@@ -59,13 +59,9 @@ public final class BundleStore {
 
   /** Removes the container and its bundle, whatever state they are in. */
   public void destroy(Bundle bundle, Runc runc) {
-    try {
-      // Skips a whole runc process per task when `runc run` already cleaned up after itself.
-      if (runc.hasState(bundle.containerId())) {
-        runc.deleteForce(bundle.containerId());
-      }
-    } catch (RuncCommandException e) {
-      LOG.warnf("could not delete container %s: %s", bundle.containerId(), e.getMessage());
+    // Skips a whole runc process per task when `runc run` already cleaned up after itself.
+    if (runc.hasState(bundle.containerId())) {
+      deleteQuietly(runc, bundle.containerId());
     }
     removeTree(bundle.dir());
   }

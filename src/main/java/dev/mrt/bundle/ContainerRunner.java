@@ -24,6 +24,8 @@ public class ContainerRunner {
   private final MrtConfig config;
   private final RuncLocator locator;
   private final HostIds ids = HostIds.current();
+  /** Host facts that hold for the life of the process, read once rather than per job. */
+  private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
 
   private record Ready(Runc runc, BundleStore store) {}
@@ -31,15 +33,13 @@ public class ContainerRunner {
   public ContainerRunner(MrtConfig config, RuncLocator locator) {
     this.config = config;
     this.locator = locator;
+    this.defaults = new DefaultSpec.Defaults(config.container().path(),
+        config.container().hostname(),
+        Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
   }
 
   /** The exact spec a job would run with. */
   public Spec spec(PreparedImage image, ContainerRequest request) {
-    DefaultSpec.Defaults defaults =
-        new DefaultSpec.Defaults(
-            config.container().path(),
-            config.container().hostname(),
-            Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
     dev.mrt.bundle.oci.User user = ImageUser.resolve(image, ids.rootless());
     Spec spec = DefaultSpec.build(image.rootfs(), image.config(), user, request, defaults);
     if (spec.process().args().isEmpty()) {
