@@ -115,6 +115,11 @@ public class ServeCommand implements Callable<Integer> {
     images.addPullListener(metrics);
     metrics.serve(pool, functions.names());
     status.gearmanEnabled(gearman.enabled());
+    List<ServerAddress> servers = gearman.enabled()
+        ? gearman.servers().stream().map(ServerAddress::parse).toList() : List.of();
+    // Known before readiness can be asked, so a server never reached shows as down.
+    servers.forEach(s -> metrics.onStateChange(
+        new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));
     // Crash leftovers go now, and the runtime and default image are ready before any job.
     runner.runc();
     images.resolve(ImageResolver.DEFAULT);
@@ -126,10 +131,6 @@ public class ServeCommand implements Callable<Integer> {
 
     GearmanWorker worker = null;
     if (gearman.enabled()) {
-      List<ServerAddress> servers = gearman.servers().stream().map(ServerAddress::parse).toList();
-      // Known from the start, so readiness and metrics show a server never reached as down.
-      servers.forEach(s -> metrics.onStateChange(
-          new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));
       worker = new GearmanWorker(servers, functions.names(), jobs,
           WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), metrics);
       worker.start();
