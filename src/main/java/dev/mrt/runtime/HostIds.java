@@ -23,6 +23,27 @@ public record HostIds(int uid, int gid) {
     }
   }
 
+  /**
+   * The process umask, from the {@code Umask:} line of {@code /proc/self/status} (Linux 4.7+);
+   * 0777 when unknown, so callers that skip a chmod only for bits the umask keeps skip none.
+   */
+  public static int umask() {
+    try {
+      return parseUmask(Files.readString(PROC_STATUS));
+    } catch (IOException e) {
+      return 0777;
+    }
+  }
+
+  static int parseUmask(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("Umask:")) {
+        return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+      }
+    }
+    return 0777;
+  }
+
   /** Parses {@code /proc/<pid>/status}; its Uid/Gid lines hold real, effective, saved, fs ids. */
   static HostIds parseProcStatus(String status) {
     return new HostIds(effective(status, "Uid:"), effective(status, "Gid:"));

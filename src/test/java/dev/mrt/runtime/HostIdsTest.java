@@ -19,6 +19,12 @@ class HostIdsTest {
   }
 
   @Test
+  void testParseUmask_octalLineOrAllBitsWhenMissing() {
+    assertEquals(022, HostIds.parseUmask("Name:\tjava\nUmask:\t0022\nState:\tR\n"));
+    assertEquals(0777, HostIds.parseUmask("Name:\tjava\n"));
+  }
+
+  @Test
   void testParseProcStatus_missingLineFails() {
     MrtException e = assertThrows(MrtException.class, () -> HostIds.parseProcStatus("Name:\tjava\n"));
 

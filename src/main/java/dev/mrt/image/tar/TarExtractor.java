@@ -14,7 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -75,10 +79,16 @@ public final class TarExtractor {
   /** What one call unpacked; for logs and tests. */
   public record Summary(long entries, long bytes, long skippedSpecialFiles) {}
 
+  private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
   private final Options options;
+  /** Files are created with their mode; a chmod follows only for bits the umask would drop. */
+  private final int umask;
 
   public TarExtractor(Options options) {
     this.options = options;
+    this.umask = HostIds.umask();
   }
 
   /** Unpacks the archive file into {@code destination}, which is created if missing. */
@@ -168,6 +178,9 @@ public final class TarExtractor {
     /** By path: a later layer's entry for the same directory replaces the earlier one. */
     private final java.util.Map<Path, DeferredDir> dirs = new java.util.LinkedHashMap<>();
     private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final java.util.Map<Integer, FileAttribute<?>> permissionsByMode =
+        new java.util.HashMap<>();
+    private boolean ownerXattrSupported = true;
     private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_SIZE);
     private String entryName;
     private long entries;
@@ -305,6 +318,7 @@ public final class TarExtractor {
       }
       verifiedDirs.add(target);
       chown(entry, target);
+      recordOwner(entry, target);
       dirs.put(target, new DeferredDir(target, entry.getMode(), entry.getLastModifiedTime()));
     }
 
@@ -353,9 +367,8 @@ public final class TarExtractor {
 
     private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target)
         throws IOException {
-      replace(target);
-      try (FileChannel out =
-          FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      int mode = entry.getMode() & 07777;
+      try (FileChannel out = createNew(target, mode)) {
         int n;
         while ((n = read(tar)) > 0) {
           direct.clear();
@@ -368,8 +381,49 @@ public final class TarExtractor {
       }
       // chown before chmod: chown clears setuid/setgid bits.
       chown(entry, target);
-      chmod(target, entry.getMode());
-      setMtime(target, entry.getLastModifiedTime());
+      if ((mode & 07000) != 0 || (mode & umask) != 0) {
+        chmod(target, mode);
+      }
+      recordOwner(entry, target);
+      // We just made it with O_EXCL under verified directories: following it is safe, and
+      // setting both times spares the JDK an lstat and an fstat per file.
+      FileTime mtime = entry.getLastModifiedTime();
+      Files.getFileAttributeView(target, BasicFileAttributeView.class).setTimes(mtime, mtime, null);
+    }
+
+    /**
+     * Creates a file with O_EXCL (which never follows a symlink) and, in the common case, its
+     * final mode; only when something is already there is it looked at and replaced.
+     */
+    private FileChannel createNew(Path target, int mode) throws IOException {
+      FileAttribute<?> permissions = permissionsByMode.computeIfAbsent(mode & 0777,
+          m -> PosixFilePermissions.asFileAttribute(permissions(m)));
+      try {
+        return FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions);
+      } catch (FileAlreadyExistsException e) {
+        replace(target);
+        return FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions);
+      }
+    }
+
+    /**
+     * Rootless, files are owned by the unpacking user; the owner the image wanted is kept in the
+     * {@code user.rootlesscontainers} xattr (as umoci does) where the file system allows. Symlinks
+     * cannot carry user xattrs on Linux.
+     */
+    private void recordOwner(TarArchiveEntry entry, Path target) {
+      if (options.preserveOwnership() || !ownerXattrSupported) {
+        return;
+      }
+      RootlessOwner.of(entry.getLongUserId(), entry.getLongGroupId()).ifPresent(owner -> {
+        try {
+          Files.getFileAttributeView(target, UserDefinedFileAttributeView.class, NOFOLLOW)
+              .write(RootlessOwner.XATTR, ByteBuffer.wrap(owner.encode()));
+        } catch (IOException | UnsupportedOperationException e) {
+          ownerXattrSupported = false;
+          LOG.debugf("not recording image owners in %s: %s", root, e);
+        }
+      });
     }
 
     private int read(TarArchiveInputStream tar) {
@@ -536,6 +590,17 @@ public final class TarExtractor {
   private static void setMtime(Path path, FileTime mtime) throws IOException {
     Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
         .setTimes(mtime, null, null);
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ (0400) first
+    for (int i = 0; i < 9; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        set.add(bits[i]);
+      }
+    }
+    return set;
   }
 
   private static String octal(int mode) {

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,44 @@ class TarExtractorTest {
         "hard link shares the inode");
     assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin.resolve("python3.11")));
     assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin), "directory mtime survives children");
+  }
+
+  @Test
+  void testExtract_modesBeyondTheUmaskKept() throws IOException {
+    extract(new TarFixture().file("./shared", 0777, "x").file("./private", 0400, "y").tar());
+
+    assertEquals(0777, mode(dest().resolve("shared")), "group/other write survive the umask");
+    assertEquals(0400, mode(dest().resolve("private")));
+  }
+
+  @Test
+  void testExtract_rootlessRecordsImageOwnerInXattr() throws IOException {
+    Files.createDirectories(dest());
+    assumeTrue(Files.getFileStore(dest()).supportsFileAttributeView(UserDefinedFileAttributeView.class),
+        "the temp file system has no user xattrs");
+
+    extract(new TarFixture()
+        .ownedFile("./home/user/file", 0644, 1000, 1000)
+        .ownedFile("./etc/shadow", 0640, 0, 42)
+        .ownedFile("./etc/passwd", 0644, 0, 0)
+        .tar());
+
+    assertArrayEquals(new byte[] {0x08, (byte) 0xE8, 0x07, 0x10, (byte) 0xE8, 0x07},
+        ownerXattr(dest().resolve("home/user/file")));
+    assertArrayEquals(new byte[] {0x10, 42}, ownerXattr(dest().resolve("etc/shadow")),
+        "uid 0 is left out, as proto3 does");
+    assertEquals(null, ownerXattr(dest().resolve("etc/passwd")), "root:root has no xattr");
+  }
+
+  private static byte[] ownerXattr(Path p) throws IOException {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+    if (!view.list().contains(RootlessOwner.XATTR)) {
+      return null;
+    }
+    ByteBuffer value = ByteBuffer.allocate(view.size(RootlessOwner.XATTR));
+    view.read(RootlessOwner.XATTR, value);
+    return value.array();
   }
 
   @Test

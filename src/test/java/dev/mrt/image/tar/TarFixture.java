@@ -32,6 +32,14 @@ public final class TarFixture {
     return add(entry(name, TarConstants.LF_NORMAL, mode), content.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A file owned by {@code uid:gid} in the archive. */
+  public TarFixture ownedFile(String name, int mode, long uid, long gid) {
+    TarArchiveEntry e = entry(name, TarConstants.LF_NORMAL, mode);
+    e.setUserId(uid);
+    e.setGroupId(gid);
+    return add(e, new byte[0]);
+  }
+
   public TarFixture symlink(String name, String target) {
     TarArchiveEntry e = entry(name, TarConstants.LF_SYMLINK, 0777);
     e.setLinkName(target);
