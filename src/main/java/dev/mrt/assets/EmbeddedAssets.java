@@ -36,6 +36,8 @@ public class EmbeddedAssets {
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(EmbeddedAssets.class);
   private static final Pattern SHA256_LINE = Pattern.compile("([0-9a-f]{64}) [ *]?\\S.*\\s*");
 
   private final Path cacheDir;
@@ -97,8 +99,14 @@ public class EmbeddedAssets {
             cacheDir,
             "rootfs/sha256-" + hex,
             "sha256:" + hex,
-            temp ->
-                unpack(ROOTFS, hex, in -> extractor.extract(in, resource(ROOTFS), temp.resolve("rootfs"))));
+            temp -> {
+              long start = System.nanoTime();
+              unpack(ROOTFS, hex, in -> {
+                TarExtractor.Summary s = extractor.extract(in, resource(ROOTFS), temp.resolve("rootfs"));
+                LOG.infof("unpacked %s (%d entries, %.1f MB) in %d ms", resource(ROOTFS),
+                    s.entries(), s.bytes() / 1e6, (System.nanoTime() - start) / 1_000_000);
+              });
+            });
     return dir.resolve("rootfs");
   }
 

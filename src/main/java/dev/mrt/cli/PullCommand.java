@@ -68,7 +68,7 @@ public class PullCommand implements Callable<Integer> {
         bar[0].close();
       }
     }
-    System.err.printf("pulled %s: fetched %s in %.1f s%n", r.image().name(),
+    System.err.printf("pulled %s: fetched %s in %.2f s%n", r.image().name(),
         megabytes(r.bytesFetched()), (System.nanoTime() - start) / 1e9);
     System.out.println(r.manifest().digest());
     return 0;
