@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import dev.mrt.runtime.ContainerExit;
 
@@ -27,6 +29,8 @@ public class ContainerRunner {
   /** Host facts that hold for the life of the process, read once rather than per job. */
   private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
+  private final Map<String, Boolean> commandsFound = new ConcurrentHashMap<>();
+  private static final int COMMANDS_REMEMBERED = 1024;
 
   private record Ready(Runc runc, BundleStore store) {}
 
@@ -61,7 +65,7 @@ public class ContainerRunner {
     Spec spec = spec(image, request);
     String command = spec.process().args().get(0);
     String path = pathOf(spec);
-    if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
+    if (!hasExecutable(image, command, path)) {
       throw new CommandNotFoundException(command, image.name(), path);
     }
     MountPoints.prepare(image.rootfs(), spec);
@@ -74,6 +78,25 @@ public class ContainerRunner {
       r.store().destroy(bundle, r.runc());
       throw e;
     }
+  }
+
+  /**
+   * Whether the image has the command. A prepared rootfs never changes, so a command found once
+   * is remembered: the lookup walks PATH with an lstat per component, on every task otherwise.
+   */
+  private boolean hasExecutable(PreparedImage image, String command, String path) {
+    String key = image.rootfs() + "\0" + path + "\0" + command;
+    if (commandsFound.containsKey(key)) {
+      return true;
+    }
+    if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
+      return false;
+    }
+    if (commandsFound.size() >= COMMANDS_REMEMBERED) {
+      commandsFound.clear(); // crude, but a daemon runs a few dozen commands, not thousands
+    }
+    commandsFound.put(key, Boolean.TRUE);
+    return true;
   }
 
   /**

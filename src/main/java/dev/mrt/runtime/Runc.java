@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,12 @@ public final class Runc {
 
   private final Path binary;
   private final Path stateRoot;
+  /** Threads that copy containers' output; idle ones die after a minute. */
+  private final ExecutorService outputPumps = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "mrt-output");
+    t.setDaemon(true);
+    return t;
+  });
 
   public Runc(Path binary, Path stateRoot) {
     this.binary = binary;
@@ -48,7 +56,7 @@ public final class Runc {
     pb.redirectOutput(stdio.stdout().isPresent() ? Redirect.PIPE : Redirect.INHERIT);
     pb.redirectError(Redirect.PIPE);
     try {
-      return new RuncContainer(this, id, log, pb.start(), stdio);
+      return new RuncContainer(this, id, log, pb.start(), stdio, outputPumps);
     } catch (IOException e) {
       throw new RuntimeUnavailableException(binary, e);
     }

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,20 +25,24 @@ public final class RuncContainer {
   private final String id;
   private final Path log;
   private final Process process;
-  private final Thread stdoutPump;
-  private final Thread stderrPump;
+  private final Future<?> stdoutPump;
+  private final Future<?> stderrPump;
   private volatile String killReason;
 
-  RuncContainer(Runc runc, String id, Path log, Process process, Stdio stdio) {
+  private final ExecutorService pumps;
+
+  RuncContainer(Runc runc, String id, Path log, Process process, Stdio stdio,
+      ExecutorService pumps) {
     this.runc = runc;
+    this.pumps = pumps;
     this.id = id;
     this.log = log;
     this.process = process;
     this.stdoutPump =
-        stdio.stdout().map(out -> pump("stdout", process.getInputStream(), out, false)).orElse(null);
+        stdio.stdout().map(out -> pump(process.getInputStream(), out, false)).orElse(null);
     // The filter holds back runc's own error line, so it must be closed to release the rest.
     this.stderrPump =
-        pump("stderr", process.getErrorStream(), new RuncErrorFilter(stdio.stderr(), log), true);
+        pump(process.getErrorStream(), new RuncErrorFilter(stdio.stderr(), log), true);
     stdio.input().ifPresent(this::feed);
   }
 
@@ -115,9 +122,18 @@ public final class RuncContainer {
 
   private void joinPumps() throws InterruptedException {
     if (stdoutPump != null) {
-      stdoutPump.join();
+      join(stdoutPump);
     }
-    stderrPump.join();
+    join(stderrPump);
+  }
+
+  private static void join(Future<?> pump) throws InterruptedException {
+    try {
+      pump.get();
+    } catch (ExecutionException e) {
+      // The pump catches what it expects; anything else is a bug worth a stack trace.
+      throw new IllegalStateException("output pump failed", e.getCause());
+    }
   }
 
   /** Writes the job's input on its own thread, so a process that never reads cannot block us. */
@@ -133,34 +149,29 @@ public final class RuncContainer {
     t.start();
   }
 
-  private Thread pump(String name, InputStream in, OutputStream out, boolean closeSink) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[16 * 1024];
-              try (in) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                  out.write(buf, 0, n);
-                  out.flush();
-                }
-              } catch (IOException e) {
-                // The process closed its end or the sink refused more; either way we are done.
-              } finally {
-                try {
-                  if (closeSink) {
-                    out.close();
-                  } else {
-                    out.flush();
-                  }
-                } catch (IOException ignored) {
-                  // Nothing left to deliver to a sink that is gone.
-                }
-              }
-            },
-            "mrt-" + name + "-" + id);
-    t.setDaemon(true);
-    t.start();
-    return t;
+  /** Copies one output stream on a pooled thread: a task would otherwise cost two new threads. */
+  private Future<?> pump(InputStream in, OutputStream out, boolean closeSink) {
+    return pumps.submit(() -> {
+      byte[] buf = new byte[16 * 1024];
+      try (in) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // The process closed its end or the sink refused more; either way we are done.
+      } finally {
+        try {
+          if (closeSink) {
+            out.close();
+          } else {
+            out.flush();
+          }
+        } catch (IOException ignored) {
+          // Nothing left to deliver to a sink that is gone.
+        }
+      }
+    });
   }
 }
