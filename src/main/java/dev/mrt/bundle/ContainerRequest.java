@@ -15,6 +15,7 @@ import java.util.Optional;
  *     default of the same name
  * @param workdir absolute path inside the container, or empty for {@code /}
  * @param hostname empty for the configured default
+ * @param limits cgroup limits; each one not set here falls back to the configured default
  */
 public record ContainerRequest(
     List<String> args,
@@ -22,12 +23,23 @@ public record ContainerRequest(
     Optional<String> workdir,
     Optional<String> hostname,
     Network network,
-    List<BindMount> binds) {
+    List<BindMount> binds,
+    Limits limits) {
 
   public ContainerRequest {
     args = List.copyOf(args);
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     binds = List.copyOf(binds);
+  }
+
+  /** A request without limits of its own: the configured defaults apply. */
+  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
+      Optional<String> hostname, Network network, List<BindMount> binds) {
+    this(args, env, workdir, hostname, network, binds, Limits.NONE);
+  }
+
+  public ContainerRequest withLimits(Limits l) {
+    return new ContainerRequest(args, env, workdir, hostname, network, binds, l);
   }
 
   /** A request for just a command, with every other setting at its default. */

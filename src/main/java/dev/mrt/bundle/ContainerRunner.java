@@ -39,7 +39,19 @@ public class ContainerRunner {
     this.locator = locator;
     this.defaults = new DefaultSpec.Defaults(config.container().path(),
         config.container().hostname(),
-        Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
+        Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
+        configuredLimits(config.container()));
+  }
+
+  private static Limits configuredLimits(MrtConfig.Container c) {
+    try {
+      return new Limits(
+          c.memory().map(m -> java.util.OptionalLong.of(Limits.parseSize(m)))
+              .orElse(java.util.OptionalLong.empty()),
+          c.cpus(), c.pidsLimit());
+    } catch (IllegalArgumentException e) {
+      throw new dev.mrt.MrtException("bad mrt.container limits: " + e.getMessage());
+    }
   }
 
   /** The exact spec a job would run with. */
@@ -51,6 +63,12 @@ public class ContainerRunner {
           + " give the command to run after --");
     }
     if (ids.rootless()) {
+      if (spec.linux().resources() != null && !defaults.cgroupV2()) {
+        // runc would fail late with a cgroup error; say what to change instead.
+        throw new dev.mrt.MrtException("container limits (memory, cpus, pids-limit) need root or"
+            + " cgroup v2 with delegation, and this host has cgroup v1; unset them"
+            + " (mrt.container.* or --memory/--cpus/--pids-limit) or run mrt as root");
+      }
       spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
     }
     return SpecValidator.validate(spec);

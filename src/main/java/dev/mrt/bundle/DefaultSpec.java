@@ -137,7 +137,8 @@ public final class DefaultSpec {
         new Root(rootfs.toAbsolutePath().toString(), true),
         request.hostname().orElse(defaults.hostname()),
         mounts,
-        new Linux(List.of(), List.of(), namespaces, MASKED_PATHS, READONLY_PATHS));
+        new Linux(List.of(), List.of(), namespaces, MASKED_PATHS, READONLY_PATHS,
+            defaults.limits().overriddenBy(request.limits()).toResources().orElse(null)));
   }
 
   private static List<String> environment(List<String> image, Map<String, String> requested,
@@ -168,6 +169,11 @@ public final class DefaultSpec {
    * Host-dependent defaults.
    *
    * @param cgroupV2 the host runs the unified hierarchy, so containers get a cgroup namespace
+   * @param limits what a request that sets no limit of its own gets
    */
-  public record Defaults(String path, String hostname, boolean cgroupV2) {}
+  public record Defaults(String path, String hostname, boolean cgroupV2, Limits limits) {
+    public Defaults(String path, String hostname, boolean cgroupV2) {
+      this(path, hostname, cgroupV2, Limits.NONE);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.mrt.cli;
 
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.bundle.Limits;
 import dev.mrt.bundle.Network;
 import dev.mrt.MrtException;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,6 +62,18 @@ public class ContainerOptions {
       description = "Kill the container after this long (e.g. 30s, 5m, 1h30m) and exit 124.")
   Duration timeout;
 
+  @Option(names = "--memory", paramLabel = "SIZE",
+      description = "Memory limit, e.g. 512M or 2G (powers of 1024). Default: mrt.container.memory.")
+  String memory;
+
+  @Option(names = "--cpus", paramLabel = "N",
+      description = "CPU limit in cores, e.g. 0.5 or 2. Default: mrt.container.cpus.")
+  Double cpus;
+
+  @Option(names = "--pids-limit", paramLabel = "N",
+      description = "Most processes in the container. Default: mrt.container.pids-limit.")
+  Long pidsLimit;
+
   @Parameters(
       arity = "0..*",
       paramLabel = "CMD",
@@ -74,7 +88,18 @@ public class ContainerOptions {
   ContainerRequest toRequest() {
     return new ContainerRequest(
         command, environment(), Optional.ofNullable(workdir).map(ContainerOptions::absolute),
-        Optional.ofNullable(hostname), network(), binds());
+        Optional.ofNullable(hostname), network(), binds(), limits());
+  }
+
+  private Limits limits() {
+    try {
+      return new Limits(
+          memory == null ? OptionalLong.empty() : OptionalLong.of(Limits.parseSize(memory)),
+          Optional.ofNullable(cpus),
+          pidsLimit == null ? OptionalLong.empty() : OptionalLong.of(pidsLimit));
+    } catch (IllegalArgumentException e) {
+      throw new MrtException("bad limit: " + e.getMessage());
+    }
   }
 
   private Map<String, String> environment() {

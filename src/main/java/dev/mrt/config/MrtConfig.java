@@ -94,5 +94,18 @@ public interface MrtConfig {
     /** PATH given to processes in containers. */
     @WithDefault("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
     String path();
+
+    /**
+     * Memory limit of every container, e.g. {@code 512M} or {@code 2G} (powers of 1024); unset
+     * for none. Limits need root, or cgroup v2 with delegation (the systemd unit's Delegate=yes).
+     */
+    Optional<String> memory();
+
+    /** CPU limit of every container in cores, e.g. {@code 1.5}; unset for none. */
+    Optional<Double> cpus();
+
+    /** Most processes (threads included) in every container; unset for none. */
+    @WithName("pids-limit")
+    java.util.OptionalLong pidsLimit();
   }
 }

@@ -29,6 +29,12 @@ final class MrtCli {
   enum Mode { ROOTFUL, ROOTLESS }
 
   record Result(int exit, String stdout, String stderr) {
+    /** stderr without log lines ("HH:MM:SS.mmm LEVEL [...]"): what mrt says to its user. */
+    String messages() {
+      return stderr.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+          .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
     @Override
     public String toString() {
       return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
@@ -94,6 +100,12 @@ final class MrtCli {
 
   MrtCli withEnv(String key, String value) {
     env.put(key, value);
+    return this;
+  }
+
+  /** Undoes {@link #withEnv} on a shared instance, so later tests do not inherit it. */
+  MrtCli withoutEnv(String key) {
+    env.remove(key);
     return this;
   }
 

@@ -3,6 +3,7 @@ package dev.mrt.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mrt.it.MrtCli.Mode;
 import dev.mrt.it.MrtCli.Result;
@@ -122,6 +123,45 @@ class RunIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_limitsApplyOrFailClearly(Mode mode) {
+    MrtCli cli = cli(mode);
+    boolean cgroupV2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+    if (mode == Mode.ROOTLESS) {
+      assumeTrue(!cgroupV2, "rootless limits need a delegated cgroup v2 tree, not set up here");
+      Result r = cli.run("run", "--pids-limit", "8", "--", "true");
+      assertEquals(125, r.exit(), r.toString());
+      assertTrue(r.stderr().contains("need root or cgroup v2 with delegation"), r.toString());
+      assertClean(cli);
+      return;
+    }
+    // Twenty background sleeps cannot fit under eight processes: the shell fails to fork.
+    Result pids = cli.run("run", "--pids-limit", "8", "--", "sh", "-c",
+        "for i in $(seq 20); do sleep 3 & done; echo all-forked");
+    assertEquals(2, pids.exit(), pids.toString());
+    assertTrue(pids.stderr().contains("Cannot fork"), pids.toString());
+    assertFalse(pids.stdout().contains("all-forked"), pids.toString());
+    // 256 MiB cannot be had under 32 MiB: the kernel's OOM killer ends it (SIGKILL, 137).
+    Result memory = cli.run("run", "--memory", "32M", "--", "python3", "-c",
+        "b = bytearray(256 << 20); print('allocated')");
+    assertEquals(137, memory.exit(), memory.toString());
+    // The configured default applies when the command line sets none.
+    Result configured;
+    try {
+      configured = cli.withEnv("MRT_CONTAINER_PIDS_LIMIT", "8").run("run", "--", "sh", "-c",
+          "for i in $(seq 20); do sleep 3 & done");
+    } finally {
+      cli.withoutEnv("MRT_CONTAINER_PIDS_LIMIT");
+    }
+    assertEquals(2, configured.exit(), configured.toString());
+    // Within its limits a job runs as ever.
+    Result fine = cli.run("run", "--memory", "64M", "--cpus", "0.5", "--pids-limit", "64", "--",
+        "python3", "-c", "print('ok')");
+    assertEquals("ok\n", fine.stdout(), fine.toString());
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_networkNoneHasOnlyLoopback(Mode mode) {
     Result r = cli(mode).run("run", "--network", "none", "--", "sh", "-c",
         "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '");
@@ -136,7 +176,7 @@ class RunIT {
     assertEquals(127, r.exit(), r.toString());
     assertEquals("mrt: command 'no-such-tool' not found in image default "
         + "(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin); "
-        + "give its full path or use an image that has it\n", r.stderr());
+        + "give its full path or use an image that has it\n", r.messages());
     assertClean(cli);
   }
 

@@ -3,13 +3,14 @@ package dev.mrt.bundle.oci;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** Linux-specific settings: namespaces, id mappings, masked paths. */
+/** Linux-specific settings: namespaces, id mappings, masked paths, cgroup limits. */
 public record Linux(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdMapping> uidMappings,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdMapping> gidMappings,
     List<Namespace> namespaces,
     List<String> maskedPaths,
-    List<String> readonlyPaths) {
+    List<String> readonlyPaths,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Resources resources) {
 
   public Linux {
     uidMappings = List.copyOf(uidMappings);
@@ -20,10 +21,14 @@ public record Linux(
   }
 
   public Linux withNamespaces(List<Namespace> ns) {
-    return new Linux(uidMappings, gidMappings, ns, maskedPaths, readonlyPaths);
+    return new Linux(uidMappings, gidMappings, ns, maskedPaths, readonlyPaths, resources);
+  }
+
+  public Linux withResources(Resources r) {
+    return new Linux(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, r);
   }
 
   public Linux withIdMappings(List<IdMapping> uids, List<IdMapping> gids) {
-    return new Linux(uids, gids, namespaces, maskedPaths, readonlyPaths);
+    return new Linux(uids, gids, namespaces, maskedPaths, readonlyPaths, resources);
   }
 }
