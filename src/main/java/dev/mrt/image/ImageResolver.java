@@ -142,7 +142,7 @@ public class ImageResolver {
               Path.of(System.getProperty("user.home"))));
           registry = new dev.mrt.image.registry.RegistryClient(
               new dev.mrt.image.registry.RegistryClient.Settings(
-                  dev.mrt.image.registry.RegistryCredentials.load(authFiles),
+                  dev.mrt.image.registry.RegistryCredentials.load(authFiles, System.getenv()),
                   java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
                   images.parallelism(), images.timeout(), images.attempts(),
                   java.time.Duration.ofMillis(200)));

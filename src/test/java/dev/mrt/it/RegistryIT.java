@@ -153,6 +153,26 @@ class RegistryIT {
       assertEquals(125, anonymous.exit(), anonymous.toString());
       assertTrue(anonymous.stderr().startsWith("mrt: cannot pull " + ref + ": " + locked.host()
           + " requires a login"), anonymous.toString());
+      // A credential helper named by credHelpers, found on the PATH mrt runs with.
+      Path bin = cli.home().resolve("bin");
+      Path helper = MrtCli.readableFile(bin.resolve("docker-credential-mrt-it"), "#!/bin/sh\n"
+          + "[ \"$1\" = get ] && [ \"$(cat)\" = " + locked.host() + " ] || exit 1\n"
+          + "echo '{\"ServerURL\":\"" + locked.host() + "\",\"Username\":\"mrt\","
+          + "\"Secret\":\"s3cret\"}'\n");
+      Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions
+          .fromString("rwxr-xr-x"));
+      Path helperConfig = MrtCli.readableFile(cli.home().resolve("helper.json"),
+          "{\"credHelpers\":{\"" + locked.host() + "\":\"mrt-it\"}}");
+      Result viaHelper = cli.withEnv("PATH", bin + ":" + System.getenv("PATH"))
+          .withEnv("MRT_IMAGES_AUTH_FILE", helperConfig.toString()).run("pull", ref);
+      assertEquals(0, viaHelper.exit(), viaHelper.toString());
+      Path missingHelper = MrtCli.readableFile(cli.home().resolve("missing-helper.json"),
+          "{\"credsStore\":\"not-installed\"}");
+      Result missing = cli.withEnv("MRT_IMAGES_AUTH_FILE", missingHelper.toString())
+          .run("pull", ref);
+      assertEquals(125, missing.exit(), missing.toString());
+      assertTrue(missing.stderr().startsWith("mrt: credential helper docker-credential-not-installed"
+          + " (named in " + missingHelper + ") is not on PATH"), missing.toString());
       Path auth = MrtCli.readableFile(cli.home().resolve("auth.json"), ("{\"auths\":{\""
           + locked.host() + "\":{\"auth\":\"" + Base64.getEncoder().encodeToString(
               "mrt:s3cret".getBytes(StandardCharsets.UTF_8)) + "\"}}}").getBytes());
