@@ -258,5 +258,9 @@ class RegistryIT {
     try (Stream<Path> blobs = Files.list(cli.cacheDir().resolve("blobs/sha256"))) {
       assertEquals(0, blobs.count());
     }
+    // Nor the .lock and .inuse files of the removed bundle.
+    try (Stream<Path> left = Files.list(cli.cacheDir().resolve("bundles"))) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 }
