@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Pulls from a real registry (Debian's docker-registry on loopback) filled with images umoci and
- * skopeo made at test time: single-platform, OCI index and Docker manifest list, gzip and zstd
- * layers, whiteouts, Basic auth, a corrupted blob and a hostile layer.
+ * skopeo made at test time: single-platform, OCI index and Docker manifest list, gzip, zstd and
+ * uncompressed layers, whiteouts, Basic auth, a corrupted blob and a hostile layer.
  */
 class RegistryIT {
   private static final Path ROOT = Path.of("/tmp/mrt-it", "registry-" + ProcessHandle.current().pid());
@@ -105,6 +105,20 @@ class RegistryIT {
       assertEquals(0, r.exit(), r.toString());
       assertEquals(". ./a ./a/two ./b ./b/new ", r.stdout(), variant[1] + ": " + r);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_uncompressedLayers(Mode mode, @TempDir Path temp) {
+    String ref = registry.pushUncompressed(images.layout(), "layered", "layered-tar");
+    String manifest = Shell.run("skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + ref);
+    assertEquals(3, manifest.split("application/vnd.oci.image.layer.v1.tar\"", -1).length - 1,
+        manifest);
+    Result r = fresh(mode, temp).run("run", "--image", ref, "--", "sh", "-c",
+        "cd /opt && find . | sort | tr '\\n' ' '");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(". ./a ./a/two ./b ./b/new ", r.stdout(), r.toString());
   }
 
   @ParameterizedTest
