@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,15 +42,15 @@ class OperateIT {
       .version(HttpClient.Version.HTTP_1_1).build();
 
   /** A serve with its HTTP port known, on one gearmand. */
-  private record Daemon(ServeProcess process, int port) implements AutoCloseable {
+  private record Daemon(ServeProcess process, int port, MrtCli cli) implements AutoCloseable {
     @Override
     public void close() {
       process.close();
     }
   }
 
-  private static Daemon serve(Mode mode, String name, Gearmand gearmand, Map<String, String> more)
-      throws IOException {
+  private static Daemon serve(Mode mode, String name, Gearmand gearmand, Map<String, String> more,
+      String... args) throws IOException {
     MrtCli cli = new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
         "operate-" + mode.name().toLowerCase() + "-" + name));
     Path shared = cli.mkdirOwned(cli.home().resolve("shared"));
@@ -62,7 +63,7 @@ class OperateIT {
     env.put("MRT_POOL_SIZE", "2");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.putAll(more);
-    return new Daemon(cli.startServe(name, env), port);
+    return new Daemon(cli.startServe(name, env, args), port, cli);
   }
 
   private static int freePort() throws IOException {
@@ -248,6 +249,67 @@ class OperateIT {
 
   private static <T> T last(List<T> list) {
     return list.get(list.size() - 1);
+  }
+
+  /**
+   * Pool of one: a Gearman job whose image pull hangs must not keep its slot, so a job on the
+   * default image runs meanwhile. The registry accepts connections and never answers, so the pull
+   * lasts exactly the request timeout; the second job must be done well before that.
+   */
+  @Test
+  void testImagePull_doesNotHoldTheContainerSlot() throws Exception {
+    MrtCli.assume(Mode.ROOTFUL);
+    Path dir = Files.createTempDirectory("mrt-slow-pull");
+    List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Gearmand g = Gearmand.start(dir.resolve("gearmand"), "slowpull")) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (IOException closed) {
+          // The test is over.
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String slowImage = "127.0.0.1:" + silent.getLocalPort() + "/slow:1";
+      Path config = MrtCli.readableFile(dir.resolve("functions.properties"),
+          "mrt.functions.\"echo_v0.0\".image=" + slowImage + "\n");
+      try (Daemon d = serve(Mode.ROOTFUL, "slowpull", g, Map.of("MRT_POOL_SIZE", "1",
+              "MRT_IMAGES_TIMEOUT", "45s", "MRT_IMAGES_ATTEMPTS", "1"),
+              "--config", config.toString());
+          McpServerClient slowClient = new McpServerClient(g.address(), WAIT);
+          McpServerClient fastClient = new McpServerClient(g.address(), WAIT)) {
+        poll(d, "/q/health/ready", r -> r.statusCode() == 200);
+        McpServerClient.Submitted pulling = slowClient.submit("echo_v0.0",
+            McpServerClient.Wire.JSON, List.of(McpServerClient.task("never")));
+        ServeProcess.awaitCondition("the pull to reach the registry", WAIT,
+            () -> !held.isEmpty());
+
+        long t0 = System.nanoTime();
+        McpServerClient.Reply fast = fastClient.run("sh_v0.0",
+            List.of(McpServerClient.task("-c 'echo meanwhile'")));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertEquals("meanwhile\n", fast.only().stdout(), fast.toString());
+        assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0,
+            "the default-image job waited " + took + " for the pull\n" + d.process().log());
+        assertTrue(d.process().log().contains("preparing image " + slowImage
+            + "; its container slot is free meanwhile"), d.process().log());
+
+        // End the pull: the job on the unpullable image fails its task, as one that cannot start.
+        // Refuse new connections first: the JDK's HttpClient retries a GET whose connection closes.
+        silent.close();
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+        McpServerClient.TaskReply failed = slowClient.await(pulling).only();
+        assertEquals(1, failed.exit(), failed.toString());
+        assertTrue(failed.stderror().contains("mrt: image " + slowImage + " is not usable"),
+            failed.toString());
+      }
+    }
   }
 
   @ParameterizedTest
