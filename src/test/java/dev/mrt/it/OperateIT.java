@@ -1,6 +1,7 @@
 package dev.mrt.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -249,6 +250,56 @@ class OperateIT {
 
   private static <T> T last(List<T> list) {
     return list.get(list.size() - 1);
+  }
+
+  /** A registry on loopback holding the busybox test image as busybox:1; its reference. */
+  private static String registryWithBusybox(LoopbackRegistry registry, Path dir) {
+    OciImages images = new OciImages(dir.resolve("layout"));
+    images.image("bb", "amd64", List.of(OciImages.busyboxRootfs()));
+    return registry.push(images.layout(), "bb", "busybox:1");
+  }
+
+  @Test
+  void testPrefetch_pullsAtStartCountsThePullAndSurvivesBadReferences() throws Exception {
+    MrtCli.assume(Mode.ROOTFUL);
+    Path dir = Files.createTempDirectory("mrt-prefetch");
+    try (LoopbackRegistry registry = LoopbackRegistry.start(dir.resolve("registry"),
+        java.util.Optional.empty())) {
+      String ref = registryWithBusybox(registry, dir);
+      JsonNode manifest = JSON.readTree(Shell.run("skopeo", "inspect", "--raw",
+          "--tls-verify=false", "docker://" + ref));
+      long blobBytes = manifest.path("config").path("size").asLong();
+      for (JsonNode layer : manifest.path("layers")) {
+        blobBytes += layer.path("size").asLong();
+      }
+      String digest = Shell.run("skopeo", "inspect", "--tls-verify=false", "--format",
+          "{{.Digest}}", "docker://" + ref).strip();
+      // One reference that does not parse, one registry that refuses connections.
+      String unreachable = "127.0.0.1:" + freePort() + "/nothing:1";
+      try (Gearmand g = Gearmand.start(dir.resolve("gearmand"), "prefetch");
+          Daemon d = serve(Mode.ROOTFUL, "prefetch", g, Map.of("MRT_IMAGES_PREFETCH",
+              "Not A Reference!," + ref + "," + unreachable, "MRT_IMAGES_ATTEMPTS", "1"))) {
+        d.process().awaitLog("prefetched " + ref, WAIT);
+        d.process().awaitLogCount("prefetch failed: ", 2, WAIT);
+        Path bundle = d.cli().cacheDir().resolve("bundles/sha256-" + digest.substring(7));
+        assertTrue(Files.isDirectory(bundle.resolve("rootfs/bin")), "no bundle " + bundle);
+        String log = d.process().log();
+        assertEquals(2, ServeProcess.occurrences(log, "prefetch failed: "), log);
+        assertTrue(log.contains(unreachable), log);
+        assertFalse(log.contains("\tat "), "a stack trace in the log:\n" + log);
+
+        // Serves on: ready, and runs a job.
+        poll(d, "/q/health/ready", r -> r.statusCode() == 200);
+        try (McpServerClient client = new McpServerClient(g.address(), WAIT)) {
+          assertEquals(0, client.run("sh_v0.0", List.of(McpServerClient.task("-c true")))
+              .only().exit());
+        }
+        String scrape = get(d, "/metrics").body();
+        assertEquals(1.0, value(scrape, "mrt_image_pulls_total"), scrape);
+        assertEquals((double) blobBytes, value(scrape, "mrt_image_pull_bytes_total"), scrape);
+        assertTrue(d.process().isAlive());
+      }
+    }
   }
 
   /**
