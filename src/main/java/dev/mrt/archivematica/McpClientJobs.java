@@ -145,7 +145,16 @@ public final class McpClientJobs implements JobHandler {
       FunctionTable.Function f = function.get();
       PreparedImage image;
       try {
-        image = images.resolve(f.image());
+        Optional<PreparedImage> here = images.ready(f.image());
+        if (here.isEmpty()) {
+          // A pull may take minutes: give the slot back so jobs on other images keep the whole
+          // pool busy meanwhile. Once the image is here the tasks queue in the pool in order.
+          LOG.infof("%s: preparing image %s; its container slot is free meanwhile", label(job),
+              f.image());
+          pool.unreserve();
+          reservationHeld = false;
+        }
+        image = here.isPresent() ? here.get() : images.resolve(f.image());
       } catch (MrtException e) {
         for (Task t : batch.tasks()) {
           pending.put(t.uuid(), CompletableFuture.completedFuture(
@@ -162,8 +171,11 @@ public final class McpClientJobs implements JobHandler {
           }
         }
       }
-      pool.unreserve();
-      reservationHeld = false;
+      if (reservationHeld) {
+        // Submitted: the tasks now count against the pool themselves.
+        pool.unreserve();
+        reservationHeld = false;
+      }
 
       Map<String, TaskResult> results = new LinkedHashMap<>();
       for (Map.Entry<String, CompletableFuture<TaskResult>> e : pending.entrySet()) {

@@ -1,53 +1,76 @@
 package dev.mrt.image;
 
+import dev.mrt.image.store.LockFile;
+import dev.mrt.image.store.PreparedDirectory;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Marks image bundles as in use by this process: a shared lock on {@code <bundle>.inuse}, held
  * until the process ends (the OS drops it even after a crash). {@code mrt gc} in any process
- * removes a bundle only when it can take that lock exclusively.
+ * removes a bundle only when it can take that lock exclusively, and then deletes the marker too.
  */
 public final class BundleUse {
-  private final Map<Path, FileLock> held = new ConcurrentHashMap<>();
+  private final Map<Path, LockFile> held = new ConcurrentHashMap<>();
 
   /** Marks {@code bundle} used by this process; best effort (a read-only cache cannot lock). */
   public void use(Path bundle) {
     held.computeIfAbsent(bundle, b -> {
       try {
-        FileChannel c = FileChannel.open(marker(b), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.READ);
-        return c.lock(0, Long.MAX_VALUE, true);
+        return LockFile.acquire(marker(b), true);
       } catch (IOException e) {
         return null;
       }
     });
   }
 
-  /** Whether any process (this one included) uses {@code bundle}. */
-  public boolean inUse(Path bundle) {
+  /**
+   * Removes {@code bundle} with {@code remover} unless a process (this one included) uses it or
+   * is preparing it, then deletes its lock files. Both locks are held throughout, so nobody
+   * starts using or re-preparing it halfway.
+   *
+   * @return whether it was removed
+   */
+  boolean removeIfUnused(Path bundle, Remover remover) throws IOException {
     if (held.containsKey(bundle)) {
-      return true;
+      return false;
     }
-    try (FileChannel c = FileChannel.open(marker(bundle), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE)) {
-      FileLock l = c.tryLock();
-      if (l == null) {
+    Optional<LockFile> preparing = LockFile.tryAcquire(PreparedDirectory.lockFile(bundle));
+    if (preparing.isEmpty()) {
+      return false;
+    }
+    try (LockFile prepare = preparing.get()) {
+      Optional<LockFile> using = LockFile.tryAcquire(marker(bundle));
+      if (using.isEmpty()) {
+        return false;
+      }
+      try (LockFile use = using.get()) {
+        remover.remove(bundle);
+        use.delete();
+        prepare.delete();
         return true;
       }
-      l.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (IOException e) {
-      return true; // When in doubt, keep it.
     }
+  }
+
+  /** Deletes a bundle directory. */
+  @FunctionalInterface
+  interface Remover {
+    void remove(Path bundle) throws IOException;
+  }
+
+  /** The bundle a lock file of {@link #removeIfUnused} belongs to, if {@code file} is one. */
+  static Optional<Path> bundleOfLockFile(Path file) {
+    String name = file.getFileName().toString();
+    for (String suffix : new String[] {".inuse", ".lock"}) {
+      if (name.endsWith(suffix)) {
+        return Optional.of(file.resolveSibling(name.substring(0, name.length() - suffix.length())));
+      }
+    }
+    return Optional.empty();
   }
 
   private static Path marker(Path bundle) {

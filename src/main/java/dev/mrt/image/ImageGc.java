@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Frees the image cache: blobs no name refers to, bundles of forgotten images, and (with a
  * budget) the bundles of the least recently used images, never one a live mrt process uses
- * ({@link BundleUse}). Names and their blobs stay: an evicted bundle is unpacked again, from the
+ * ({@link BundleUse}) or is preparing; with each bundle go its {@code .lock} and {@code .inuse}
+ * files. Names and their blobs stay: an evicted bundle is unpacked again, from the
  * local blobs, on next use.
  */
 public final class ImageGc {
@@ -58,14 +59,17 @@ public final class ImageGc {
         blobs++;
       }
     }
-    List<Path> allBundles = list(store.root().resolve("bundles")).stream()
+    Path bundleDir = store.root().resolve("bundles");
+    List<Path> allBundles = list(bundleDir).stream()
         .filter(Files::isDirectory).filter(p -> p.getFileName().toString().startsWith("sha256-"))
         .toList();
     for (Path bundle : allBundles) {
-      if (!keepBundles.contains(bundle) && !use.inUse(bundle)) {
-        bytes += size(bundle);
-        delete(bundle);
-        bundles++;
+      if (!keepBundles.contains(bundle)) {
+        long s = size(bundle);
+        if (remove(bundle)) {
+          bytes += s;
+          bundles++;
+        }
       }
     }
     if (budget.isPresent()) {
@@ -77,14 +81,19 @@ public final class ImageGc {
         if (total <= budget.getAsLong()) {
           break;
         }
-        if (Files.isDirectory(bundle) && !use.inUse(bundle)) {
+        if (Files.isDirectory(bundle)) {
           long s = size(bundle);
-          delete(bundle);
-          total -= s;
-          bytes += s;
-          bundles++;
+          if (remove(bundle)) {
+            total -= s;
+            bytes += s;
+            bundles++;
+          }
         }
       }
+    }
+    // Lock files whose bundle is gone (removed above, by an older mrt, or never completed).
+    for (Path file : list(bundleDir)) {
+      BundleUse.bundleOfLockFile(file).filter(b -> !Files.exists(b)).ifPresent(this::remove);
     }
     return new Report(blobs, bundles, bytes);
   }
@@ -141,8 +150,21 @@ public final class ImageGc {
     try {
       PreparedDirectory.deleteTree(p);
     } catch (IOException e) {
-      throw new MrtException("cannot remove " + p + " (" + e.getMessage() + "); check its"
-          + " permissions", e);
+      throw cannotRemove(p, e);
     }
+  }
+
+  /** Removes a bundle and its lock files unless it is in use or being prepared. */
+  private boolean remove(Path bundle) {
+    try {
+      return use.removeIfUnused(bundle, PreparedDirectory::deleteTree);
+    } catch (IOException e) {
+      throw cannotRemove(bundle, e);
+    }
+  }
+
+  private static MrtException cannotRemove(Path p, IOException e) {
+    return new MrtException("cannot remove " + p + " (" + e.getMessage() + "); check its"
+        + " permissions", e);
   }
 }

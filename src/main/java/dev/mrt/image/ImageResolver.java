@@ -99,10 +99,8 @@ public class ImageResolver {
    */
   private PreparedImage pulled(dev.mrt.image.registry.BlobSource source) {
     String name = source.name();
-    java.util.Optional<PreparedImage> cached = puller.cached(name);
+    java.util.Optional<PreparedImage> cached = cachedPull(name);
     if (cached.isPresent()) {
-      bundleUse.use(cached.get().rootfs().getParent());
-      listeners.forEach(l -> l.hit(name));
       return cached.get();
     }
     java.util.concurrent.CompletableFuture<PreparedImage> mine =
@@ -129,6 +127,16 @@ public class ImageResolver {
     }
   }
 
+  /** A name pulled before whose bundle is still here, counted as a cache hit and in use. */
+  private java.util.Optional<PreparedImage> cachedPull(String name) {
+    java.util.Optional<PreparedImage> cached = puller.cached(name);
+    cached.ifPresent(c -> {
+      bundleUse.use(c.rootfs().getParent());
+      listeners.forEach(l -> l.hit(name));
+    });
+    return cached;
+  }
+
   /** The client is made on first use: reading login files is for processes that pull. */
   private dev.mrt.image.registry.RegistryClient registry() {
     dev.mrt.image.registry.RegistryClient c = registry;
@@ -142,7 +150,7 @@ public class ImageResolver {
               Path.of(System.getProperty("user.home"))));
           registry = new dev.mrt.image.registry.RegistryClient(
               new dev.mrt.image.registry.RegistryClient.Settings(
-                  dev.mrt.image.registry.RegistryCredentials.load(authFiles),
+                  dev.mrt.image.registry.RegistryCredentials.load(authFiles, System.getenv()),
                   java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
                   images.parallelism(), images.timeout(), images.attempts(),
                   java.time.Duration.ofMillis(200)));
@@ -151,6 +159,29 @@ public class ImageResolver {
       }
     }
     return c;
+  }
+
+  /**
+   * The image when it is prepared already, so using it now neither pulls nor unpacks; empty when
+   * {@link #resolve} would have to. For callers that hold a scarce resource (a pool slot) and
+   * should give it back before a long wait.
+   *
+   * @throws ImageException with one line saying what is wrong with the image and what to do
+   */
+  public java.util.Optional<PreparedImage> ready(String image) {
+    if (DEFAULT.equals(image)) {
+      return java.util.Optional.of(resolve(image));
+    }
+    ImageSource source = ImageSource.parse(image);
+    if (source instanceof ImageSource.Registry r) {
+      return cachedPull(registry().source(r.reference()).name());
+    }
+    if (source instanceof ImageSource.OciLayout layout) {
+      return cachedPull(
+          dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()).name());
+    }
+    Path file = tarball((ImageSource.Tarball) source);
+    return knownTarball(image, file);
   }
 
   /**
@@ -177,26 +208,12 @@ public class ImageResolver {
     if (source instanceof ImageSource.OciLayout layout) {
       return pulled(dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()));
     }
-    Path file = ((ImageSource.Tarball) source).file().toAbsolutePath().normalize();
-    if (!Files.exists(file)) {
-      throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
-          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+    Path file = tarball((ImageSource.Tarball) source);
+    java.util.Optional<PreparedImage> known = knownTarball(image, file);
+    if (known.isPresent()) {
+      return known.get();
     }
-    if (!Files.isRegularFile(file)) {
-      throw new ImageException("image " + file + " is not a file; give 'default' or a root"
-          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
-    }
-    String key;
-    try {
-      key = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
-    } catch (IOException e) {
-      throw unreadable(file, e);
-    }
-    PreparedImage known = prepared.get(key);
-    if (known != null && Files.isDirectory(known.rootfs())) {
-      listeners.forEach(l -> l.hit(image));
-      return known;
-    }
+    String key = tarballKey(file);
     String hex = sha256(file);
     long[] unpacked = {-1};
     Path dir = PreparedDirectory.ensure(cacheDir, "rootfs/sha256-" + hex, "sha256:" + hex,
@@ -209,6 +226,37 @@ public class ImageResolver {
     PreparedImage result = new PreparedImage(image, "sha256:" + hex, dir.resolve("rootfs"));
     prepared.put(key, result);
     return result;
+  }
+
+  private static Path tarball(ImageSource.Tarball source) {
+    Path file = source.file().toAbsolutePath().normalize();
+    if (!Files.exists(file)) {
+      throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
+          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ImageException("image " + file + " is not a file; give 'default' or a root"
+          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+    }
+    return file;
+  }
+
+  /** A tarball unpacked before by this process, if it has not changed since. */
+  private java.util.Optional<PreparedImage> knownTarball(String image, Path file) {
+    PreparedImage known = prepared.get(tarballKey(file));
+    if (known != null && Files.isDirectory(known.rootfs())) {
+      listeners.forEach(l -> l.hit(image));
+      return java.util.Optional.of(known);
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String tarballKey(Path file) {
+    try {
+      return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
   }
 
   private static String sha256(Path file) {

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt.MrtException;
 import dev.mrt.image.store.ImageStore;
+import dev.mrt.image.store.LockFile;
+import dev.mrt.image.store.PreparedDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +72,45 @@ class ImageGcTest {
     assertFalse(Files.exists(store.bundle(recent)), "still over budget after the oldest");
     assertEquals(2, r.bundles());
     assertEquals(3, store.entries().size(), "names and blobs stay; bundles are re-made on use");
+  }
+
+  @Test
+  void testCollect_leavesNoLockFilesOfWhatItRemoved() throws Exception {
+    ImageStore store = new ImageStore(cache);
+    Digest kept = image(store, "kept", 10);
+    Digest gone = image(store, "gone", 10);
+    Path bundles = store.bundle(gone).getParent();
+    for (Digest d : new Digest[] {kept, gone}) {
+      // As a pull and a finished mrt process leave them.
+      LockFile.acquire(PreparedDirectory.lockFile(store.bundle(d)), false).close();
+      LockFile.acquire(bundles.resolve("sha256-" + d.hex() + ".inuse"), true).close();
+    }
+    Files.createFile(bundles.resolve("sha256-" + "0".repeat(64) + ".lock")); // an aborted pull
+    store.remove("gone");
+    BundleUse running = new BundleUse();
+    ImageGc.Report r = new ImageGc(store, running).collect(OptionalLong.empty());
+    assertEquals(1, r.bundles());
+    String k = "sha256-" + kept.hex();
+    assertEquals(List.of(k, k + ".inuse", k + ".lock"), listing(bundles));
+  }
+
+  @Test
+  void testCollect_keepsTheLockFilesOfBundlesInUse() throws Exception {
+    ImageStore store = new ImageStore(cache);
+    Digest gone = image(store, "gone", 10);
+    store.remove("gone");
+    BundleUse use = new BundleUse();
+    use.use(store.bundle(gone));
+    ImageGc.Report r = new ImageGc(store, use).collect(OptionalLong.empty());
+    assertEquals(0, r.bundles());
+    String g = "sha256-" + gone.hex();
+    assertEquals(List.of(g, g + ".inuse"), listing(store.bundle(gone).getParent()));
+  }
+
+  private static List<String> listing(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.mrt.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,15 +43,15 @@ class OperateIT {
       .version(HttpClient.Version.HTTP_1_1).build();
 
   /** A serve with its HTTP port known, on one gearmand. */
-  private record Daemon(ServeProcess process, int port) implements AutoCloseable {
+  private record Daemon(ServeProcess process, int port, MrtCli cli) implements AutoCloseable {
     @Override
     public void close() {
       process.close();
     }
   }
 
-  private static Daemon serve(Mode mode, String name, Gearmand gearmand, Map<String, String> more)
-      throws IOException {
+  private static Daemon serve(Mode mode, String name, Gearmand gearmand, Map<String, String> more,
+      String... args) throws IOException {
     MrtCli cli = new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
         "operate-" + mode.name().toLowerCase() + "-" + name));
     Path shared = cli.mkdirOwned(cli.home().resolve("shared"));
@@ -62,7 +64,7 @@ class OperateIT {
     env.put("MRT_POOL_SIZE", "2");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.putAll(more);
-    return new Daemon(cli.startServe(name, env), port);
+    return new Daemon(cli.startServe(name, env, args), port, cli);
   }
 
   private static int freePort() throws IOException {
@@ -248,6 +250,117 @@ class OperateIT {
 
   private static <T> T last(List<T> list) {
     return list.get(list.size() - 1);
+  }
+
+  /** A registry on loopback holding the busybox test image as busybox:1; its reference. */
+  private static String registryWithBusybox(LoopbackRegistry registry, Path dir) {
+    OciImages images = new OciImages(dir.resolve("layout"));
+    images.image("bb", "amd64", List.of(OciImages.busyboxRootfs()));
+    return registry.push(images.layout(), "bb", "busybox:1");
+  }
+
+  @Test
+  void testPrefetch_pullsAtStartCountsThePullAndSurvivesBadReferences() throws Exception {
+    MrtCli.assume(Mode.ROOTFUL);
+    Path dir = Files.createTempDirectory("mrt-prefetch");
+    try (LoopbackRegistry registry = LoopbackRegistry.start(dir.resolve("registry"),
+        java.util.Optional.empty())) {
+      String ref = registryWithBusybox(registry, dir);
+      JsonNode manifest = JSON.readTree(Shell.run("skopeo", "inspect", "--raw",
+          "--tls-verify=false", "docker://" + ref));
+      long blobBytes = manifest.path("config").path("size").asLong();
+      for (JsonNode layer : manifest.path("layers")) {
+        blobBytes += layer.path("size").asLong();
+      }
+      String digest = Shell.run("skopeo", "inspect", "--tls-verify=false", "--format",
+          "{{.Digest}}", "docker://" + ref).strip();
+      // One reference that does not parse, one registry that refuses connections.
+      String unreachable = "127.0.0.1:" + freePort() + "/nothing:1";
+      try (Gearmand g = Gearmand.start(dir.resolve("gearmand"), "prefetch");
+          Daemon d = serve(Mode.ROOTFUL, "prefetch", g, Map.of("MRT_IMAGES_PREFETCH",
+              "Not A Reference!," + ref + "," + unreachable, "MRT_IMAGES_ATTEMPTS", "1"))) {
+        d.process().awaitLog("prefetched " + ref, WAIT);
+        d.process().awaitLogCount("prefetch failed: ", 2, WAIT);
+        Path bundle = d.cli().cacheDir().resolve("bundles/sha256-" + digest.substring(7));
+        assertTrue(Files.isDirectory(bundle.resolve("rootfs/bin")), "no bundle " + bundle);
+        String log = d.process().log();
+        assertEquals(2, ServeProcess.occurrences(log, "prefetch failed: "), log);
+        assertTrue(log.contains(unreachable), log);
+        assertFalse(log.contains("\tat "), "a stack trace in the log:\n" + log);
+
+        // Serves on: ready, and runs a job.
+        poll(d, "/q/health/ready", r -> r.statusCode() == 200);
+        try (McpServerClient client = new McpServerClient(g.address(), WAIT)) {
+          assertEquals(0, client.run("sh_v0.0", List.of(McpServerClient.task("-c true")))
+              .only().exit());
+        }
+        String scrape = get(d, "/metrics").body();
+        assertEquals(1.0, value(scrape, "mrt_image_pulls_total"), scrape);
+        assertEquals((double) blobBytes, value(scrape, "mrt_image_pull_bytes_total"), scrape);
+        assertTrue(d.process().isAlive());
+      }
+    }
+  }
+
+  /**
+   * Pool of one: a Gearman job whose image pull hangs must not keep its slot, so a job on the
+   * default image runs meanwhile. The registry accepts connections and never answers, so the pull
+   * lasts exactly the request timeout; the second job must be done well before that.
+   */
+  @Test
+  void testImagePull_doesNotHoldTheContainerSlot() throws Exception {
+    MrtCli.assume(Mode.ROOTFUL);
+    Path dir = Files.createTempDirectory("mrt-slow-pull");
+    List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Gearmand g = Gearmand.start(dir.resolve("gearmand"), "slowpull")) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (IOException closed) {
+          // The test is over.
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String slowImage = "127.0.0.1:" + silent.getLocalPort() + "/slow:1";
+      Path config = MrtCli.readableFile(dir.resolve("functions.properties"),
+          "mrt.functions.\"echo_v0.0\".image=" + slowImage + "\n");
+      try (Daemon d = serve(Mode.ROOTFUL, "slowpull", g, Map.of("MRT_POOL_SIZE", "1",
+              "MRT_IMAGES_TIMEOUT", "45s", "MRT_IMAGES_ATTEMPTS", "1"),
+              "--config", config.toString());
+          McpServerClient slowClient = new McpServerClient(g.address(), WAIT);
+          McpServerClient fastClient = new McpServerClient(g.address(), WAIT)) {
+        poll(d, "/q/health/ready", r -> r.statusCode() == 200);
+        McpServerClient.Submitted pulling = slowClient.submit("echo_v0.0",
+            McpServerClient.Wire.JSON, List.of(McpServerClient.task("never")));
+        ServeProcess.awaitCondition("the pull to reach the registry", WAIT,
+            () -> !held.isEmpty());
+
+        long t0 = System.nanoTime();
+        McpServerClient.Reply fast = fastClient.run("sh_v0.0",
+            List.of(McpServerClient.task("-c 'echo meanwhile'")));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertEquals("meanwhile\n", fast.only().stdout(), fast.toString());
+        assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0,
+            "the default-image job waited " + took + " for the pull\n" + d.process().log());
+        assertTrue(d.process().log().contains("preparing image " + slowImage
+            + "; its container slot is free meanwhile"), d.process().log());
+
+        // End the pull: the job on the unpullable image fails its task, as one that cannot start.
+        // Refuse new connections first: the JDK's HttpClient retries a GET whose connection closes.
+        silent.close();
+        for (java.net.Socket s : held) {
+          s.close();
+        }
+        McpServerClient.TaskReply failed = slowClient.await(pulling).only();
+        assertEquals(1, failed.exit(), failed.toString());
+        assertTrue(failed.stderror().contains("mrt: image " + slowImage + " is not usable"),
+            failed.toString());
+      }
+    }
   }
 
   @ParameterizedTest

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Pulls from a real registry (Debian's docker-registry on loopback) filled with images umoci and
- * skopeo made at test time: single-platform, OCI index and Docker manifest list, gzip and zstd
- * layers, whiteouts, Basic auth, a corrupted blob and a hostile layer.
+ * skopeo made at test time: single-platform, OCI index and Docker manifest list, gzip, zstd and
+ * uncompressed layers, whiteouts, Basic auth, a corrupted blob and a hostile layer.
  */
 class RegistryIT {
   private static final Path ROOT = Path.of("/tmp/mrt-it", "registry-" + ProcessHandle.current().pid());
@@ -109,6 +109,20 @@ class RegistryIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_uncompressedLayers(Mode mode, @TempDir Path temp) {
+    String ref = registry.pushUncompressed(images.layout(), "layered", "layered-tar");
+    String manifest = Shell.run("skopeo", "inspect", "--raw", "--tls-verify=false",
+        "docker://" + ref);
+    assertEquals(3, manifest.split("application/vnd.oci.image.layer.v1.tar\"", -1).length - 1,
+        manifest);
+    Result r = fresh(mode, temp).run("run", "--image", ref, "--", "sh", "-c",
+        "cd /opt && find . | sort | tr '\\n' ' '");
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(". ./a ./a/two ./b ./b/new ", r.stdout(), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_fromOciLayoutDirectory(Mode mode, @TempDir Path temp) {
     MrtCli cli = fresh(mode, temp);
     Result r = cli.run("run", "--image", "oci:" + images.layout() + ":layered", "--", "sh", "-c",
@@ -153,6 +167,26 @@ class RegistryIT {
       assertEquals(125, anonymous.exit(), anonymous.toString());
       assertTrue(anonymous.stderr().startsWith("mrt: cannot pull " + ref + ": " + locked.host()
           + " requires a login"), anonymous.toString());
+      // A credential helper named by credHelpers, found on the PATH mrt runs with.
+      Path bin = cli.home().resolve("bin");
+      Path helper = MrtCli.readableFile(bin.resolve("docker-credential-mrt-it"), "#!/bin/sh\n"
+          + "[ \"$1\" = get ] && [ \"$(cat)\" = " + locked.host() + " ] || exit 1\n"
+          + "echo '{\"ServerURL\":\"" + locked.host() + "\",\"Username\":\"mrt\","
+          + "\"Secret\":\"s3cret\"}'\n");
+      Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions
+          .fromString("rwxr-xr-x"));
+      Path helperConfig = MrtCli.readableFile(cli.home().resolve("helper.json"),
+          "{\"credHelpers\":{\"" + locked.host() + "\":\"mrt-it\"}}");
+      Result viaHelper = cli.withEnv("PATH", bin + ":" + System.getenv("PATH"))
+          .withEnv("MRT_IMAGES_AUTH_FILE", helperConfig.toString()).run("pull", ref);
+      assertEquals(0, viaHelper.exit(), viaHelper.toString());
+      Path missingHelper = MrtCli.readableFile(cli.home().resolve("missing-helper.json"),
+          "{\"credsStore\":\"not-installed\"}");
+      Result missing = cli.withEnv("MRT_IMAGES_AUTH_FILE", missingHelper.toString())
+          .run("pull", ref);
+      assertEquals(125, missing.exit(), missing.toString());
+      assertTrue(missing.stderr().startsWith("mrt: credential helper docker-credential-not-installed"
+          + " (named in " + missingHelper + ") is not on PATH"), missing.toString());
       Path auth = MrtCli.readableFile(cli.home().resolve("auth.json"), ("{\"auths\":{\""
           + locked.host() + "\":{\"auth\":\"" + Base64.getEncoder().encodeToString(
               "mrt:s3cret".getBytes(StandardCharsets.UTF_8)) + "\"}}}").getBytes());
@@ -237,6 +271,10 @@ class RegistryIT {
     assertTrue(gc.stdout().startsWith("removed 3 blobs and 1 unpacked images"), gc.toString());
     try (Stream<Path> blobs = Files.list(cli.cacheDir().resolve("blobs/sha256"))) {
       assertEquals(0, blobs.count());
+    }
+    // Nor the .lock and .inuse files of the removed bundle.
+    try (Stream<Path> left = Files.list(cli.cacheDir().resolve("bundles"))) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
     }
   }
 }

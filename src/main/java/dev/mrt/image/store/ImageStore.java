@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mrt.MrtException;
 import dev.mrt.image.Digest;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -133,9 +131,7 @@ public final class ImageStore {
     Path lockFile = root.resolve("images.json.lock");
     try {
       Files.createDirectories(root);
-      try (FileChannel channel =
-              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = PreparedDirectory.lock(channel, lockFile)) {
+      try (LockFile lock = LockFile.acquire(lockFile, false)) {
         List<Entry> before = read(index);
         List<Entry> after = change.apply(new ArrayList<>(before));
         if (!after.equals(before)) {

@@ -3,8 +3,6 @@ package dev.mrt.image.store;
 import dev.mrt.MrtException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -26,10 +24,8 @@ import org.jboss.logging.Logger;
  * the marker is written and synced. Callers that need the marker kept out of their content (a
  * rootfs) populate a subdirectory.
  *
- * <p>Exclusion is a {@link FileLock} on {@code <cacheRoot>/<name>.lock}, so concurrent mrt
- * processes populate once. Within one JVM a second channel's {@code lock()} would throw {@link
- * OverlappingFileLockException} instead of waiting, so that case is retried after a short sleep:
- * no JVM-wide registry of locks is needed.
+ * <p>Exclusion is a {@link LockFile} on {@code <cacheRoot>/<name>.lock}, so concurrent mrt
+ * processes and threads populate once; {@code mrt gc} deletes that file with the directory.
  */
 public final class PreparedDirectory {
 
@@ -38,7 +34,6 @@ public final class PreparedDirectory {
 
   private static final Logger LOG = Logger.getLogger(PreparedDirectory.class);
   private static final String TEMP_INFIX = ".tmp-";
-  private static final long RETRY_MILLIS = 20;
 
   /** Fills a fresh, empty directory. Throwing leaves nothing behind. */
   @FunctionalInterface
@@ -56,12 +51,9 @@ public final class PreparedDirectory {
    */
   public static Path ensure(Path cacheRoot, String name, String digest, Populator populator) {
     Path dir = resolve(cacheRoot, name);
-    Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
     try {
       Files.createDirectories(dir.getParent());
-      try (FileChannel channel =
-              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = lock(channel, lockFile)) {
+      try (LockFile lock = LockFile.acquire(lockFile(dir), false)) {
         if (digest.equals(readMarker(dir))) {
           LOG.infof("reusing %s (%s)", dir, digest);
           return dir;
@@ -75,28 +67,20 @@ public final class PreparedDirectory {
     }
   }
 
+  /**
+   * The file whose lock guards {@code dir}; whoever removes {@code dir} takes it first and may
+   * then delete it ({@link LockFile#delete}).
+   */
+  public static Path lockFile(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".lock");
+  }
+
   private static Path resolve(Path cacheRoot, String name) {
     Path relative = Path.of(name).normalize();
     if (name.isBlank() || relative.isAbsolute() || relative.startsWith("..")) {
       throw new IllegalArgumentException("not a relative cache entry name: " + name);
     }
     return cacheRoot.resolve(relative);
-  }
-
-  static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
-    while (true) {
-      try {
-        return channel.lock();
-      } catch (OverlappingFileLockException e) {
-        // Another thread of this JVM holds it; the OS lock would not make us wait.
-        try {
-          Thread.sleep(RETRY_MILLIS);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for " + lockFile, interrupted);
-        }
-      }
-    }
   }
 
   private static String readMarker(Path dir) throws IOException {
