@@ -115,7 +115,7 @@ public final class TarExtractor {
     } catch (IOException e) {
       throw new DestinationException(archiveName, "", destination.toString(), e);
     }
-    Run run = new Run(root, false);
+    Run run = new Run(root, false, isEmpty(root, archiveName));
     Summary summary = run.unpack(in, archiveName);
     run.applyDirectoryAttributes();
     return summary;
@@ -132,7 +132,8 @@ public final class TarExtractor {
   public Layers layers(Path destination) {
     try {
       Files.createDirectories(destination);
-      return new Layers(new Run(destination.toRealPath(), true));
+      Path root = destination.toRealPath();
+      return new Layers(new Run(root, true, isEmpty(root, "layers")));
     } catch (IOException e) {
       throw new DestinationException("layers", "", destination.toString(), e);
     }
@@ -160,6 +161,14 @@ public final class TarExtractor {
     }
   }
 
+  private static boolean isEmpty(Path dir, String archiveName) {
+    try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+      return children.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new DestinationException(archiveName, "", dir.toString(), e);
+    }
+  }
+
   /** The state of one extraction. */
   private final class Run {
     /** The OCI whiteout prefix and the opaque-directory marker (image-spec layer.md). */
@@ -174,23 +183,34 @@ public final class TarExtractor {
     private final Set<Path> writtenThisLayer = new HashSet<>();
     /** Directories known to be real directories (not symlinks) under root: saves lstat calls. */
     private final Set<Path> verifiedDirs = new HashSet<>();
+    /**
+     * Every path this run made or was asked to make. When the root started empty ({@code fresh}),
+     * a path not in here does not exist, so a file for it can be made on a writer thread without
+     * looking first; anything else (a replacement, a link, a removal) waits for the writers.
+     */
+    private final Set<Path> created = new HashSet<>();
+    private final boolean fresh;
+    /** Writer threads while a fresh archive is being read; null otherwise. */
+    private FileWriters writers;
 
     /** By path: a later layer's entry for the same directory replaces the earlier one. */
     private final java.util.Map<Path, DeferredDir> dirs = new java.util.LinkedHashMap<>();
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private final java.util.Map<Integer, FileAttribute<?>> permissionsByMode =
         new java.util.HashMap<>();
-    private boolean ownerXattrSupported = true;
+    private volatile boolean ownerXattrSupported = true;
     private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER_SIZE);
     private String entryName;
     private long entries;
     private long bytes;
     private long skipped;
 
-    Run(Path root, boolean layered) {
+    Run(Path root, boolean layered, boolean fresh) {
       this.root = root;
       this.layered = layered;
+      this.fresh = fresh;
       verifiedDirs.add(root);
+      created.add(root);
     }
 
     Summary unpack(InputStream raw, String archiveName) {
@@ -199,6 +219,7 @@ public final class TarExtractor {
       bytes = 0;
       skipped = 0;
       writtenThisLayer.clear();
+      writers = fresh ? FileWriters.forHost() : null;
       try (ReadAheadInputStream decompressed = decompress(raw)) {
         TarArchiveInputStream tar = new TarArchiveInputStream(decompressed);
         TarArchiveEntry entry;
@@ -207,8 +228,16 @@ public final class TarExtractor {
           entries++;
           unpackEntry(tar, entry);
         }
+        entryName = null;
+        drainWrites();
       } catch (IOException e) {
         throw corrupt(e);
+      } finally {
+        // On failure too: no write may land after we return and the caller cleans up.
+        if (writers != null) {
+          writers.close();
+          writers = null;
+        }
       }
       entryName = null;
       LOG.debugf(
@@ -245,11 +274,17 @@ public final class TarExtractor {
       Path target = root.resolve(relative);
       String base = relative.getFileName() == null ? "" : relative.getFileName().toString();
       if (layered && base.startsWith(WHITEOUT)) {
+        drainWrites();
         whiteout(target.getParent(), base);
         return;
       }
       if (!target.equals(root)) {
         ensureRealDirectory(target.getParent(), true);
+      }
+      boolean known = !created.add(target);
+      if (known || entry.isLink()) {
+        // It replaces a path, or links to a file: what the writers hold must be on disk first.
+        drainWrites();
       }
       writtenThisLayer.add(target);
       try {
@@ -263,7 +298,7 @@ public final class TarExtractor {
         } else if (entry.isLink()) {
           hardLink(entry, target);
         } else if (entry.isFile()) {
-          regularFile(tar, entry, target);
+          regularFile(tar, entry, target, known);
         } else {
           throw new CorruptArchiveException(
               archive, entryName, "unsupported entry type '" + (char) entry.getLinkFlag() + "'", null);
@@ -365,9 +400,31 @@ public final class TarExtractor {
       Files.createLink(target, existing);
     }
 
-    private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target)
-        throws IOException {
+    private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target,
+        boolean known) throws IOException {
       int mode = entry.getMode() & 07777;
+      if (writers != null && !known && entry.getSize() <= FileWriters.MAX_FILE) {
+        byte[] content = readAll(tar, (int) entry.getSize());
+        bytes += content.length;
+        FileAttribute<?> permissions = permissionsFor(mode);
+        String name = entryName;
+        String archiveName = archive;
+        submitWrite(content.length, () -> {
+          try {
+            try (FileChannel out =
+                FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions)) {
+              ByteBuffer b = ByteBuffer.wrap(content);
+              while (b.hasRemaining()) {
+                out.write(b);
+              }
+            }
+            finishFile(entry, target, mode);
+          } catch (IOException e) {
+            throw new DestinationException(archiveName, name, target.toString(), e);
+          }
+        });
+        return;
+      }
       try (FileChannel out = createNew(target, mode)) {
         int n;
         while ((n = read(tar)) > 0) {
@@ -379,6 +436,11 @@ public final class TarExtractor {
           bytes += n;
         }
       }
+      finishFile(entry, target, mode);
+    }
+
+    /** Owner, mode and mtime of a file just written; safe on a writer thread. */
+    private void finishFile(TarArchiveEntry entry, Path target, int mode) throws IOException {
       // chown before chmod: chown clears setuid/setgid bits.
       chown(entry, target);
       if ((mode & 07000) != 0 || (mode & umask) != 0) {
@@ -391,13 +453,44 @@ public final class TarExtractor {
       Files.getFileAttributeView(target, BasicFileAttributeView.class).setTimes(mtime, mtime, null);
     }
 
+    private FileAttribute<?> permissionsFor(int mode) {
+      return permissionsByMode.computeIfAbsent(mode & 0777,
+          m -> PosixFilePermissions.asFileAttribute(permissions(m)));
+    }
+
+    private void submitWrite(int size, FileWriters.Write write) {
+      withWriters(() -> writers.submit(size, write));
+    }
+
+    /** Waits until every file handed to the writers is on disk; rethrows their failure. */
+    private void drainWrites() {
+      if (writers != null) {
+        withWriters(writers::drain);
+      }
+    }
+
+    /** Runs a writers call; what it throws becomes this archive's destination error. */
+    private void withWriters(FileWriters.Write call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new DestinationException(archive, entryName, root.toString(),
+            e instanceof IOException io ? io : new IOException(
+                e instanceof InterruptedException ? "interrupted while unpacking" : e.toString(), e));
+      }
+    }
+
     /**
      * Creates a file with O_EXCL (which never follows a symlink) and, in the common case, its
      * final mode; only when something is already there is it looked at and replaced.
      */
     private FileChannel createNew(Path target, int mode) throws IOException {
-      FileAttribute<?> permissions = permissionsByMode.computeIfAbsent(mode & 0777,
-          m -> PosixFilePermissions.asFileAttribute(permissions(m)));
+      FileAttribute<?> permissions = permissionsFor(mode);
       try {
         return FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions);
       } catch (FileAlreadyExistsException e) {
@@ -424,6 +517,19 @@ public final class TarExtractor {
           LOG.debugf("not recording image owners in %s: %s", root, e);
         }
       });
+    }
+
+    /** The whole content of the current entry; a short read is a truncated archive. */
+    private byte[] readAll(TarArchiveInputStream tar, int size) {
+      try {
+        byte[] content = tar.readNBytes(size);
+        if (content.length != size) {
+          throw new IOException("the archive ends inside this file");
+        }
+        return content;
+      } catch (IOException e) {
+        throw corrupt(e);
+      }
     }
 
     private int read(TarArchiveInputStream tar) {
@@ -479,9 +585,13 @@ public final class TarExtractor {
         if (verifiedDirs.contains(current)) {
           continue;
         }
+        if (writers != null && created.contains(current)) {
+          drainWrites(); // a file of this name may still be on its way: look at what it is
+        }
         BasicFileAttributes attributes = lstat(current);
         if (attributes == null && create) {
           try {
+            created.add(current);
             Files.createDirectory(current);
           } catch (IOException e) {
             throw new DestinationException(archive, entryName, current.toString(), e);

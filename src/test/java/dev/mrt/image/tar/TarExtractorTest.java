@@ -121,6 +121,36 @@ class TarExtractorTest {
   }
 
   @Test
+  void testExtract_fileUsedAsParentDirectoryRejected() {
+    // The file may still be with a writer thread when its "child" comes: the answer must not
+    // depend on that race.
+    for (int i = 0; i < 20; i++) {
+      byte[] archive = new TarFixture().file("./a", 0644, "x".repeat(100_000))
+          .file("./a/b", 0644, "y").tar();
+      Path fresh = temp.resolve("fresh-" + i);
+      UnsafeEntryException e = assertThrows(UnsafeEntryException.class,
+          () -> ROOTLESS.extract(new ByteArrayInputStream(archive), "test.tar", fresh));
+      assertTrue(e.getMessage().contains("has a parent 'a' that is not a directory"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void testExtract_existingDestinationContentIsReplacedNotFollowed() throws IOException {
+    // A non-empty destination takes the path that looks before it writes.
+    Files.createDirectories(dest());
+    Files.createSymbolicLink(dest().resolve("link"), temp.resolve("outside"));
+    Files.writeString(dest().resolve("old"), "old");
+
+    extract(new TarFixture().file("./link", 0644, "in").file("./old", 0644, "new").tar());
+
+    assertFalse(Files.isSymbolicLink(dest().resolve("link")));
+    assertEquals("in", Files.readString(dest().resolve("link")));
+    assertEquals("new", Files.readString(dest().resolve("old")));
+    assertFalse(Files.exists(temp.resolve("outside")), "nothing written through the symlink");
+  }
+
+  @Test
   void testExtract_laterEntryReplacesEarlier() throws IOException {
     extract(new TarFixture().file("a", 0644, "old").symlink("b", "a").file("b", 0644, "new").tar());
 
