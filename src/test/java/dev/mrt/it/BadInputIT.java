@@ -31,10 +31,10 @@ class BadInputIT {
   /** One line on stderr, starting with "mrt: ". */
   private static void assertOneLineError(Result r, int exit, String... mentions) {
     assertEquals(exit, r.exit(), r.toString());
-    assertEquals(1, r.stderr().lines().count(), "want exactly one line:\n" + r);
-    assertTrue(r.stderr().startsWith("mrt: "), r.toString());
+    assertEquals(1, r.messages().lines().count(), "want exactly one line:\n" + r);
+    assertTrue(r.messages().startsWith("mrt: "), r.toString());
     for (String m : mentions) {
-      assertTrue(r.stderr().contains(m), "'" + m + "' missing in: " + r.stderr());
+      assertTrue(r.messages().contains(m), "'" + m + "' missing in: " + r.stderr());
     }
   }
 

@@ -108,7 +108,8 @@ class CleanupIT {
         + String.join(" ", inner.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
     Process p = new ProcessBuilder("runuser", "-u", MrtCli.TEST_USER, "--", "unshare", "--user",
         "--map-root-user", "--map-auto", "sh", "-c", script).start();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = MrtCli.withoutLogs(
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     assertEquals(125, p.waitFor(), err);
     assertEquals(1, err.lines().count(), err);
     assertTrue(err.startsWith("mrt: container did not start: "), err);

@@ -31,14 +31,19 @@ final class MrtCli {
   record Result(int exit, String stdout, String stderr) {
     /** stderr without log lines ("HH:MM:SS.mmm LEVEL [...]"): what mrt says to its user. */
     String messages() {
-      return stderr.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
-          .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+      return withoutLogs(stderr);
     }
 
     @Override
     public String toString() {
       return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
     }
+  }
+
+  /** Text without mrt's log lines ("HH:MM:SS.mmm LEVEL [...]"), e.g. "first use" unpacks. */
+  static String withoutLogs(String stderr) {
+    return stderr.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+        .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
   }
 
   private final Mode mode;
