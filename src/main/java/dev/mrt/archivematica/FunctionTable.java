@@ -1,6 +1,7 @@
 package dev.mrt.archivematica;
 
 import dev.mrt.MrtException;
+import dev.mrt.bundle.Limits;
 import dev.mrt.config.ArchivematicaConfig;
 import dev.mrt.config.FunctionsConfig;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -35,7 +37,8 @@ public final class FunctionTable {
       Map<String, String> env,
       Optional<Duration> timeout,
       OptionalInt concurrency,
-      FunctionsConfig.Mode mode) {}
+      FunctionsConfig.Mode mode,
+      Limits limits) {}
 
   private final Map<String, Function> functions;
 
@@ -70,7 +73,8 @@ public final class FunctionTable {
           env,
           o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
           o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
-          mode));
+          mode,
+          o.map(f -> limits(name, f)).orElse(Limits.NONE)));
     }
     for (String name : overrides.functions().keySet()) {
       if (!out.containsKey(name)) {
@@ -79,6 +83,18 @@ public final class FunctionTable {
       }
     }
     return new FunctionTable(out);
+  }
+
+  /** The function's own limits; mrt.container.* fills in the ones it does not set. */
+  private static Limits limits(String function, FunctionsConfig.Function f) {
+    try {
+      return new Limits(
+          f.memory().map(m -> OptionalLong.of(Limits.parseSize(m))).orElse(OptionalLong.empty()),
+          f.cpus(), f.pidsLimit());
+    } catch (IllegalArgumentException e) {
+      throw new MrtException("bad limit in mrt.functions.\"" + function + "\": "
+          + e.getMessage());
+    }
   }
 
   private static List<String> command(String template, String function, String module) {

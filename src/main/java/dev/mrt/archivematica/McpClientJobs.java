@@ -260,7 +260,7 @@ public final class McpClientJobs implements JobHandler {
     env.put("MRT_BATCH_TASKS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.TASKS);
     env.put("MRT_BATCH_RESULTS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.RESULTS);
     ContainerRequest request = new ContainerRequest(base.args(), env, base.workdir(),
-        base.hostname(), base.network(), base.binds());
+        base.hostname(), base.network(), base.binds(), base.limits());
     CompletableFuture<Map<String, TaskResult>> all = pool.submit(poolTask(f, image, request))
         .outcome()
         .thenApply(o -> batchResults(o, dir, entries))
@@ -312,7 +312,7 @@ public final class McpClientJobs implements JobHandler {
     binds.addAll(settings.extraMounts());
     binds.addAll(more);
     return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), Network.HOST,
-        binds);
+        binds, f.limits());
   }
 
   /** MCPClient's view of a container's end: exit code, output, and mrt's reason if it failed. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mrt.gearman.Gearmand;
 import dev.mrt.it.McpServerClient.Reply;
@@ -53,6 +54,7 @@ class ServeIT {
       "missing_v0.0 = no-such-tool",
       "batch_v0.0 = sh",
       "noresults_v0.0 = sh",
+      "forky_v0.0 = sh",
       "");
 
   /** Per-function settings of the test servers (through --config). */
@@ -62,6 +64,7 @@ class ServeIT {
       "mrt.functions.\"batch_v0.0\".command=python3 /opt/mrt-config/batch-runner.py",
       "mrt.functions.\"noresults_v0.0\".mode=batch",
       "mrt.functions.\"noresults_v0.0\".command=true",
+      "mrt.functions.\"forky_v0.0\".pids-limit=8",
       "");
 
   /** One mrt serve with its own home, shared directory, client assets and config. */
@@ -258,6 +261,28 @@ class ServeIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testFunctionLimits_applyToItsTasksOnly(Mode mode) throws IOException {
+    String forks = "-c 'for i in $(seq 20); do sleep 1 & done; echo forked'";
+    TaskReply limited = run(mode, "forky_v0.0", McpServerClient.tasks(forks)).only();
+    TaskReply free = run(mode, "sh_v0.0", McpServerClient.tasks(forks)).only();
+
+    assertEquals(0, free.exit(), free.stderror());
+    if (mode == Mode.ROOTFUL) {
+      // Twenty sleeps do not fit under pids-limit 8: the shell fails to fork.
+      assertEquals(2, limited.exit(), limited.stderror());
+      assertTrue(limited.stderror().contains("Cannot fork"), limited.stderror());
+    } else {
+      // Rootless, this cgroup v1 host cannot apply limits: the task fails and says why.
+      assumeTrue(!Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
+          "rootless limits on cgroup v2 are not set up here");
+      assertEquals(125, limited.exit(), limited.stderror());
+      assertTrue(limited.stderror().contains("need root or cgroup v2 with delegation"),
+          limited.stderror());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testMissingCommand_exit127AndBatchCompletes(Mode mode) throws IOException {
     assertEveryTaskFailed(run(mode, "missing_v0.0", McpServerClient.tasks("-x", "-y")), 127,
         "command 'no-such-tool' not found in image default");
@@ -315,7 +340,7 @@ class ServeIT {
     Set<String> functions = new TreeSet<>(Arrays.asList(
         line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
     assertEquals(new TreeSet<>(Set.of("echo_v0.0", "sh_v0.0", "slow_v0.0", "missing_v0.0",
-        "batch_v0.0", "noresults_v0.0")), functions);
+        "batch_v0.0", "noresults_v0.0", "forky_v0.0")), functions);
   }
 
   @ParameterizedTest
