@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -74,7 +73,8 @@ public final class FunctionTable {
           o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
           o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
           mode,
-          o.map(f -> limits(name, f)).orElse(Limits.NONE)));
+          o.map(f -> Limits.parse(f.memory(), f.cpus(), f.pidsLimit(),
+              "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE)));
     }
     for (String name : overrides.functions().keySet()) {
       if (!out.containsKey(name)) {
@@ -83,18 +83,6 @@ public final class FunctionTable {
       }
     }
     return new FunctionTable(out);
-  }
-
-  /** The function's own limits; mrt.container.* fills in the ones it does not set. */
-  private static Limits limits(String function, FunctionsConfig.Function f) {
-    try {
-      return new Limits(
-          f.memory().map(m -> OptionalLong.of(Limits.parseSize(m))).orElse(OptionalLong.empty()),
-          f.cpus(), f.pidsLimit());
-    } catch (IllegalArgumentException e) {
-      throw new MrtException("bad limit in mrt.functions.\"" + function + "\": "
-          + e.getMessage());
-    }
   }
 
   private static List<String> command(String template, String function, String module) {

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import dev.mrt.runtime.ContainerExit;
@@ -29,7 +29,7 @@ public class ContainerRunner {
   /** Host facts that hold for the life of the process, read once rather than per job. */
   private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
-  private final Map<String, Boolean> commandsFound = new ConcurrentHashMap<>();
+  private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
   private static final int COMMANDS_REMEMBERED = 1024;
 
   private record Ready(Runc runc, BundleStore store) {}
@@ -40,18 +40,8 @@ public class ContainerRunner {
     this.defaults = new DefaultSpec.Defaults(config.container().path(),
         config.container().hostname(),
         Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-        configuredLimits(config.container()));
-  }
-
-  private static Limits configuredLimits(MrtConfig.Container c) {
-    try {
-      return new Limits(
-          c.memory().map(m -> java.util.OptionalLong.of(Limits.parseSize(m)))
-              .orElse(java.util.OptionalLong.empty()),
-          c.cpus(), c.pidsLimit());
-    } catch (IllegalArgumentException e) {
-      throw new dev.mrt.MrtException("bad mrt.container limits: " + e.getMessage());
-    }
+        Limits.parse(config.container().memory(), config.container().cpus(),
+            config.container().pidsLimit(), "mrt.container.*"));
   }
 
   /** The exact spec a job would run with. */
@@ -104,7 +94,7 @@ public class ContainerRunner {
    */
   private boolean hasExecutable(PreparedImage image, String command, String path) {
     String key = image.rootfs() + "\0" + path + "\0" + command;
-    if (commandsFound.containsKey(key)) {
+    if (commandsFound.contains(key)) {
       return true;
     }
     if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
@@ -113,7 +103,7 @@ public class ContainerRunner {
     if (commandsFound.size() >= COMMANDS_REMEMBERED) {
       commandsFound.clear(); // crude, but a daemon runs a few dozen commands, not thousands
     }
-    commandsFound.put(key, Boolean.TRUE);
+    commandsFound.add(key);
     return true;
   }
 

@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Resources;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +29,22 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
     cpus.ifPresent(c -> require(c >= 0.01 && c <= 1024, "cpus must be between 0.01 and 1024, not "
         + c));
     pids.ifPresent(p -> require(p >= 1, "a pids limit must be at least 1, not " + p));
+  }
+
+  /**
+   * Limits as settings and options state them, the memory as a size such as {@code 512M}.
+   *
+   * @param source where they were set, named in the error, e.g. {@code mrt.container.*}
+   * @throws MrtException naming {@code source} and the bad value
+   */
+  public static Limits parse(Optional<String> memory, Optional<Double> cpus, OptionalLong pids,
+      String source) {
+    try {
+      return new Limits(
+          memory.map(m -> OptionalLong.of(parseSize(m))).orElse(OptionalLong.empty()), cpus, pids);
+    } catch (IllegalArgumentException e) {
+      throw new MrtException("bad limit in " + source + ": " + e.getMessage());
+    }
   }
 
   /** Each limit of {@code override} that is set, else this one's. */

@@ -92,14 +92,9 @@ public class ContainerOptions {
   }
 
   private Limits limits() {
-    try {
-      return new Limits(
-          memory == null ? OptionalLong.empty() : OptionalLong.of(Limits.parseSize(memory)),
-          Optional.ofNullable(cpus),
-          pidsLimit == null ? OptionalLong.empty() : OptionalLong.of(pidsLimit));
-    } catch (IllegalArgumentException e) {
-      throw new MrtException("bad limit: " + e.getMessage());
-    }
+    return Limits.parse(Optional.ofNullable(memory), Optional.ofNullable(cpus),
+        pidsLimit == null ? OptionalLong.empty() : OptionalLong.of(pidsLimit),
+        "--memory/--cpus/--pids-limit");
   }
 
   private Map<String, String> environment() {

@@ -36,12 +36,7 @@ public record HostIds(int uid, int gid) {
   }
 
   static int parseUmask(String status) {
-    for (String line : status.split("\n")) {
-      if (line.startsWith("Umask:")) {
-        return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
-      }
-    }
-    return 0777;
+    return field(status, "Umask:").map(v -> Integer.parseInt(v, 8)).orElse(0777);
   }
 
   /** Parses {@code /proc/<pid>/status}; its Uid/Gid lines hold real, effective, saved, fs ids. */
@@ -50,13 +45,15 @@ public record HostIds(int uid, int gid) {
   }
 
   private static int effective(String status, String key) {
-    for (String line : status.split("\n")) {
-      if (line.startsWith(key)) {
-        String[] ids = line.substring(key.length()).trim().split("\\s+");
-        return Integer.parseInt(ids[1]);
-      }
-    }
-    throw new MrtException("no '" + key + "' line in /proc/self/status; is /proc mounted?");
+    String ids = field(status, key).orElseThrow(() -> new MrtException(
+        "no '" + key + "' line in /proc/self/status; is /proc mounted?"));
+    return Integer.parseInt(ids.split("\\s+")[1]);
+  }
+
+  /** The value of the {@code key} line of a {@code /proc/<pid>/status}, trimmed. */
+  private static java.util.Optional<String> field(String status, String key) {
+    return status.lines().filter(l -> l.startsWith(key))
+        .map(l -> l.substring(key.length()).trim()).findFirst();
   }
 
   public boolean isRoot() {
