@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Makes this host ready for mrt's integration tests: the Debian packages they drive
 # (real gearmand, registry, skopeo/umoci, mmdebstrap for test images, systemd-analyze,
-# newuidmap) and the
-# unprivileged user that rootless tests run as. Idempotent and quick when all is there.
+# newuidmap, MariaDB for Archivematica's Tasks table) and the unprivileged user that
+# rootless tests run as. Idempotent and quick when all is there.
 # As root it installs what is missing; otherwise it names what to install and fails.
 set -euo pipefail
 
 TEST_USER=${MRT_TEST_USER:-mrt-test}
-PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3)
+# The tests start their own mariadbd (own datadir, port and socket): a system MariaDB that the
+# package's postinst may start is neither needed nor disturbed.
+PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3
+  mariadb-server mariadb-client)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,1 @@
+"""Django settings modules of the test harness (DJANGO_SETTINGS_MODULE=settings.test)."""
