@@ -25,7 +25,9 @@ public final class FunctionTable {
    *
    * @param command the command template's words, {@code {module}} and {@code {function}} replaced
    * @param taskCommand what each task's argv starts with: {@code command} in task mode; in batch
-   *     mode, where {@code command} is the batch runner, mrt.archivematica.command's words
+   *     mode, where {@code command} is the batch runner, mrt.archivematica.command's words;
+   *     nothing for the archivematica runner, whose tasks get their split arguments alone
+   * @param mode always {@code BATCH} for the archivematica runner
    */
   public record Function(
       String name,
@@ -37,7 +39,14 @@ public final class FunctionTable {
       Optional<Duration> timeout,
       OptionalInt concurrency,
       FunctionsConfig.Mode mode,
-      Limits limits) {}
+      Limits limits,
+      ArchivematicaConfig.Runner runner) {
+
+    /** Whether MCPClient's own harness runs this function (and writes its Tasks rows). */
+    public boolean harness() {
+      return runner == ArchivematicaConfig.Runner.ARCHIVEMATICA;
+    }
+  }
 
   private final Map<String, Function> functions;
 
@@ -55,26 +64,39 @@ public final class FunctionTable {
       String name = m.getKey();
       Optional<FunctionsConfig.Function> o =
           Optional.ofNullable(overrides.functions().get(name));
-      String template = o.flatMap(FunctionsConfig.Function::command).orElse(defaults.command());
       Map<String, String> env = new LinkedHashMap<>(defaults.env());
       o.ifPresent(f -> env.putAll(f.env()));
-      FunctionsConfig.Mode mode =
-          o.map(FunctionsConfig.Function::mode).orElse(FunctionsConfig.Mode.TASK);
-      List<String> command = command(template, name, m.getValue());
+      ArchivematicaConfig.Runner runner =
+          o.flatMap(FunctionsConfig.Function::runner).orElse(defaults.runner());
+      FunctionsConfig.Mode mode = runner == ArchivematicaConfig.Runner.ARCHIVEMATICA
+          ? FunctionsConfig.Mode.BATCH
+          : o.map(FunctionsConfig.Function::mode).orElse(FunctionsConfig.Mode.TASK);
+      List<String> command;
+      List<String> taskCommand;
+      if (runner == ArchivematicaConfig.Runner.ARCHIVEMATICA) {
+        command = HarnessRunner.command(defaults.python());
+        taskCommand = List.of();
+      } else {
+        String template =
+            o.flatMap(FunctionsConfig.Function::command).orElse(defaults.command());
+        command = command(template, name, m.getValue());
+        // A batch runner that got its own command as the tasks' argv would run itself again.
+        taskCommand = mode == FunctionsConfig.Mode.BATCH
+            ? command(defaults.command(), name, m.getValue()) : command;
+      }
       out.put(name, new Function(
           name,
           m.getValue(),
           o.flatMap(FunctionsConfig.Function::image).orElse(defaults.image()),
           command,
-          // A batch runner that got its own command as the tasks' argv would run itself again.
-          mode == FunctionsConfig.Mode.BATCH
-              ? command(defaults.command(), name, m.getValue()) : command,
+          taskCommand,
           env,
           o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
           o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
           mode,
           o.map(f -> Limits.parse(f.memory(), f.cpus(), f.pidsLimit(),
-              "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE)));
+              "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE),
+          runner));
     }
     for (String name : overrides.functions().keySet()) {
       if (!out.containsKey(name)) {

@@ -1,9 +1,8 @@
 package dev.mrt.archivematica;
 
 import dev.mrt.MrtException;
+import dev.mrt.archivematica.db.TaskRows;
 import dev.mrt.bundle.BindMount;
-import dev.mrt.bundle.ContainerRequest;
-import dev.mrt.bundle.Network;
 import dev.mrt.config.FunctionsConfig;
 import dev.mrt.gearman.GearmanJob;
 import dev.mrt.gearman.JobHandler;
@@ -11,11 +10,8 @@ import dev.mrt.gearman.JobReply;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.pool.ContainerPool;
-import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskCancelledException;
-import dev.mrt.pool.TaskHandle;
-import dev.mrt.pool.TaskOutcome;
-import dev.mrt.runtime.ContainerExit;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,16 +21,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * MCPClient's job handling on top of the container pool: decodes a batch, runs each task in a
- * fresh container (or the whole batch in one, in batch mode) and replies exactly as MCPClient
- * would. Only an undecodable batch or an unknown function is WORK_FAIL; everything that goes
- * wrong with a task is that task's non-zero exit code with the reason in its stderror.
+ * fresh container (or the whole batch in one, in batch mode and for the archivematica runner),
+ * keeps the Tasks rows MCPClient's harness would have written, and replies exactly as MCPClient
+ * would. Only an undecodable batch, an unknown function or a script whose {@code call} raised is
+ * WORK_FAIL; everything else that goes wrong with a task is that task's non-zero exit code with
+ * the reason in its stderror.
  */
 public final class McpClientJobs implements JobHandler {
   private static final Logger LOG = Logger.getLogger(McpClientJobs.class);
@@ -48,8 +48,9 @@ public final class McpClientJobs implements JobHandler {
   private final ContainerPool pool;
   private final ImageResolver images;
   private final Tokens tokens;
-  private final Settings settings;
-  private final java.nio.file.Path batchDirs;
+  private final TaskContainers containers;
+  private final BatchMode batchMode;
+  private final TaskRows rows;
   private final BatchListener listener;
   private final Clock clock;
   private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
@@ -65,23 +66,30 @@ public final class McpClientJobs implements JobHandler {
    * @param clientAssets bind-mounted read-only at the same path, when it exists
    * @param extraMounts the operator's further mounts
    * @param outputLimit bytes of stdout and of stderr kept per task
+   * @param sendStderr send each task's stderror as {@code stderr} too
+   * @param harnessScript the archivematica runner on this host, for functions that use it
+   * @param harnessEnv what the archivematica runner's containers get of MCPClient's environment
    */
   public record Settings(
       BindMount sharedDirectory,
       Optional<BindMount> clientAssets,
       List<BindMount> extraMounts,
       int outputLimit,
-      boolean captureOutput) {}
+      boolean captureOutput,
+      boolean sendStderr,
+      Optional<Path> harnessScript,
+      Map<String, String> harnessEnv) {}
 
   public McpClientJobs(FunctionTable functions, ContainerPool pool, ImageResolver images,
-      Tokens tokens, Settings settings, java.nio.file.Path batchDirs, BatchListener listener,
+      Tokens tokens, Settings settings, Path batchDirs, TaskRows rows, BatchListener listener,
       Clock clock) {
     this.functions = functions;
     this.pool = pool;
     this.images = images;
     this.tokens = tokens;
-    this.settings = settings;
-    this.batchDirs = batchDirs;
+    this.containers = new TaskContainers(settings, clock);
+    this.batchMode = new BatchMode(containers, pool, tokens, batchDirs, clock);
+    this.rows = rows;
     this.listener = listener;
     this.clock = clock;
   }
@@ -116,7 +124,7 @@ public final class McpClientJobs implements JobHandler {
    */
   public void shutdown(Duration replies) throws InterruptedException {
     jobs.shutdown();
-    if (!jobs.awaitTermination(replies.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!jobs.awaitTermination(replies.toMillis(), TimeUnit.MILLISECONDS)) {
       LOG.warnf("some replies were not sent within %s; gearmand will requeue those batches",
           replies);
     }
@@ -141,9 +149,8 @@ public final class McpClientJobs implements JobHandler {
         return;
       }
       Instant started = clock.instant();
-      Map<String, CompletableFuture<TaskResult>> pending = new LinkedHashMap<>();
       FunctionTable.Function f = function.get();
-      PreparedImage image;
+      CompletableFuture<BatchRun> run;
       try {
         Optional<PreparedImage> here = images.ready(f.image());
         if (here.isEmpty()) {
@@ -154,54 +161,25 @@ public final class McpClientJobs implements JobHandler {
           pool.unreserve();
           reservationHeld = false;
         }
-        image = here.isPresent() ? here.get() : images.resolve(f.image());
+        PreparedImage image = here.isPresent() ? here.get() : images.resolve(f.image());
+        if (!f.harness()) {
+          // MCPClient's harness sets these itself, inside the container.
+          rows.started(batch.tasks().stream().map(Task::uuid).toList(), clock.instant());
+        }
+        run = f.mode() == FunctionsConfig.Mode.BATCH ? batchMode.submit(f, image, batch)
+            : submitTasks(f, image, batch);
       } catch (MrtException e) {
-        for (Task t : batch.tasks()) {
-          pending.put(t.uuid(), CompletableFuture.completedFuture(
-              failed(1, "mrt: image " + f.image() + " is not usable: " + e.getMessage())));
-        }
-        image = null;
-      }
-      if (image != null) {
-        if (f.mode() == FunctionsConfig.Mode.BATCH) {
-          pending.putAll(submitBatch(f, image, batch));
-        } else {
-          for (Task t : batch.tasks()) {
-            pending.put(t.uuid(), submitTask(f, image, t));
-          }
-        }
+        run = CompletableFuture.completedFuture(allFailed(batch,
+            "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
       }
       if (reservationHeld) {
         // Submitted: the tasks now count against the pool themselves.
         pool.unreserve();
         reservationHeld = false;
       }
-
-      Map<String, TaskResult> results = new LinkedHashMap<>();
-      for (Map.Entry<String, CompletableFuture<TaskResult>> e : pending.entrySet()) {
-        try {
-          results.put(e.getKey(), e.getValue().get());
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof TaskCancelledException) {
-            // Shutting down: no reply, so gearmand hands the batch to another worker.
-            LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
-                ex.getCause().getMessage());
-            cancelAll(pending);
-            return;
-          }
-          results.put(e.getKey(), failed(1, "mrt: " + ex.getCause()));
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          cancelAll(pending);
-          return;
-        }
-      }
-      byte[] payload = PayloadCodec.encodeResults(batch, results);
-      boolean sent = reply.complete(payload);
-      listener.batchFinished(f.name(), results.values(), Duration.between(started,
-          clock.instant()));
-      if (!sent) {
-        LOG.warnf("%s: connection lost before the reply; gearmand will requeue it", label(job));
+      Optional<BatchRun> ran = await(job, batch, run);
+      if (ran.isPresent()) {
+        reply(job, reply, f, batch, ran.get(), started);
       }
     } finally {
       if (reservationHeld) {
@@ -210,133 +188,99 @@ public final class McpClientJobs implements JobHandler {
     }
   }
 
-  private CompletableFuture<TaskResult> submitTask(FunctionTable.Function f, PreparedImage image,
-      Task task) {
-    List<String> argv;
+  /** @return empty when mrt is shutting down: no reply then, so gearmand requeues the batch */
+  private Optional<BatchRun> await(GearmanJob job, Batch batch, CompletableFuture<BatchRun> run) {
     try {
-      argv = new ArrayList<>(f.command());
-      argv.addAll(tokens.arguments(task));
-    } catch (PayloadException e) {
-      return CompletableFuture.completedFuture(failed(1, "mrt: cannot split the arguments of "
-          + "task " + task.uuid() + ": " + e.getMessage()));
+      return Optional.of(run.get());
+    } catch (ExecutionException ex) {
+      Throwable cause = ex.getCause() instanceof CompletionException c && c.getCause() != null
+          ? c.getCause() : ex.getCause();
+      if (cause instanceof TaskCancelledException) {
+        LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
+            cause.getMessage());
+        return Optional.empty();
+      }
+      LOG.errorf(cause, "%s: failed inside mrt; every task of it fails", label(job));
+      return Optional.of(allFailed(batch, "mrt: " + cause));
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      run.cancel(false);
+      return Optional.empty();
     }
-    TaskHandle handle = pool.submit(poolTask(f, image, request(f, argv, List.of())));
-    return handle.outcome().thenApply(this::result);
   }
 
-  /** Batch mode: the whole batch in one container, through {@link BatchFiles}. */
-  private Map<String, CompletableFuture<TaskResult>> submitBatch(FunctionTable.Function f,
-      PreparedImage image, Batch batch) {
-    Map<String, CompletableFuture<TaskResult>> out = new LinkedHashMap<>();
-    List<BatchFiles.Entry> entries = new ArrayList<>();
-    for (Task t : batch.tasks()) {
+  private void reply(GearmanJob job, JobReply reply, FunctionTable.Function f, Batch batch,
+      BatchRun ran, Instant started) {
+    List<TaskRows.Finished> unwritten = new ArrayList<>();
+    ran.results().forEach((uuid, r) -> {
+      if (!ran.rowsWritten().contains(uuid)) {
+        boolean capture = containers.settings().captureOutput();
+        unwritten.add(new TaskRows.Finished(uuid, r.exitCode(), r.finishedTimestamp(),
+            capture ? Optional.of(r.stdout()) : Optional.empty(),
+            // As bulk_mark_failed, a failure's reason reaches the row even without capture.
+            capture || r.exitCode() != 0 ? Optional.of(r.stderror()) : Optional.empty()));
+      }
+    });
+    rows.finished(unwritten);
+    listener.batchFinished(f.name(), ran.results().values(),
+        Duration.between(started, clock.instant()));
+    if (ran.workFail().isPresent()) {
+      LOG.errorf("%s: the client script failed the whole batch (%s); replying WORK_FAIL",
+          label(job), ran.workFail().get());
+      reply.fail();
+      return;
+    }
+    byte[] payload = PayloadCodec.encodeResults(batch, ran.results(),
+        containers.settings().sendStderr());
+    if (!reply.complete(payload)) {
+      LOG.warnf("%s: connection lost before the reply; gearmand will requeue it", label(job));
+    }
+  }
+
+  /** Task mode: every task in a fresh container of its own, all submitted at once. */
+  private CompletableFuture<BatchRun> submitTasks(FunctionTable.Function f, PreparedImage image,
+      Batch batch) {
+    Map<String, CompletableFuture<TaskResult>> pending = new LinkedHashMap<>();
+    for (Task task : batch.tasks()) {
+      List<String> argv;
       try {
-        List<String> argv = new ArrayList<>(f.taskCommand());
-        argv.addAll(tokens.arguments(t));
-        entries.add(new BatchFiles.Entry(t, tokens.replace(t), argv));
+        argv = new ArrayList<>(f.command());
+        argv.addAll(tokens.arguments(task));
       } catch (PayloadException e) {
-        out.put(t.uuid(), CompletableFuture.completedFuture(failed(1,
-            "mrt: cannot split the arguments of task " + t.uuid() + ": " + e.getMessage())));
+        pending.put(task.uuid(), CompletableFuture.completedFuture(containers.failed(1,
+            "mrt: cannot split the arguments of task " + task.uuid() + ": " + e.getMessage())));
+        continue;
       }
+      pending.put(task.uuid(), pool.submit(containers.poolTask(f, image,
+              containers.request(f, argv, Map.of(), List.of())))
+          .outcome()
+          .thenApply(containers::result)
+          .exceptionally(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+            if (cause instanceof TaskCancelledException c) {
+              throw new CompletionException(c);
+            }
+            return containers.failed(1, "mrt: " + cause);
+          }));
     }
-    if (entries.isEmpty()) {
-      return out;
-    }
-    java.nio.file.Path dir;
-    try {
-      java.nio.file.Files.createDirectories(batchDirs);
-      dir = java.nio.file.Files.createTempDirectory(batchDirs, "batch-");
-      BatchFiles.writeTasks(dir, f.name(), f.module(), entries);
-    } catch (java.io.IOException e) {
-      for (BatchFiles.Entry en : entries) {
-        out.put(en.task().uuid(), CompletableFuture.completedFuture(failed(1,
-            "mrt: cannot write the batch file: " + dev.mrt.IoErrors.describe(e))));
-      }
-      return out;
-    }
-    ContainerRequest base = request(f, f.command(),
-        List.of(new BindMount(dir, BatchFiles.MOUNT_POINT, false)));
-    Map<String, String> env = new LinkedHashMap<>(base.env());
-    env.put("MRT_BATCH_TASKS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.TASKS);
-    env.put("MRT_BATCH_RESULTS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.RESULTS);
-    ContainerRequest request = new ContainerRequest(base.args(), env, base.workdir(),
-        base.hostname(), base.network(), base.binds(), base.limits());
-    CompletableFuture<Map<String, TaskResult>> all = pool.submit(poolTask(f, image, request))
-        .outcome()
-        .thenApply(o -> batchResults(o, dir, entries))
-        .whenComplete((r, e) -> dev.mrt.bundle.BundleStore.removeTree(dir));
-    for (BatchFiles.Entry en : entries) {
-      out.put(en.task().uuid(), all.thenApply(m -> m.get(en.task().uuid())));
-    }
-    return out;
+    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> {
+          if (e != null) {
+            // One cancelled (shutting down): the rest are moot, as no reply goes out.
+            pending.values().forEach(p -> p.cancel(false));
+          }
+        })
+        .thenApply(v -> {
+          Map<String, TaskResult> results = new LinkedHashMap<>();
+          pending.forEach((uuid, p) -> results.put(uuid, p.join()));
+          return BatchRun.of(results);
+        });
   }
 
-  private Map<String, TaskResult> batchResults(TaskOutcome o, java.nio.file.Path dir,
-      List<BatchFiles.Entry> entries) {
-    TaskResult container = result(o);
-    Map<String, BatchFiles.Reported> reported;
-    String problem;
-    try {
-      reported = BatchFiles.readResults(dir);
-      problem = "the batch runner reported no result for this task";
-    } catch (java.io.IOException e) {
-      reported = Map.of();
-      problem = "the batch runner left no usable " + BatchFiles.RESULTS + " ("
-          + e.getMessage() + ")";
-    }
-    Map<String, TaskResult> out = new LinkedHashMap<>();
-    for (BatchFiles.Entry en : entries) {
-      BatchFiles.Reported r = reported.get(en.task().uuid());
-      out.put(en.task().uuid(), r != null
-          ? new TaskResult(r.exitCode(), clock.instant(), r.stdout(), r.stderr())
-          : new TaskResult(container.exitCode() == 0 ? 1 : container.exitCode(), clock.instant(),
-              container.stdout(), container.stderror() + "mrt: " + problem + "\n"));
-    }
-    return out;
-  }
-
-  PoolTask poolTask(FunctionTable.Function f, PreparedImage image, ContainerRequest request) {
-    return new PoolTask(image, request, f.timeout(), f.name(), f.concurrency(),
-        settings.outputLimit());
-  }
-
-  /** The container for one of this function's processes: argv, environment, mounts. */
-  ContainerRequest request(FunctionTable.Function f, List<String> argv, List<BindMount> more) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("LANG", "C.UTF-8");
-    env.put("PYTHONIOENCODING", "utf-8");
-    env.putAll(f.env());
-    List<BindMount> binds = new ArrayList<>();
-    binds.add(settings.sharedDirectory());
-    settings.clientAssets().ifPresent(binds::add);
-    binds.addAll(settings.extraMounts());
-    binds.addAll(more);
-    return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), Network.HOST,
-        binds, f.limits());
-  }
-
-  /** MCPClient's view of a container's end: exit code, output, and mrt's reason if it failed. */
-  TaskResult result(TaskOutcome o) {
-    String stderr = o.stderr().text();
-    ContainerExit exit = o.exit();
-    if (exit instanceof ContainerExit.TimedOut t) {
-      stderr += "\nmrt: task timed out after " + t.after().toSeconds() + "s and was killed\n";
-    } else if (exit instanceof ContainerExit.FailedToStart s) {
-      stderr += "mrt: the task's container did not start: " + s.reason() + "\n";
-    } else if (exit instanceof ContainerExit.Killed k) {
-      stderr += "\nmrt: task killed: " + k.reason() + "\n";
-    }
-    if (!settings.captureOutput()) {
-      return new TaskResult(exit.status(), clock.instant(), "", "");
-    }
-    return new TaskResult(exit.status(), clock.instant(), o.stdout().text(), stderr);
-  }
-
-  TaskResult failed(int exitCode, String reason) {
-    return new TaskResult(exitCode, clock.instant(), "", reason + "\n");
-  }
-
-  private static void cancelAll(Map<String, CompletableFuture<TaskResult>> pending) {
-    pending.values().forEach(f -> f.cancel(false));
+  private BatchRun allFailed(Batch batch, String reason) {
+    Map<String, TaskResult> results = new LinkedHashMap<>();
+    batch.tasks().forEach(t -> results.put(t.uuid(), containers.failed(1, reason)));
+    return BatchRun.of(results);
   }
 }

@@ -36,8 +36,9 @@ public final class PayloadCodec {
    *
    * @param results a result for every task of the batch, by task UUID
    */
-  public static byte[] encodeResults(Batch batch, Map<String, TaskResult> results) {
-    ResultsWire wire = PayloadTranslator.toWire(batch, results);
+  public static byte[] encodeResults(Batch batch, Map<String, TaskResult> results,
+      boolean stderrToo) {
+    ResultsWire wire = PayloadTranslator.toWire(batch, results, stderrToo);
     if (batch.encoding() == Encoding.JSON) {
       try {
         return JSON.writeValueAsBytes(wire);
@@ -99,6 +100,9 @@ public final class PayloadCodec {
       if (result.stdout() != null) {
         task.put("stdout", result.stdout());
         task.put("stderror", result.stderror());
+      }
+      if (result.stderr() != null) {
+        task.put("stderr", result.stderr());
       }
       results.put(entry.getKey(), task);
     }

@@ -63,8 +63,9 @@ final class PayloadTranslator {
   /**
    * @throws IllegalArgumentException when a task of the batch has no result: MCPServer indexes
    *     the reply by every task UUID, so a partial reply would crash it
+   * @param stderrToo send each task's stderror under {@code stderr} as well
    */
-  static ResultsWire toWire(Batch batch, Map<String, TaskResult> results) {
+  static ResultsWire toWire(Batch batch, Map<String, TaskResult> results, boolean stderrToo) {
     Map<String, TaskResultWire> wire = new LinkedHashMap<>();
     for (Task task : batch.tasks()) {
       TaskResult result = results.get(task.uuid());
@@ -77,7 +78,8 @@ final class PayloadTranslator {
               result.exitCode(),
               FINISHED.format(result.finishedTimestamp()),
               task.wantsOutput() ? result.stdout() : null,
-              task.wantsOutput() ? result.stderror() : null));
+              task.wantsOutput() ? result.stderror() : null,
+              task.wantsOutput() && stderrToo ? result.stderror() : null));
     }
     return new ResultsWire(wire);
   }

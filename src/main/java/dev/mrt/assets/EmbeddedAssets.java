@@ -35,6 +35,8 @@ public class EmbeddedAssets {
 
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
+  /** Architecture-independent: {@code assets/mcpclient-runner.py}. */
+  public static final String MCPCLIENT_RUNNER = "mcpclient-runner.py";
 
   private static final org.jboss.logging.Logger LOG =
       org.jboss.logging.Logger.getLogger(EmbeddedAssets.class);
@@ -108,6 +110,32 @@ public class EmbeddedAssets {
               });
             });
     return dir.resolve("rootfs");
+  }
+
+  /**
+   * The Archivematica runner script, checked against its digest:
+   * {@code <cache>/runner/<hex>/mcpclient-runner.py}, readable by every container user (it is
+   * bind-mounted read-only, and rootful containers may run as the image's own user).
+   */
+  public Path mcpclientRunner() {
+    String resource = "assets/" + MCPCLIENT_RUNNER;
+    String hex = expectedSha256(resource);
+    Path dir =
+        PreparedDirectory.ensure(
+            cacheDir,
+            "runner/" + hex,
+            "sha256:" + hex,
+            temp -> {
+              Path script = temp.resolve(MCPCLIENT_RUNNER);
+              unpack(resource, hex, in -> {
+                try (OutputStream out = Files.newOutputStream(script)) {
+                  in.transferTo(out);
+                }
+              });
+              Files.setAttribute(script, "unix:mode", 0644);
+              Files.setAttribute(temp, "unix:mode", 0755);
+            });
+    return dir.resolve(MCPCLIENT_RUNNER);
   }
 
   /**
@@ -188,8 +216,9 @@ public class EmbeddedAssets {
     return source.open(resource(asset)).orElseThrow(() -> new MissingAssetException(resource(asset), arch));
   }
 
+  /** {@code assets/<arch>/<file>}; a name that already starts with assets/ is arch-independent. */
   private String resource(String asset) {
-    return "assets/" + arch.debianName() + "/" + asset;
+    return asset.startsWith("assets/") ? asset : "assets/" + arch.debianName() + "/" + asset;
   }
 
   private static MessageDigest sha256() {

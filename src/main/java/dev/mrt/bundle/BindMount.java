@@ -9,8 +9,19 @@ import java.nio.file.Path;
  *
  * @param source absolute host path; must exist
  * @param destination absolute path inside the container
+ * @param ownedByJob a directory of mrt's own that the job writes into: rootful, it is handed to
+ *     the user the job runs as (an image's non-root User could not write it otherwise)
  */
-public record BindMount(Path source, String destination, boolean readOnly) {
+public record BindMount(Path source, String destination, boolean readOnly, boolean ownedByJob) {
+
+  public BindMount(Path source, String destination, boolean readOnly) {
+    this(source, destination, readOnly, false);
+  }
+
+  /** A read-write directory of mrt's that the job writes its answer into. */
+  public static BindMount scratch(Path source, String destination) {
+    return new BindMount(source, destination, false, true);
+  }
 
   public BindMount {
     if (!source.isAbsolute()) {

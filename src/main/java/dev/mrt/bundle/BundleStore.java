@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,6 +39,9 @@ public final class BundleStore {
     this.bundles = stateDir.resolve("bundles");
   }
 
+  private static final FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   /** Writes a fresh bundle for {@code spec} under a new, unique container id. */
   public Bundle create(Spec spec) {
     byte[] nonce = new byte[6];
@@ -45,7 +50,9 @@ public final class BundleStore {
     Path dir = bundles.resolve(id);
     try {
       Files.createDirectories(bundles);
-      Files.createDirectory(dir);
+      // config.json holds the job's environment, secrets included (a database password):
+      // readable by mrt's user alone.
+      Files.createDirectory(dir, OWNER_ONLY);
       Files.writeString(dir.resolve(OWNER_FILE), self.format(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(CONFIG_FILE), SpecJson.toJson(spec), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param workdir absolute path inside the container, or empty for {@code /}
  * @param hostname empty for the configured default
  * @param limits cgroup limits; each one not set here falls back to the configured default
+ * @param rootlessUser what a rootless container does with an image whose User is not root
  */
 public record ContainerRequest(
     List<String> args,
@@ -24,12 +25,31 @@ public record ContainerRequest(
     Optional<String> hostname,
     Network network,
     List<BindMount> binds,
-    Limits limits) {
+    Limits limits,
+    RootlessUser rootlessUser) {
+
+  /**
+   * Rootless containers map one id, the caller's, onto root: no other user exists inside. By
+   * default an image that asks for another user is refused rather than run with more rights
+   * than it asked for; a caller that knows the job is fine as root (Archivematica's scripts,
+   * whose image only names a user for Docker's sake) says so.
+   */
+  public enum RootlessUser {
+    /** A non-root image User is an error rootless. */
+    REFUSE,
+    /** Rootless, the job runs as the container's root whatever the image's User. */
+    ROOT
+  }
 
   public ContainerRequest {
     args = List.copyOf(args);
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
     binds = List.copyOf(binds);
+  }
+
+  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
+      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits) {
+    this(args, env, workdir, hostname, network, binds, limits, RootlessUser.REFUSE);
   }
 
   /** A request without limits of its own: the configured defaults apply. */
@@ -39,7 +59,7 @@ public record ContainerRequest(
   }
 
   public ContainerRequest withLimits(Limits l) {
-    return new ContainerRequest(args, env, workdir, hostname, network, binds, l);
+    return new ContainerRequest(args, env, workdir, hostname, network, binds, l, rootlessUser);
   }
 
   /** A request for just a command, with every other setting at its default. */

@@ -11,6 +11,7 @@ import dev.mrt.runtime.Stdio;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +47,8 @@ public class ContainerRunner {
 
   /** The exact spec a job would run with. */
   public Spec spec(PreparedImage image, ContainerRequest request) {
-    dev.mrt.bundle.oci.User user = ImageUser.resolve(image, ids.rootless());
+    dev.mrt.bundle.oci.User user = ImageUser.resolve(image, ids.rootless(),
+        request.rootlessUser());
     Spec spec = DefaultSpec.build(image.rootfs(), image.config(), user, request, defaults);
     if (spec.process().args().isEmpty()) {
       throw new dev.mrt.MrtException("image " + image.name() + " has no Entrypoint or Cmd;"
@@ -77,6 +79,7 @@ public class ContainerRunner {
       throw new CommandNotFoundException(command, image.name(), path);
     }
     MountPoints.prepare(image.rootfs(), spec);
+    handOver(request, spec.process().user());
     Ready r = ready();
     Bundle bundle = r.store().create(spec);
     try {
@@ -85,6 +88,24 @@ public class ContainerRunner {
     } catch (RuntimeException e) {
       r.store().destroy(bundle, r.runc());
       throw e;
+    }
+  }
+
+  /** Rootful jobs running as an image's own user get the scratch directories mrt made them. */
+  private void handOver(ContainerRequest request, dev.mrt.bundle.oci.User user) {
+    if (ids.rootless() || (user.uid() == 0 && user.gid() == 0)) {
+      return;
+    }
+    for (BindMount b : request.binds()) {
+      if (b.ownedByJob()) {
+        try {
+          Files.setAttribute(b.source(), "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(b.source(), "unix:uid", (int) user.uid(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          throw new dev.mrt.MrtException("cannot hand " + b.source() + " to the job's user "
+              + user.uid() + ":" + user.gid() + " (" + dev.mrt.IoErrors.describe(e) + ")", e);
+        }
+      }
     }
   }
 

@@ -21,9 +21,10 @@ import java.util.Optional;
 final class ImageUser {
   private ImageUser() {}
 
-  static User resolve(PreparedImage image, boolean rootless) {
+  static User resolve(PreparedImage image, boolean rootless,
+      ContainerRequest.RootlessUser policy) {
     Optional<String> spec = image.config().user();
-    if (spec.isEmpty()) {
+    if (spec.isEmpty() || (rootless && policy == ContainerRequest.RootlessUser.ROOT)) {
       return User.ROOT;
     }
     String[] parts = spec.get().split(":", 2);

@@ -1,7 +1,18 @@
 package dev.mrt.cli;
 
 import dev.mrt.MrtException;
+import dev.mrt.archivematica.HarnessRunner;
+import dev.mrt.assets.EmbeddedAssets;
+import dev.mrt.bundle.Container;
 import dev.mrt.bundle.ContainerRunner;
+import dev.mrt.config.ArchivematicaConfig;
+import dev.mrt.image.PreparedImage;
+import dev.mrt.runtime.ContainerExit;
+import dev.mrt.runtime.Stdio;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.runtime.Finding;
@@ -16,23 +27,34 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "doctor",
     description = "Check what containers need on this host and print the fix for each problem. "
         + "Exits 0 only when every essential check passes.")
 public class DoctorCommand implements Callable<Integer> {
+  @Option(names = "--image", paramLabel = "REF",
+      description = "Also check that this image can run Archivematica's client scripts"
+          + " (mrt.archivematica.runner=archivematica): Django set up, MCPClient's harness"
+          + " importable, its modules file found and every module importing.")
+  Optional<String> image = Optional.empty();
+
   private final MrtConfig config;
+  private final ArchivematicaConfig archivematica;
   private final RuncLocator locator;
   private final ImageResolver images;
   private final ContainerRunner runner;
+  private final EmbeddedAssets assets;
 
-  public DoctorCommand(
-      MrtConfig config, RuncLocator locator, ImageResolver images, ContainerRunner runner) {
+  public DoctorCommand(MrtConfig config, ArchivematicaConfig archivematica, RuncLocator locator,
+      ImageResolver images, ContainerRunner runner, EmbeddedAssets assets) {
     this.config = config;
+    this.archivematica = archivematica;
     this.locator = locator;
     this.images = images;
     this.runner = runner;
+    this.assets = assets;
   }
 
   @Override
@@ -52,7 +74,47 @@ public class DoctorCommand implements Callable<Integer> {
     if (findings.stream().allMatch(Finding::passes)) {
       findings.add(probe());
     }
+    if (image.isPresent() && findings.stream().allMatch(Finding::passes)) {
+      findings.addAll(harness(image.get()));
+    }
     return report(findings);
+  }
+
+  /** The archivematica runner's own --check, in a container of the image. */
+  private List<Finding> harness(String ref) {
+    PreparedImage prepared;
+    try {
+      prepared = images.resolve(ref);
+    } catch (MrtException e) {
+      return List.of(Finding.problem("image", true, ref + " is not usable: " + e.getMessage(),
+          "give a reference mrt can pull or a local image (mrt run --image takes the same)"));
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ContainerExit exit;
+    try (Container c = runner.start(prepared, HarnessRunner.checkRequest(assets.mcpclientRunner(),
+        archivematica.python(), System.getenv()),
+        Stdio.captured(Optional.empty(), OutputStream.nullOutputStream(), err))) {
+      exit = c.await(Optional.of(Duration.ofMinutes(5)));
+    } catch (MrtException e) {
+      return List.of(Finding.problem("harness", true, "the runner did not start in " + ref + ": "
+          + e.getMessage(), "set mrt.archivematica.python to the image's Python"));
+    }
+    List<Finding> out = new ArrayList<>();
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    for (String line : lines) {
+      if (line.startsWith("missing: ")) {
+        out.add(Finding.problem("harness", true, line.substring("missing: ".length()),
+            "use an Archivematica MCPClient image (README: getting the image)"));
+      } else if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("Traceback")) {
+        out.add(Finding.ok("harness", true, line));
+      }
+    }
+    if (exit.status() != 0 && out.stream().allMatch(Finding::passes)) {
+      out.add(Finding.problem("harness", true, "the runner's check ended with status "
+          + exit.status() + " in " + ref + ": " + String.join(" | ", lines),
+          "run `mrt run --image " + ref + " -- python3 -c 'import django'` to see why"));
+    }
+    return out;
   }
 
   /** The check that settles it: a real container from the default image. */

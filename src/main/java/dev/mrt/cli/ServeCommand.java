@@ -3,7 +3,11 @@ package dev.mrt.cli;
 import dev.mrt.MrtException;
 import dev.mrt.archivematica.ClientModules;
 import dev.mrt.archivematica.FunctionTable;
+import dev.mrt.archivematica.HarnessRunner;
 import dev.mrt.archivematica.McpClientJobs;
+import dev.mrt.archivematica.db.TaskDatabase;
+import dev.mrt.archivematica.db.TaskRows;
+import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.archivematica.Tokens;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRunner;
@@ -78,12 +82,14 @@ public class ServeCommand implements Callable<Integer> {
   private final ImageResolver images;
   private final MrtMetrics metrics;
   private final DaemonStatus status;
+  private final TaskDatabase database;
+  private final EmbeddedAssets assets;
 
   public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
       FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
-      ApiConfig apiConfig,
-      jakarta.inject.Provider<ContainerPool> pool, ContainerRunner runner, ImageResolver images, MrtMetrics metrics,
-      DaemonStatus status) {
+      ApiConfig apiConfig, jakarta.inject.Provider<ContainerPool> pool, ContainerRunner runner,
+      ImageResolver images, MrtMetrics metrics, DaemonStatus status, TaskDatabase database,
+      EmbeddedAssets assets) {
     this.config = config;
     this.archivematica = archivematica;
     this.functionsConfig = functionsConfig;
@@ -95,6 +101,8 @@ public class ServeCommand implements Callable<Integer> {
     this.images = images;
     this.metrics = metrics;
     this.status = status;
+    this.database = database;
+    this.assets = assets;
   }
 
   @Override
@@ -108,8 +116,13 @@ public class ServeCommand implements Callable<Integer> {
 
     FunctionTable functions = FunctionTable.of(
         ClientModules.load(archivematica.modulesFile()), archivematica, functionsConfig);
-    McpClientJobs jobs = new McpClientJobs(functions, pool, images, tokens(), settings(),
-        config.stateDir().resolve("batches"), metrics, Clock.systemUTC());
+    if (database.settings().isPresent()) {
+      metrics.database();
+    }
+    TaskRows rows = database.open(metrics);
+    McpClientJobs jobs = new McpClientJobs(functions, pool, images, tokens(),
+        settings(functions), config.stateDir().resolve("batches"), rows, metrics,
+        Clock.systemUTC());
     pool.addListener(metrics);
     images.addListener(metrics);
     images.addPullListener(metrics);
@@ -151,6 +164,13 @@ public class ServeCommand implements Callable<Integer> {
     if (worker != null) {
       worker.close();
     }
+    if (rows instanceof AutoCloseable writer) {
+      try {
+        writer.close();
+      } catch (Exception e) {
+        LOG.warnf("database: closing the writer failed: %s", e.getMessage());
+      }
+    }
     LOG.info("stopped");
     return 0;
   }
@@ -160,7 +180,7 @@ public class ServeCommand implements Callable<Integer> {
         archivematica.clientAssetsDirectory().toString(), Clock.systemUTC());
   }
 
-  private McpClientJobs.Settings settings() {
+  private McpClientJobs.Settings settings(FunctionTable functions) {
     Path shared = archivematica.sharedDirectory();
     if (!Files.isDirectory(shared)) {
       throw new MrtException("shared directory " + shared + " does not exist; mount it or set "
@@ -176,8 +196,25 @@ public class ServeCommand implements Callable<Integer> {
     List<BindMount> extra = archivematica.mounts().orElse(List.of()).stream()
         .map(m -> BindMount.parse(m, "mrt.archivematica.mounts"))
         .toList();
+    List<String> harnessed = functions.names().stream()
+        .filter(n -> functions.get(n).orElseThrow().harness()).sorted().toList();
+    Optional<Path> runnerScript = Optional.empty();
+    if (!harnessed.isEmpty()) {
+      runnerScript = Optional.of(this.assets.mcpclientRunner());
+      LOG.infof("archivematica runner: %d of %d functions run through MCPClient's harness in"
+          + " their image (%s)", harnessed.size(), functions.names().size(),
+          harnessed.size() > 5 ? String.join(", ", harnessed.subList(0, 5)) + ", ..."
+              : String.join(", ", harnessed));
+      if (runner.rootless()) {
+        LOG.info("archivematica runner: rootless, scripts run as the container's root (your"
+            + " user on the host), whatever the image's User; files they write in the shared"
+            + " directory belong to you");
+      }
+    }
     return new McpClientJobs.Settings(
         new BindMount(shared.toAbsolutePath(), shared.toString(), false), assetsMount, extra,
-        poolConfig.outputLimit(), archivematica.captureOutput());
+        poolConfig.outputLimit(), archivematica.captureOutput(), archivematica.sendStderr(),
+        runnerScript, HarnessRunner.environment(System.getenv(), shared.toString(),
+            assetsMount.map(BindMount::destination)));
   }
 }

@@ -39,6 +39,27 @@ public interface ArchivematicaConfig {
   @WithDefault("{module}")
   String command();
 
+  /**
+   * What runs a function's batch. {@code command}: each task's {@link #command()} as a process
+   * of its own. {@code archivematica}: the whole batch in one container of an Archivematica
+   * MCPClient {@link #image()}, through MCPClient's own harness (Django, {@code
+   * client.worker.run_task}), which writes the Tasks table itself.
+   */
+  @WithDefault("command")
+  Runner runner();
+
+  /** The image's Python, for the archivematica runner: a name on the image's PATH or a path. */
+  @WithDefault("python3")
+  String python();
+
+  /**
+   * Send each task's stderr under {@code stderr} as well as MCPClient's {@code stderror}:
+   * MCPServer reads {@code stderr} for a workflow link's stderr_file.
+   */
+  @WithName("send-stderr")
+  @WithDefault("true")
+  boolean sendStderr();
+
   /** The image tasks run in, unless a function names its own. */
   @WithDefault("default")
   String image();
@@ -62,4 +83,11 @@ public interface ArchivematicaConfig {
   @WithName("capture-output")
   @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CAPTURE_CLIENT_SCRIPT_OUTPUT:true}")
   boolean captureOutput();
+
+  enum Runner {
+    /** Each task's command in a container of its own (or the batch runner, in batch mode). */
+    COMMAND,
+    /** Archivematica's client scripts through MCPClient's harness, one container per batch. */
+    ARCHIVEMATICA
+  }
 }

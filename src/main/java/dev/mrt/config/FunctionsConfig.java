@@ -22,6 +22,9 @@ public interface FunctionsConfig {
     /** The image this function's tasks run in. */
     Optional<String> image();
 
+    /** Replaces mrt.archivematica.runner for this function. */
+    Optional<ArchivematicaConfig.Runner> runner();
+
     /** Replaces mrt.archivematica.command for this function. */
     Optional<String> command();
 

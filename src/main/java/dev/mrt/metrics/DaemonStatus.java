@@ -16,6 +16,16 @@ public class DaemonStatus {
   private volatile Optional<String> probeFailure = Optional.of("not run yet");
   private volatile boolean gearmanEnabled;
   private final Map<String, ServerState> servers = new ConcurrentHashMap<>();
+  /** Empty while no database is configured; else whether it was reachable, and what was seen. */
+  private volatile Optional<Map.Entry<Boolean, String>> database = Optional.empty();
+
+  public void database(boolean up, String detail) {
+    database = Optional.of(Map.entry(up, detail));
+  }
+
+  public Optional<Map.Entry<Boolean, String>> database() {
+    return database;
+  }
 
   public void bundleReady() {
     bundleReady = true;

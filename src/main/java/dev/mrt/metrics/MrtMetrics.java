@@ -13,6 +13,7 @@ import dev.mrt.runtime.ContainerExit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import dev.mrt.archivematica.db.DatabaseListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
-    ImageCacheListener, dev.mrt.image.ImagePullListener {
+    ImageCacheListener, dev.mrt.image.ImagePullListener,
+    DatabaseListener {
 
   /** MCPClient's buckets for its per-batch histogram, in seconds. */
   static final Duration[] MCPCLIENT_BUCKETS = seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
@@ -58,6 +60,7 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   private final Map<String, AtomicLong> connectionUp = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> reconnects = new ConcurrentHashMap<>();
   private final Timer containerStart;
+  private final AtomicLong databaseUp = new AtomicLong();
   /** Looked up once per function: building a meter id per task costs more than the record. */
   private final Map<String, Timer> taskDurations = new ConcurrentHashMap<>();
 
@@ -85,6 +88,35 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
     misses();
     pulls();
     pullBytes();
+  }
+
+  /**
+   * The database series, from the moment serve knows one is configured: {@code mrt_database_up}
+   * and {@code mrt_database_writes_total{outcome}} (task rows, by outcome).
+   */
+  public void database() {
+    Gauge.builder("mrt.database.up", databaseUp, AtomicLong::doubleValue)
+        .description("1 while the Tasks table was reachable at the last try").register(registry);
+    for (DatabaseListener.Outcome o : DatabaseListener.Outcome.values()) {
+      databaseWrites(o);
+    }
+  }
+
+  @Override
+  public void databaseState(boolean up, String detail) {
+    databaseUp.set(up ? 1 : 0);
+    status.database(up, detail);
+  }
+
+  @Override
+  public void databaseWrites(DatabaseListener.Outcome outcome, int rows) {
+    databaseWrites(outcome).increment(rows);
+  }
+
+  private Counter databaseWrites(DatabaseListener.Outcome o) {
+    return Counter.builder("mrt.database.writes")
+        .description("Tasks rows written (ok, retried) or given up on (failed)")
+        .tag("outcome", o.name().toLowerCase()).register(registry);
   }
 
   /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */

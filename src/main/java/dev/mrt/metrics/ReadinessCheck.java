@@ -10,7 +10,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready only when jobs would run: the default bundle is prepared, a probe container ran at start,
- * and (with Gearman on) at least one gearmand connection is up. The data says which failed.
+ * (with Gearman on) at least one gearmand connection is up, and (with a database configured) the
+ * Tasks table was reachable at the last try. The data says which failed.
  */
 @Readiness
 @ApplicationScoped
@@ -38,6 +39,12 @@ public class ReadinessCheck implements HealthCheck {
           + s.lastError().map(e -> ": " + e).orElse("")));
       r.withData("gearman", connected + " of " + servers.size() + " servers connected");
       up &= connected > 0;
+    }
+    // MCPClient's scripts cannot run without their database either: not ready while it is away.
+    if (status.database().isPresent()) {
+      var db = status.database().get();
+      r.withData("database", (db.getKey() ? "up: " : "down: ") + db.getValue());
+      up &= db.getKey();
     }
     return r.status(up).build();
   }

@@ -11,6 +11,15 @@ public record CapturedOutput(byte[] kept, long dropped) {
 
   public static final CapturedOutput EMPTY = new CapturedOutput(new byte[0], 0);
 
+  /** Text that reached mrt whole (from a batch runner), kept to {@code limit} bytes of UTF-8. */
+  public static CapturedOutput of(String text, int limit) {
+    byte[] all = text.getBytes(StandardCharsets.UTF_8);
+    if (all.length <= limit) {
+      return new CapturedOutput(all, 0);
+    }
+    return new CapturedOutput(java.util.Arrays.copyOf(all, limit), all.length - limit);
+  }
+
   public boolean truncated() {
     return dropped > 0;
   }

@@ -258,7 +258,20 @@ class PayloadCodecTest {
         "{\"task_results\":{\"" + U1 + "\":{\"exitCode\":0,\"finishedTimestamp\":"
             + "\"2024-08-04T21:34:36.000000+00:00\",\"stdout\":\"out \u00e9\\n\",\"stderror\":\"err\\\\\"},\""
             + U2 + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
-        new String(PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results()), StandardCharsets.UTF_8));
+        new String(PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), false), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void testEncodeResults_stderrBesideStderrorWhenAsked() {
+    assertEquals(
+        "{\"task_results\":{\"" + U1 + "\":{\"exitCode\":0,\"finishedTimestamp\":"
+            + "\"2024-08-04T21:34:36.000000+00:00\",\"stdout\":\"out \u00e9\\n\",\"stderror\":\"err\\\\\","
+            + "\"stderr\":\"err\\\\\"},\""
+            + U2 + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
+        new String(PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), true), StandardCharsets.UTF_8));
+    String pickle = new String(PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), true),
+        StandardCharsets.ISO_8859_1);
+    assertTrue(pickle.contains("Vstderror\nVerr\\u005c\nsVstderr\nVerr\\u005c\ns"), pickle);
   }
 
   @Test
@@ -266,14 +279,14 @@ class PayloadCodecTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PayloadCodec.encodeResults(twoTasks(Encoding.JSON), Map.of(U1, results().get(U1))));
+            () -> PayloadCodec.encodeResults(twoTasks(Encoding.JSON), Map.of(U1, results().get(U1)), false));
     assertEquals("no result for task " + U2, e.getMessage());
   }
 
   @Test
   void testEncodeResults_pickleIsProtocol0WithDatetime() {
     String pickle =
-        new String(PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results()), StandardCharsets.ISO_8859_1);
+        new String(PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false), StandardCharsets.ISO_8859_1);
     assertTrue(pickle.startsWith("(dVtask_results\n(dV" + U1 + "\n(dVexitCode\nI0\ns"), pickle);
     assertTrue(pickle.contains("cdatetime\ndatetime\n(I2024\nI8\nI4\nI21\nI34\nI36\nI661575\n"
         + "cdatetime\ntimezone\n(cdatetime\ntimedelta\n(I0\nI0\nI0\ntRtRtR"), pickle);
@@ -284,7 +297,7 @@ class PayloadCodecTest {
   @Test
   void testEncodeResults_pickleLoadsInPython() throws Exception {
     assumeTrue(python3() != null, "python3 is not installed");
-    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results());
+    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false);
     String script =
         "import pickle, sys, json\n"
             + "r = pickle.loads(sys.stdin.buffer.read())['task_results']\n"
@@ -303,7 +316,7 @@ class PayloadCodecTest {
   @Test
   void testEncodeResults_jsonTimestampsParseWithFromisoformat() throws Exception {
     assumeTrue(python3() != null, "python3 is not installed");
-    byte[] json = PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results());
+    byte[] json = PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), false);
     String script =
         "import json, sys, datetime\n"
             + "r = json.loads(sys.stdin.buffer.read())['task_results']\n"
@@ -314,7 +327,7 @@ class PayloadCodecTest {
 
   @Test
   void testEncodeResults_pickleRoundTripsThroughOurDecoder() {
-    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results());
+    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false);
     PickleScanner.check(pickle); // our own replies use only allowed opcodes and globals
   }
 

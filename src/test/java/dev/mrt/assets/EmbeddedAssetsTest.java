@@ -162,4 +162,41 @@ class EmbeddedAssetsTest {
     assertTrue(classpath.open("application.properties").isPresent());
     assertTrue(classpath.open("assets/none/nothing").isEmpty());
   }
+
+  @Test
+  void testMcpclientRunner_unpackedOnceReadableByAll() throws Exception {
+    byte[] script = "print('runner')\n".getBytes(StandardCharsets.UTF_8);
+    String hex = sha256(script);
+    resources.put("assets/mcpclient-runner.py", script);
+    resources.put("assets/mcpclient-runner.py.sha256",
+        (hex + "  mcpclient-runner.py\n").getBytes(StandardCharsets.UTF_8));
+    Path runner = assets().mcpclientRunner();
+    assertEquals(cache.resolve("runner/" + hex + "/mcpclient-runner.py"), runner);
+    assertEquals("print('runner')\n", Files.readString(runner));
+    // Bind-mounted into containers that may run as the image's own user.
+    assertEquals(0644, (int) Files.getAttribute(runner, "unix:mode") & 0777);
+    assertEquals(0755, (int) Files.getAttribute(runner.getParent(), "unix:mode") & 0777);
+    assertEquals(runner, assets().mcpclientRunner());
+  }
+
+  @Test
+  void testMcpclientRunner_damagedFailsNamingTheChecksum() throws Exception {
+    resources.put("assets/mcpclient-runner.py", "print('changed')\n".getBytes(StandardCharsets.UTF_8));
+    resources.put("assets/mcpclient-runner.py.sha256",
+        (sha256("print('runner')\n".getBytes(StandardCharsets.UTF_8)) + "  mcpclient-runner.py\n")
+            .getBytes(StandardCharsets.UTF_8));
+    CorruptAssetException e = assertThrows(CorruptAssetException.class, () -> assets().mcpclientRunner());
+    assertTrue(e.getMessage().contains("assets/mcpclient-runner.py"), e.getMessage());
+    assertFalse(Files.exists(cache.resolve("runner")) && cacheListing().stream().anyMatch(p -> p.endsWith(".py")));
+  }
+
+  /** The committed checksum is the script's: a change to one without the other fails here. */
+  @Test
+  void testMcpclientRunner_committedChecksumMatchesTheScript() throws Exception {
+    Path dir = Path.of("src/main/resources/assets");
+    String line = Files.readString(dir.resolve("mcpclient-runner.py.sha256")).strip();
+    assertEquals(sha256(Files.readAllBytes(dir.resolve("mcpclient-runner.py"))) + "  mcpclient-runner.py",
+        line, "after changing mcpclient-runner.py, run: (cd src/main/resources/assets &&"
+            + " sha256sum mcpclient-runner.py > mcpclient-runner.py.sha256)");
+  }
 }

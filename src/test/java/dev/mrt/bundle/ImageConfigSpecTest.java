@@ -1,5 +1,7 @@
 package dev.mrt.bundle;
 
+import static dev.mrt.bundle.ContainerRequest.RootlessUser.REFUSE;
+import static dev.mrt.bundle.ContainerRequest.RootlessUser.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -55,17 +57,20 @@ class ImageConfigSpecTest {
     Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n"
         + "app:x:1000:1001::/home/app:/bin/sh\n");
     Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nstaff:x:50:\n");
-    assertEquals(new User(1000, 1001), ImageUser.resolve(image(rootfs, "app"), false));
-    assertEquals(new User(1000, 50), ImageUser.resolve(image(rootfs, "app:staff"), false));
-    assertEquals(new User(7, 8), ImageUser.resolve(image(rootfs, "7:8"), false));
-    assertEquals(new User(1000, 1001), ImageUser.resolve(image(rootfs, "1000"), false));
-    assertEquals(User.ROOT, ImageUser.resolve(image(rootfs, "root"), true));
+    assertEquals(new User(1000, 1001), ImageUser.resolve(image(rootfs, "app"), false, REFUSE));
+    assertEquals(new User(1000, 50), ImageUser.resolve(image(rootfs, "app:staff"), false, REFUSE));
+    assertEquals(new User(7, 8), ImageUser.resolve(image(rootfs, "7:8"), false, REFUSE));
+    assertEquals(new User(1000, 1001), ImageUser.resolve(image(rootfs, "1000"), false, REFUSE));
+    assertEquals(User.ROOT, ImageUser.resolve(image(rootfs, "root"), true, REFUSE));
     MrtException rootless = assertThrows(MrtException.class,
-        () -> ImageUser.resolve(image(rootfs, "app"), true));
+        () -> ImageUser.resolve(image(rootfs, "app"), true, REFUSE));
+    // Rootless callers that accept root (the Archivematica runner) get it, whatever the image says.
+    assertEquals(User.ROOT, ImageUser.resolve(image(rootfs, "app"), true, ROOT));
+    assertEquals(new User(1000, 1001), ImageUser.resolve(image(rootfs, "app"), false, ROOT));
     assertEquals("image img runs as user app (1000:1001), but rootless containers have only root"
         + " (0:0); run mrt as root or use an image whose User is root", rootless.getMessage());
     MrtException unknown = assertThrows(MrtException.class,
-        () -> ImageUser.resolve(image(rootfs, "nobody"), false));
+        () -> ImageUser.resolve(image(rootfs, "nobody"), false, REFUSE));
     assertEquals("image img runs as user 'nobody', which its /etc/passwd does not define; fix the"
         + " image's User", unknown.getMessage());
   }
@@ -74,7 +79,7 @@ class ImageConfigSpecTest {
   void testImageUser_symlinkedPasswdDefinesNothing(@TempDir Path rootfs) throws IOException {
     Files.createDirectories(rootfs.resolve("etc"));
     Files.createSymbolicLink(rootfs.resolve("etc/passwd"), Path.of("/etc/passwd"));
-    assertThrows(MrtException.class, () -> ImageUser.resolve(image(rootfs, "root"), false));
+    assertThrows(MrtException.class, () -> ImageUser.resolve(image(rootfs, "root"), false, REFUSE));
   }
 
   private static PreparedImage image(Path rootfs, String user) {

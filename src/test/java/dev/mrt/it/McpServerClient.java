@@ -30,7 +30,7 @@ final class McpServerClient implements Closeable {
 
   /** One task's result; {@code stdout}/{@code stderror} are null when the reply has none. */
   record TaskReply(JsonNode exitCode, String finishedTimestamp, String stdout, String stderror,
-      Map<String, String> pythonTypes) {
+      String stderr, Map<String, String> pythonTypes) {
     int exit() {
       return exitCode.asInt();
     }
@@ -158,7 +158,8 @@ final class McpServerClient implements Closeable {
           .forEachRemaining(t -> types.put(t.getKey(), t.getValue().asText()));
       out.put(e.getKey(), new TaskReply(r.get("exitCode"), r.path("finishedTimestamp").asText(),
           r.has("stdout") ? r.get("stdout").asText() : null,
-          r.has("stderror") ? r.get("stderror").asText() : null, types));
+          r.has("stderror") ? r.get("stderror").asText() : null,
+          r.has("stderr") ? r.get("stderr").asText() : null, types));
     });
     return out;
   }

@@ -211,10 +211,13 @@ class ServeIT {
     assertEquals(3, w.exit());
     assertEquals("out\n", w.stdout());
     assertEquals("err\n", w.stderror());
+    // MCPServer reads "stderr" for a link's stderr_file; MCPClient only sent "stderror".
+    assertEquals("err\n", w.stderr());
     TaskReply u = r.results().get(unwanted.uuid());
     assertEquals(4, u.exit());
     assertNull(u.stdout(), "no stdout key when output is not wanted");
     assertNull(u.stderror(), "no stderror key when output is not wanted");
+    assertNull(u.stderr(), "no stderr key when output is not wanted");
   }
 
   @ParameterizedTest
@@ -298,7 +301,7 @@ class ServeIT {
     assertEquals("p\u00e9\n", first.stdout());
     assertEquals("", first.stderror());
     assertEquals(Map.of("exitCode", "int", "finishedTimestamp", "datetime", "stdout", "str",
-        "stderror", "str"), first.pythonTypes());
+        "stderror", "str", "stderr", "str"), first.pythonTypes());
     TaskReply second = r.results().get(tasks.get(1).uuid());
     assertEquals(0, second.exit(), second.stderror());
     // A pickle reply, not JSON: protocol 0 starts with an opcode, never '{'.

@@ -1,0 +1,93 @@
+package dev.mrt.archivematica;
+
+import dev.mrt.MrtException;
+import dev.mrt.assets.EmbeddedAssets;
+import dev.mrt.bundle.BindMount;
+import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.bundle.Limits;
+import dev.mrt.bundle.Network;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The archivematica runner ({@code mrt.archivematica.runner=archivematica}): mrt's embedded
+ * {@code mcpclient-runner.py}, mounted read-only into a container of an MCPClient image, runs a
+ * batch through MCPClient's own harness. This class knows where it is mounted and what the
+ * container gets on top of a task's: what MCPClient's process would have in its environment.
+ */
+public final class HarnessRunner {
+  /** Under the container's own tmpfs /run: nothing of the image is touched. */
+  static final String MOUNT_POINT = "/run/mrt-runner";
+
+  static final String SHARED_DIRECTORY = "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_SHAREDDIRECTORYMOUNTED";
+  static final String CLIENT_ASSETS = "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CLIENTASSETSDIRECTORY";
+
+  private HarnessRunner() {}
+
+  /** The container's command: the image's Python, then the mounted runner. */
+  static List<String> command(String python) {
+    List<String> words;
+    try {
+      words = new ArrayList<>(Shlex.split(python));
+    } catch (PayloadException e) {
+      throw new MrtException("bad mrt.archivematica.python '" + python + "': " + e.getMessage());
+    }
+    if (words.isEmpty()) {
+      throw new MrtException("mrt.archivematica.python is empty; set it to the image's Python,"
+          + " e.g. python3");
+    }
+    words.add(MOUNT_POINT + "/" + EmbeddedAssets.MCPCLIENT_RUNNER);
+    return List.copyOf(words);
+  }
+
+  /** The runner's directory in the cache, mounted read-only. */
+  static BindMount mount(Path runnerScript) {
+    return new BindMount(runnerScript.getParent(), MOUNT_POINT, true);
+  }
+
+  /**
+   * What the scripts read from MCPClient's environment: the operator's {@code
+   * ARCHIVEMATICA_MCPCLIENT_*} variables and {@code DJANGO_SETTINGS_MODULE} from mrt's own, so
+   * an existing /etc/default/archivematica-mcp-client configures them too; then the shared
+   * directory (and client assets, when mounted) where mrt mounts them, which the scripts must
+   * agree with.
+   */
+  public static Map<String, String> environment(Map<String, String> mrtEnvironment,
+      String sharedDirectory, Optional<String> clientAssets) {
+    Map<String, String> env = passedThrough(mrtEnvironment);
+    env.put(SHARED_DIRECTORY, withSlash(sharedDirectory));
+    clientAssets.ifPresent(a -> env.put(CLIENT_ASSETS, withSlash(a)));
+    return env;
+  }
+
+  /**
+   * A container that runs the runner's {@code --check} in an image: what it says on stderr, and
+   * exit 0 when the image can run batches.
+   */
+  public static ContainerRequest checkRequest(Path runnerScript, String python,
+      Map<String, String> mrtEnvironment) {
+    List<String> argv = new ArrayList<>(command(python));
+    argv.add("--check");
+    return new ContainerRequest(argv, passedThrough(mrtEnvironment), Optional.empty(),
+        Optional.empty(), Network.HOST, List.of(mount(runnerScript)), Limits.NONE,
+        ContainerRequest.RootlessUser.ROOT);
+  }
+
+  private static Map<String, String> passedThrough(Map<String, String> mrtEnvironment) {
+    Map<String, String> env = new LinkedHashMap<>();
+    mrtEnvironment.forEach((k, v) -> {
+      if (k.startsWith("ARCHIVEMATICA_MCPCLIENT_") || k.equals("DJANGO_SETTINGS_MODULE")) {
+        env.put(k, v);
+      }
+    });
+    return env;
+  }
+
+  private static String withSlash(String dir) {
+    return dir.endsWith("/") ? dir : dir + "/";
+  }
+}

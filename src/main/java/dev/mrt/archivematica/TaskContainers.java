@@ -1,0 +1,95 @@
+package dev.mrt.archivematica;
+
+import dev.mrt.Durations;
+import dev.mrt.bundle.BindMount;
+import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.bundle.Network;
+import dev.mrt.image.PreparedImage;
+import dev.mrt.pool.PoolTask;
+import dev.mrt.pool.TaskOutcome;
+import dev.mrt.runtime.ContainerExit;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a function's containers look like (argv, environment, mounts, limits) and how their end
+ * reads as MCPClient's task result: the one place both task and batch mode build them.
+ */
+final class TaskContainers {
+  private final McpClientJobs.Settings settings;
+  private final Clock clock;
+
+  TaskContainers(McpClientJobs.Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  McpClientJobs.Settings settings() {
+    return settings;
+  }
+
+  PoolTask poolTask(FunctionTable.Function f, PreparedImage image, ContainerRequest request) {
+    return new PoolTask(image, request, f.timeout(), f.name(), f.concurrency(),
+        settings.outputLimit());
+  }
+
+  /**
+   * The container for one of this function's processes. The archivematica runner's also gets
+   * the runner mounted, MCPClient's environment, and root in place of the image's User when
+   * rootless.
+   */
+  ContainerRequest request(FunctionTable.Function f, List<String> argv, Map<String, String> more,
+      List<BindMount> moreBinds) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LANG", "C.UTF-8");
+    env.put("PYTHONIOENCODING", "utf-8");
+    List<BindMount> binds = new ArrayList<>();
+    binds.add(settings.sharedDirectory());
+    settings.clientAssets().ifPresent(binds::add);
+    binds.addAll(settings.extraMounts());
+    ContainerRequest.RootlessUser user = ContainerRequest.RootlessUser.REFUSE;
+    if (f.harness()) {
+      env.putAll(settings.harnessEnv());
+      binds.add(HarnessRunner.mount(settings.harnessScript().orElseThrow(
+          () -> new IllegalStateException("no runner script for " + f.name()))));
+      user = ContainerRequest.RootlessUser.ROOT;
+    }
+    env.putAll(f.env());
+    env.putAll(more);
+    binds.addAll(moreBinds);
+    return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), Network.HOST,
+        binds, f.limits(), user);
+  }
+
+  /** MCPClient's view of a container's end: exit code, output, and mrt's reason if it failed. */
+  TaskResult result(TaskOutcome o) {
+    // A start failure has no output of the job's own to set the reason apart from.
+    String sep = o.exit() instanceof ContainerExit.FailedToStart ? "" : "\n";
+    String stderr = o.stderr().text() + reason(o.exit()).map(r -> sep + "mrt: " + r + "\n")
+        .orElse("");
+    if (!settings.captureOutput()) {
+      return new TaskResult(o.exit().status(), clock.instant(), "", "");
+    }
+    return new TaskResult(o.exit().status(), clock.instant(), o.stdout().text(), stderr);
+  }
+
+  /** Why mrt ended (or never started) a container, when it was not the job's own exit. */
+  static Optional<String> reason(ContainerExit exit) {
+    if (exit instanceof ContainerExit.TimedOut t) {
+      return Optional.of("task timed out after " + Durations.format(t.after()) + " and was killed");
+    } else if (exit instanceof ContainerExit.FailedToStart s) {
+      return Optional.of("the task's container did not start: " + s.reason());
+    } else if (exit instanceof ContainerExit.Killed k) {
+      return Optional.of("task killed: " + k.reason());
+    }
+    return Optional.empty();
+  }
+
+  TaskResult failed(int exitCode, String reason) {
+    return new TaskResult(exitCode, clock.instant(), "", reason + "\n");
+  }
+}
