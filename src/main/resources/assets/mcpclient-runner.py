@@ -131,12 +131,11 @@ def check():
             django.get_version(), os.environ["DJANGO_SETTINGS_MODULE"]), file=sys.stderr)
         print("MCPClient harness importable: client.worker, client.loader, client.job",
               file=sys.stderr)
-        modules_file = os.environ.get(
-            "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES")
-        if not modules_file:
-            from django.conf import settings
+        # Where MCPClient itself looks: its settings, else the variable they are read from.
+        from django.conf import settings
 
-            modules_file = getattr(settings, "CLIENT_MODULES_FILE", None)
+        modules_file = getattr(settings, "CLIENT_MODULES_FILE", None) or os.environ.get(
+            "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES")
         if not modules_file or not os.path.isfile(modules_file):
             problems.append("no modules file (ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_"
                             "ARCHIVEMATICACLIENTMODULES or settings.CLIENT_MODULES_FILE): %s"

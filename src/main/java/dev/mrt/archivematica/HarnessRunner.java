@@ -1,11 +1,17 @@
 package dev.mrt.archivematica;
 
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.Limits;
 import dev.mrt.bundle.Network;
+import dev.mrt.bundle.RootfsPaths;
+import dev.mrt.image.PreparedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +82,44 @@ public final class HarnessRunner {
         Optional.empty(), Network.HOST, List.of(mount(runnerScript)), Limits.NONE,
         ContainerRequest.RootlessUser.ROOT);
   }
+
+  /**
+   * The functions an MCPClient image serves, from its own archivematicaClientModules (named by
+   * the image's config, as Archivematica's Dockerfile does): what {@code serve} registers when
+   * the host has no copy. Symlinks are followed inside the image only.
+   *
+   * @throws MrtException when the image names no modules file, or it cannot be read
+   */
+  public static ClientModules modulesOf(PreparedImage image, String reference, Path hostFile) {
+    Optional<String> named = MODULES_FILE_VARIABLES.stream()
+        .flatMap(v -> image.config().env().stream().filter(e -> e.startsWith(v + "=")))
+        .map(e -> e.substring(e.indexOf('=') + 1))
+        .filter(v -> !v.isBlank())
+        .findFirst();
+    if (named.isEmpty()) {
+      throw new MrtException("client modules file " + hostFile + " does not exist, and image "
+          + reference + " names none in its config (" + MODULES_FILE_VARIABLES.get(0) + "); copy"
+          + " Archivematica's archivematicaClientModules there or set"
+          + " mrt.archivematica.modules-file");
+    }
+    Path inRootfs = RootfsPaths.resolve(image.rootfs(), named.get())
+        .filter(p -> Files.isRegularFile(p))
+        .orElseThrow(() -> new MrtException("image " + reference + " names " + named.get()
+            + " as its client modules file, but has no such file; set"
+            + " mrt.archivematica.modules-file to a copy on this host"));
+    try {
+      return ClientModules.parse(Files.readString(inRootfs, StandardCharsets.UTF_8),
+          reference + ":" + named.get());
+    } catch (IOException e) {
+      throw new MrtException("cannot read " + named.get() + " in image " + reference + " ("
+          + IoErrors.describe(e) + ")", e);
+    }
+  }
+
+  /** Where MCPClient's settings look for the modules file, in the order they do. */
+  private static final List<String> MODULES_FILE_VARIABLES = List.of(
+      "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES",
+      "ARCHIVEMATICA_MCPCLIENT_ARCHIVEMATICACLIENTMODULES");
 
   private static Map<String, String> passedThrough(Map<String, String> mrtEnvironment) {
     Map<String, String> env = new LinkedHashMap<>();

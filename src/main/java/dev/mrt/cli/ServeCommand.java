@@ -114,8 +114,7 @@ public class ServeCommand implements Callable<Integer> {
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
 
-    FunctionTable functions = FunctionTable.of(
-        ClientModules.load(archivematica.modulesFile()), archivematica, functionsConfig);
+    FunctionTable functions = FunctionTable.of(modules(), archivematica, functionsConfig);
     if (database.settings().isPresent()) {
       metrics.database();
     }
@@ -173,6 +172,21 @@ public class ServeCommand implements Callable<Integer> {
     }
     LOG.info("stopped");
     return 0;
+  }
+
+  /**
+   * The modules file on this host; for the archivematica runner, without one, the image's own
+   * (what an MCPClient image serves is what it carries).
+   */
+  private ClientModules modules() {
+    Path file = archivematica.modulesFile();
+    if (Files.exists(file)
+        || archivematica.runner() != ArchivematicaConfig.Runner.ARCHIVEMATICA) {
+      return ClientModules.load(file);
+    }
+    String ref = archivematica.image();
+    LOG.infof("no client modules file at %s: reading the functions from image %s", file, ref);
+    return HarnessRunner.modulesOf(images.resolve(ref), ref, file);
   }
 
   private Tokens tokens() {
