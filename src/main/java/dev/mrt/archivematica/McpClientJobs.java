@@ -198,6 +198,11 @@ public final class McpClientJobs implements JobHandler {
       if (cause instanceof TaskCancelledException) {
         LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
             cause.getMessage());
+        // As MCPClient's bulk_mark_failed: the rows say what happened until a worker that
+        // takes the batch again overwrites them.
+        rows.finished(batch.tasks().stream().map(t -> new TaskRows.Finished(t.uuid(), 1,
+            clock.instant(), Optional.empty(), Optional.of("mrt: " + cause.getMessage()
+                + "; gearmand hands the batch to another worker\n"))).toList());
         return Optional.empty();
       }
       LOG.errorf(cause, "%s: failed inside mrt; every task of it fails", label(job));
