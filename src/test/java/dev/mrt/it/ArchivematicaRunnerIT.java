@@ -87,16 +87,17 @@ class ArchivematicaRunnerIT {
     MrtCli.assume(mode);
     return SERVERS.computeIfAbsent(mode, m -> {
       try {
-        return start(m);
+        return start(m, "serve", Map.of());
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
   }
 
-  private static Server start(Mode mode) throws IOException {
+  private static Server start(Mode mode, String name, Map<String, String> more)
+      throws IOException {
     MrtCli shared = MrtCli.shared(mode);
-    MrtCli cli = new MrtCli(mode, ROOT.resolve("serve-" + mode.name().toLowerCase()))
+    MrtCli cli = new MrtCli(mode, ROOT.resolve(name + "-" + mode.name().toLowerCase()))
         .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
     shared.mkdirOwned(shared.cacheDir());
     Path sharedDir = cli.mkdirOwned(cli.home().resolve("sharedDirectory"));
@@ -118,7 +119,8 @@ class ArchivematicaRunnerIT {
     env.put("MRT_ARCHIVEMATICA_IMAGE", HarnessImage.get().reference());
     env.put("MRT_POOL_SIZE", "2");
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    ServeProcess p = cli.startServe("serve", env, "--config", properties.toString());
+    env.putAll(more);
+    ServeProcess p = cli.startServe(name, env, "--config", properties.toString());
     p.awaitLog("connected to gearmand " + gearmand.hostPort() + " ", WAIT);
     return new Server(gearmand, p, cli, sharedDir, port);
   }
@@ -332,5 +334,27 @@ class ArchivematicaRunnerIT {
     String m = server(mode).metrics();
     assertTrue(series(m, "mrt_database_writes_total{outcome=\"retried\"}") >= 1, m);
     assertEquals(0, series(m, "mrt_database_writes_total{outcome=\"failed\"}"), m);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testDrain_killedBatchLeavesItsRowsMarked(Mode mode) throws Exception {
+    MrtCli.assume(mode);
+    try (Server s = start(mode, "drain", Map.of("MRT_SHUTDOWN_DRAIN_TIMEOUT", "1s"));
+        McpServerClient c = s.client()) {
+      List<TaskSpec> tasks = tasks("shTask_v0.0", "-c \"sleep 60\"");
+      c.submit("shtask_v0.0", McpServerClient.Wire.JSON, tasks);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (series(s.metrics(), "mrt_pool_busy") < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      s.process().terminate();
+      assertEquals(0, s.process().awaitExit(WAIT), s.process().log());
+      // No reply (gearmand requeues the batch), but the row says why it has no result yet.
+      Map<String, Object> row = db().row(tasks.get(0).uuid());
+      assertEquals(1L, row.get("exitCode"), row.toString());
+      assertTrue(((String) row.get("stdError")).endsWith(
+          "; gearmand hands the batch to another worker\n"), row.toString());
+    }
   }
 }
