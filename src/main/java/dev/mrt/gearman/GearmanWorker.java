@@ -107,6 +107,9 @@ public final class GearmanWorker implements AutoCloseable {
     return loops.stream().map(loop -> loop.state).toList();
   }
 
+  /** How long a connection must have served before its failure counts as a first one again. */
+  private static final Duration HEALTHY = Duration.ofSeconds(60);
+
   /** Thread body for one gearmand: connect, serve, reconnect. */
   private final class ServerLoop implements Runnable {
     private final ServerAddress server;
@@ -126,9 +129,10 @@ public final class GearmanWorker implements AutoCloseable {
       int attempt = 0;
       try {
         while (!closed) {
+          long connected = 0;
           try {
             GearmanWorkerConnection conn = connect();
-            attempt = 0;
+            connected = System.nanoTime();
             serve(conn);
             closedLatch.await(); // stopped: keep the connection for late replies
           } catch (IOException | GearmanProtocolException e) {
@@ -137,6 +141,11 @@ public final class GearmanWorker implements AutoCloseable {
               break;
             }
             disconnected(e);
+            // A connection that fails soon after it was made (a peer that drops us on every
+            // job) backs off like one that cannot be made; only a healthy spell resets it.
+            if (connected != 0 && System.nanoTime() - connected > HEALTHY.toNanos()) {
+              attempt = 0;
+            }
             Thread.sleep(options.backoff().delay(attempt++, random).toMillis());
           }
         }
@@ -221,8 +230,17 @@ public final class GearmanWorker implements AutoCloseable {
     /** GRAB_JOB_UNIQ; true when a job was handed to the handler (which now owns the slot). */
     private boolean grab(GearmanWorkerConnection conn) throws IOException {
       conn.grabJob();
-      Packet answer =
-          awaitAnswer(conn, EnumSet.of(PacketType.JOB_ASSIGN_UNIQ, PacketType.NO_JOB), "GRAB_JOB_UNIQ");
+      Packet answer;
+      try {
+        answer = awaitAnswer(conn, EnumSet.of(PacketType.JOB_ASSIGN_UNIQ, PacketType.NO_JOB),
+            "GRAB_JOB_UNIQ");
+      } catch (OversizedJobException e) {
+        // Reconnecting would only get the same job again: fail it, keep the connection.
+        LOG.errorf("%s from gearmand %s; replying WORK_FAIL (MCPServer marks its tasks failed)",
+            e.getMessage(), server);
+        conn.workFail(e.handle());
+        return false;
+      }
       if (answer.type() == PacketType.NO_JOB) {
         return false;
       }

@@ -90,6 +90,9 @@ public final class PacketCodec {
         PacketType.fromCode(code)
             .orElseThrow(() -> new GearmanProtocolException(typeName, size, "unknown type"));
     if (size > maxPacketSize) {
+      if (type == PacketType.JOB_ASSIGN_UNIQ || type == PacketType.JOB_ASSIGN) {
+        throw skipJob(in, type, size);
+      }
       throw new GearmanProtocolException(
           typeName, size, "larger than the limit of " + maxPacketSize + " bytes");
     }
@@ -105,6 +108,43 @@ public final class PacketCodec {
               + " bytes)");
     }
     return new Packet(magic, type, split(payload, type, size));
+  }
+
+  /** Longest handle or function name read from an oversized job; gearmand's are far shorter. */
+  private static final int NAME_LIMIT = 1024;
+
+  /**
+   * Reads an oversized job's handle and function, skips the rest of it unread into memory, and
+   * returns what the worker needs to fail it; the stream is then at the next packet.
+   */
+  private OversizedJobException skipJob(InputStream in, PacketType type, long size)
+      throws IOException {
+    long[] left = {size};
+    String handle = field(in, left, type, size);
+    String function = field(in, left, type, size);
+    in.skipNBytes(left[0]);
+    return new OversizedJobException(type.name(), size, maxPacketSize, handle, function);
+  }
+
+  private static String field(InputStream in, long[] left, PacketType type, long size)
+      throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (left[0] > 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("gearman peer closed the connection inside " + type.name());
+      }
+      left[0]--;
+      if (b == 0) {
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      if (out.size() == NAME_LIMIT) {
+        throw new GearmanProtocolException(type.name(), size,
+            "larger than the limit, and no NUL within " + NAME_LIMIT + " bytes");
+      }
+      out.write(b);
+    }
+    throw new GearmanProtocolException(type.name(), size, "larger than the limit, and truncated");
   }
 
   private static Packet.Magic magicOf(byte[] bytes, String typeName, long size) {

@@ -129,6 +129,53 @@ class GearmanWorkerIntegrationTest {
     assertTrue(states.stream().anyMatch(s -> s.status() == ServerState.Status.CLOSED));
   }
 
+  @Test
+  void testWorker_oversizedJobFailedOnceOnTheSameConnection() throws Exception {
+    ServerAddress server = gearmand("big").address();
+    WorkerOptions defaults = WorkerOptions.defaults("mrt-test")
+        .withPollAndEcho(Duration.ofMillis(100), Duration.ofMillis(500));
+    WorkerOptions options = new WorkerOptions(defaults.clientId(), defaults.connectTimeout(),
+        defaults.replyTimeout(), defaults.pollInterval(), defaults.echoInterval(),
+        defaults.backoff(), 64 * 1024);
+    List<String> handled = new CopyOnWriteArrayList<>();
+    EchoHandler echo = new EchoHandler();
+    JobHandler counting = new JobHandler() {
+      @Override
+      public boolean acquire(Duration timeout) throws InterruptedException {
+        return echo.acquire(timeout);
+      }
+
+      @Override
+      public void release() {
+        echo.release();
+      }
+
+      @Override
+      public void handle(GearmanJob job, JobReply reply) {
+        handled.add(job.unique());
+        echo.handle(job, reply);
+      }
+    };
+    try (GearmanWorker worker = new GearmanWorker(List.of(server), List.of("echo_v0.0"), counting,
+        options, states::add)) {
+      worker.start();
+      try (GearmanClient client = new GearmanClient(server, TIMEOUT)) {
+        byte[] big = new byte[200 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        String bigJob = client.submit("echo_v0.0", "big", big);
+        String small = client.submit("echo_v0.0", "small", bytes("after"));
+        assertTrue(client.await(bigJob).failed(), "over the limit: WORK_FAIL");
+        GearmanClient.Result r = client.await(small);
+        assertEquals("echo_v0.0:small:after", text(r.data()));
+      }
+      // Neither job came back: the big one never reached the handler, the other ran once.
+      Thread.sleep(500);
+      assertEquals(List.of("small"), handled);
+      assertTrue(states.stream().noneMatch(st -> st.status() == ServerState.Status.DISCONNECTED),
+          "the connection was kept: " + states);
+    }
+  }
+
   private Gearmand gearmand(String name) {
     Gearmand g = Gearmand.start(dir, name);
     gearmands.add(g);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -166,5 +168,27 @@ class PacketCodecTest {
     assertEquals(true, PacketType.fromCode(5).isEmpty());
     assertEquals(true, PacketType.fromCode(-1).isEmpty());
     assertEquals(true, PacketType.fromCode(1000).isEmpty());
+  }
+
+  @Test
+  void testRead_oversizedJobSkippedWithItsHandle() throws IOException {
+    byte[] data = new byte[1000];
+    java.util.Arrays.fill(data, (byte) 'd');
+    Packet job = new Packet(Packet.Magic.RES, PacketType.JOB_ASSIGN_UNIQ, List.of(
+        "H:host:42".getBytes(StandardCharsets.UTF_8), "echo_v0.0".getBytes(StandardCharsets.UTF_8),
+        "uniq".getBytes(StandardCharsets.UTF_8), data));
+    Packet noop = new Packet(Packet.Magic.RES, PacketType.NOOP, List.of());
+    PacketCodec small = new PacketCodec(100);
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+    small.write(job, wire);
+    small.write(noop, wire);
+    java.io.InputStream in = new java.io.ByteArrayInputStream(wire.toByteArray());
+    OversizedJobException e = assertThrows(OversizedJobException.class, () -> small.read(in));
+    assertEquals("H:host:42", e.handle());
+    assertEquals("echo_v0.0", e.function());
+    assertEquals("bad gearman packet JOB_ASSIGN_UNIQ (1025 bytes): job H:host:42 for echo_v0.0 is"
+        + " larger than the limit of 100 bytes", e.getMessage());
+    // The rest was skipped: the next packet reads as usual.
+    assertEquals(PacketType.NOOP, small.read(in).type());
   }
 }
