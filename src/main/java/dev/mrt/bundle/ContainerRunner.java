@@ -42,7 +42,9 @@ public class ContainerRunner {
         config.container().hostname(),
         Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
         Limits.parse(config.container().memory(), config.container().cpus(),
-            config.container().pidsLimit(), "mrt.container.*"));
+            config.container().pidsLimit(), "mrt.container.*"),
+        Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
+        Limits.size(config.container().runSize(), "mrt.container.run-size"));
   }
 
   /** The exact spec a job would run with. */

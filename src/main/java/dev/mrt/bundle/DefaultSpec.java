@@ -106,8 +106,11 @@ public final class DefaultSpec {
             "cgroup",
             List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
     // The root filesystem is read-only and shared: scratch space is per container.
-    mounts.add(new Mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777")));
-    mounts.add(new Mount("/run", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755")));
+    // Sized: without size= a tmpfs may take half the host's memory, and a job could fill it.
+    mounts.add(new Mount("/tmp", "tmpfs", "tmpfs",
+        List.of("nosuid", "nodev", "mode=1777", "size=" + kib(defaults.tmpSize()))));
+    mounts.add(new Mount("/run", "tmpfs", "tmpfs",
+        List.of("nosuid", "nodev", "mode=755", "size=" + kib(defaults.runSize()))));
     if (request.network() == Network.HOST) {
       for (String file : HOST_NETWORK_FILES) {
         if (Files.isRegularFile(Path.of(file))) {
@@ -165,13 +168,29 @@ public final class DefaultSpec {
     return new Mount(destination, "bind", source, options);
   }
 
+  /** tmpfs takes sizes in KiB (rounded up), as runc's own examples give them. */
+  private static String kib(long bytes) {
+    return ((bytes + 1023) / 1024) + "k";
+  }
+
+  /** Default sizes of a container's /tmp and /run tmpfs. */
+  public static final long TMP_SIZE = 1L << 30;
+  public static final long RUN_SIZE = 64L << 20;
+
   /**
    * Host-dependent defaults.
    *
    * @param cgroupV2 the host runs the unified hierarchy, so containers get a cgroup namespace
    * @param limits what a request that sets no limit of its own gets
+   * @param tmpSize bytes of the /tmp tmpfs; writes past it fail with ENOSPC
+   * @param runSize bytes of the /run tmpfs
    */
-  public record Defaults(String path, String hostname, boolean cgroupV2, Limits limits) {
+  public record Defaults(String path, String hostname, boolean cgroupV2, Limits limits,
+      long tmpSize, long runSize) {
+    public Defaults(String path, String hostname, boolean cgroupV2, Limits limits) {
+      this(path, hostname, cgroupV2, limits, TMP_SIZE, RUN_SIZE);
+    }
+
     public Defaults(String path, String hostname, boolean cgroupV2) {
       this(path, hostname, cgroupV2, Limits.NONE);
     }

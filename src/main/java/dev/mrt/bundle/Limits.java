@@ -47,6 +47,21 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
     }
   }
 
+  /**
+   * A size setting such as a tmpfs's, at least 1 MiB.
+   *
+   * @throws MrtException naming the setting and the bad value
+   */
+  public static long size(String text, String setting) {
+    try {
+      long bytes = parseSize(text);
+      require(bytes >= 1L << 20, "'" + text + "' is below 1M");
+      return bytes;
+    } catch (IllegalArgumentException e) {
+      throw new MrtException("bad " + setting + ": " + e.getMessage());
+    }
+  }
+
   /** Each limit of {@code override} that is set, else this one's. */
   public Limits overriddenBy(Limits override) {
     return new Limits(

@@ -104,6 +104,19 @@ public interface MrtConfig {
     /** CPU limit of every container in cores, e.g. {@code 1.5}; unset for none. */
     Optional<Double> cpus();
 
+    /**
+     * Size of every container's /tmp (a tmpfs, in memory): a job that writes more gets ENOSPC
+     * instead of taking the host's memory. Powers of 1024 (512M, 2G).
+     */
+    @WithName("tmp-size")
+    @WithDefault("1G")
+    String tmpSize();
+
+    /** Size of every container's /run tmpfs (where mrt also mounts batch files). */
+    @WithName("run-size")
+    @WithDefault("64M")
+    String runSize();
+
     /** Most processes (threads included) in every container; unset for none. */
     @WithName("pids-limit")
     java.util.OptionalLong pidsLimit();

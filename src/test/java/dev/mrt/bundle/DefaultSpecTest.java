@@ -52,6 +52,9 @@ class DefaultSpecTest {
     assertEquals("tmpfs", mount(spec, "/tmp").type());
     assertEquals("tmpfs", mount(spec, "/run").type());
     assertTrue(mount(spec, "/tmp").options().contains("mode=1777"));
+    // Bounded: a job that fills them gets ENOSPC, not the host's memory.
+    assertTrue(mount(spec, "/tmp").options().contains("size=1048576k"), spec.mounts().toString());
+    assertTrue(mount(spec, "/run").options().contains("size=65536k"), spec.mounts().toString());
   }
 
   @Test

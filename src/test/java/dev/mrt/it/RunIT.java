@@ -92,6 +92,16 @@ class RunIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_tmpIsBoundedBySize(Mode mode) {
+    Result r = cli(mode).withEnv("MRT_CONTAINER_TMP_SIZE", "8M").run("run", "--", "sh", "-c",
+        "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>&1; df -k /tmp | tail -1");
+    // The 9th MiB fails with ENOSPC: the job's scratch space never takes the host's memory.
+    assertTrue(r.stdout().contains("No space left on device"), r.toString());
+    assertTrue(r.stdout().matches("(?s).*\\s8192\\s.*"), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_bindMounts(Mode mode) throws Exception {
     MrtCli cli = cli(mode);
     Path data = cli.mkdirOwned(cli.home().resolve("data-" + System.nanoTime()));
