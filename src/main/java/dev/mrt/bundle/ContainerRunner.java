@@ -57,13 +57,14 @@ public class ContainerRunner {
           + " give the command to run after --");
     }
     if (ids.rootless()) {
+      spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
       if (spec.linux().resources() != null && !defaults.cgroupV2()) {
         // runc would fail late with a cgroup error; say what to change instead.
-        throw new dev.mrt.MrtException("container limits (memory, cpus, pids-limit) need root or"
-            + " cgroup v2 with delegation, and this host has cgroup v1; unset them"
-            + " (mrt.container.* or --memory/--cpus/--pids-limit) or run mrt as root");
+        throw new dev.mrt.MrtException("memory and cpus limits need root or cgroup v2 with"
+            + " delegation, and this host has cgroup v1; unset them (mrt.container.*,"
+            + " mrt.functions.*, --memory/--cpus) or run mrt as root (pids-limit applies"
+            + " rootless anywhere)");
       }
-      spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
     }
     return SpecValidator.validate(spec);
   }

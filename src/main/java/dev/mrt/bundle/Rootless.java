@@ -4,6 +4,8 @@ import dev.mrt.bundle.oci.IdMapping;
 import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.Namespace;
 import dev.mrt.bundle.oci.NamespaceType;
+import dev.mrt.bundle.oci.Resources;
+import dev.mrt.bundle.oci.Rlimit;
 import dev.mrt.bundle.oci.Spec;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +50,27 @@ public final class Rootless {
       }
     }
 
-    return spec.withMounts(mounts)
+    // 6. cgroup pids need a delegated tree, which an unprivileged user rarely has. RLIMIT_NPROC
+    // counts the processes of the job's uid in its own user namespace (a fresh one, so its
+    // processes alone) and holds for the container's root, which has no CAP_SYS_RESOURCE on
+    // the host: the same cap, with or without cgroups.
+    Spec out = spec.withMounts(mounts)
         .withLinux(spec.linux().withNamespaces(namespaces).withIdMappings(uids, gids));
+    Resources r = spec.linux().resources();
+    if (r != null && r.pids() != null) {
+      List<Rlimit> rlimits = new ArrayList<>();
+      for (Rlimit l : spec.process().rlimits()) {
+        if (!l.type().equals("RLIMIT_NPROC")) {
+          rlimits.add(l);
+        }
+      }
+      rlimits.add(Rlimit.nproc(r.pids().limit()));
+      Resources rest = new Resources(r.memory(), r.cpu(), null);
+      out = out.withProcess(out.process().withRlimits(rlimits))
+          .withLinux(out.linux().withResources(
+              rest.memory() == null && rest.cpu() == null ? null : rest));
+    }
+    return out;
   }
 
   private static List<String> withoutIdOptions(List<String> options) {

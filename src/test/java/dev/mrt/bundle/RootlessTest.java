@@ -78,4 +78,32 @@ class RootlessTest {
     Spec once = SpecFixtures.rootless(ContainerRequest.of("true"));
     assertEquals(once, Rootless.toRootless(once, 1000, 1001));
   }
+
+  @Test
+  void testToRootless_pidsLimitBecomesNprocInTheJobsUserNamespace() {
+    ContainerRequest limited = ContainerRequest.of("true").withLimits(new Limits(
+        java.util.OptionalLong.empty(), Optional.empty(), java.util.OptionalLong.of(64)));
+    Spec spec = SpecFixtures.rootless(limited);
+    assertEquals(List.of(dev.mrt.bundle.oci.Rlimit.nproc(64)), spec.process().rlimits());
+    assertEquals(null, spec.linux().resources(), "no cgroup left to set");
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SpecJson.toJson(spec));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertEquals("[{\"type\":\"RLIMIT_NPROC\",\"hard\":64,\"soft\":64}]",
+        json.path("process").path("rlimits").toString());
+    // Memory stays a cgroup limit: only cgroups can hold it.
+    ContainerRequest both = ContainerRequest.of("true").withLimits(new Limits(
+        java.util.OptionalLong.of(64L << 20), Optional.empty(), java.util.OptionalLong.of(8)));
+    Spec mixed = SpecFixtures.rootless(both);
+    assertEquals(64L << 20, mixed.linux().resources().memory().limit());
+    assertEquals(null, mixed.linux().resources().pids());
+    assertEquals(mixed, Rootless.toRootless(mixed, 1000, 1001), "idempotent");
+    // Rootful keeps the cgroup, and no rlimit.
+    assertEquals(List.of(), SpecFixtures.rootful(limited).process().rlimits());
+    assertFalse(SpecJson.toJson(SpecFixtures.rootful(ContainerRequest.of("true")))
+        .contains("rlimits"));
+  }
 }

@@ -136,20 +136,21 @@ class RunIT {
   void testRun_limitsApplyOrFailClearly(Mode mode) {
     MrtCli cli = cli(mode);
     boolean cgroupV2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
-    if (mode == Mode.ROOTLESS) {
-      assumeTrue(!cgroupV2, "rootless limits need a delegated cgroup v2 tree, not set up here");
-      Result r = cli.run("run", "--pids-limit", "8", "--", "true");
-      assertEquals(125, r.exit(), r.toString());
-      assertTrue(r.stderr().contains("need root or cgroup v2 with delegation"), r.toString());
-      assertClean(cli);
-      return;
-    }
     // Twenty background sleeps cannot fit under eight processes: the shell fails to fork.
+    // Rootless too, cgroups or not: the cap is RLIMIT_NPROC in the job's user namespace.
     Result pids = cli.run("run", "--pids-limit", "8", "--", "sh", "-c",
         "for i in $(seq 20); do sleep 3 & done; echo all-forked");
     assertEquals(2, pids.exit(), pids.toString());
     assertTrue(pids.stderr().contains("Cannot fork"), pids.toString());
     assertFalse(pids.stdout().contains("all-forked"), pids.toString());
+    if (mode == Mode.ROOTLESS) {
+      assumeTrue(!cgroupV2, "rootless limits need a delegated cgroup v2 tree, not set up here");
+      Result r = cli.run("run", "--memory", "64M", "--", "true");
+      assertEquals(125, r.exit(), r.toString());
+      assertTrue(r.stderr().contains("need root or cgroup v2 with delegation"), r.toString());
+      assertClean(cli);
+      return;
+    }
     // 256 MiB cannot be had under 32 MiB: the kernel's OOM killer ends it (SIGKILL, 137).
     Result memory = cli.run("run", "--memory", "32M", "--", "python3", "-c",
         "b = bytearray(256 << 20); print('allocated')");
