@@ -117,8 +117,13 @@ public interface MrtConfig {
     @WithDefault("64M")
     String runSize();
 
-    /** Most processes (threads included) in every container; unset for none. */
+    /**
+     * Most processes (threads included) in every container: a fork bomb stops here. Rootful a
+     * cgroup limit; rootless RLIMIT_NPROC in the container's own user namespace (no cgroups
+     * needed).
+     */
     @WithName("pids-limit")
+    @WithDefault("4096")
     java.util.OptionalLong pidsLimit();
   }
 }

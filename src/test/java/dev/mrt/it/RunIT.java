@@ -199,6 +199,11 @@ class RunIT {
     assertTrue(r.stdout().contains("\"args\" : [ \"python3\", \"-V\" ]"), r.stdout());
     assertTrue(r.stdout().contains("\"A=1\""), r.stdout());
     assertEquals(mode == Mode.ROOTLESS, r.stdout().contains("\"uidMappings\""), r.stdout());
+    // Bounded by default: 4096 processes, through cgroups rootful and RLIMIT_NPROC rootless.
+    String pids = r.stdout().replaceAll("\\s+", "");
+    assertTrue(mode == Mode.ROOTLESS
+        ? pids.contains("{\"type\":\"RLIMIT_NPROC\",\"hard\":4096,\"soft\":4096}")
+        : pids.contains("\"pids\":{\"limit\":4096}"), r.stdout());
   }
 
   @ParameterizedTest
