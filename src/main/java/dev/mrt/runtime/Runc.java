@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,10 +22,16 @@ public final class Runc {
   /** runc's log file inside each bundle: its errors, as JSON lines, apart from the job's output. */
   public static final String LOG_FILE = "runc.log";
 
-  private static final long COMMAND_TIMEOUT_SECONDS = 30;
+  /** How long a control command (kill, delete, list, --version) may take. */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  /** What is kept of a control command's output: its error message, not a flood. */
+  private static final int OUTPUT_LIMIT = 64 * 1024;
+  /** After runc exits, how long its output may take to end. */
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
 
   private final Path binary;
   private final Path stateRoot;
+  private final Duration commandTimeout;
   /** Threads that copy containers' output; idle ones die after a minute. */
   private final ExecutorService outputPumps = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "mrt-output");
@@ -33,8 +40,13 @@ public final class Runc {
   });
 
   public Runc(Path binary, Path stateRoot) {
+    this(binary, stateRoot, COMMAND_TIMEOUT);
+  }
+
+  Runc(Path binary, Path stateRoot, Duration commandTimeout) {
     this.binary = binary;
     this.stateRoot = stateRoot;
+    this.commandTimeout = commandTimeout;
   }
 
   public Path binary() {
@@ -100,28 +112,59 @@ public final class Runc {
     return cmd;
   }
 
+  /**
+   * Runs a control command, bounded for real: its output is read on another thread while this
+   * one waits, so a runc that hangs with its pipe open is killed at the deadline (its children
+   * may keep the pipe; the reader is then abandoned, not waited for).
+   */
   private String exec(List<String> args, boolean tolerateMissing) {
     List<String> cmd = command(args.toArray(String[]::new));
+    Process p;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       p.getOutputStream().close();
-      byte[] out;
+    } catch (IOException e) {
+      throw new RuntimeUnavailableException(binary, e);
+    }
+    java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.Future<?> reader = outputPumps.submit(() -> {
+      byte[] buffer = new byte[8192];
       try (InputStream in = p.getInputStream()) {
-        out = in.readAllBytes();
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          synchronized (seen) {
+            seen.write(buffer, 0, Math.max(0, Math.min(n, OUTPUT_LIMIT - seen.size())));
+          }
+        }
       }
-      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      return null;
+    });
+    try {
+      if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new RuncCommandException(cmd, -1, "no answer in " + COMMAND_TIMEOUT_SECONDS + "s");
+        reader.cancel(true);
+        throw new RuncCommandException(cmd, -1, "no answer within "
+            + commandTimeout.toMillis() / 1000.0 + "s; killed it");
       }
-      String text = new String(out, StandardCharsets.UTF_8);
+      try {
+        reader.get(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // runc has exited; something it started still holds the pipe. What runc said is in.
+        reader.cancel(true);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new RuntimeUnavailableException(binary, e.getCause() instanceof IOException io
+            ? io : new IOException(e.getCause()));
+      }
+      String text;
+      synchronized (seen) {
+        text = seen.toString(StandardCharsets.UTF_8);
+      }
       if (p.exitValue() != 0 && !(tolerateMissing && isMissing(text))) {
         throw new RuncCommandException(cmd, p.exitValue(), text.strip());
       }
       return text;
-    } catch (IOException e) {
-      throw new RuntimeUnavailableException(binary, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      p.destroyForcibly();
       throw new RuncCommandException(cmd, -1, "interrupted");
     }
   }
