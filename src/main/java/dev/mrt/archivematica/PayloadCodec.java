@@ -1,7 +1,13 @@
 package dev.mrt.archivematica;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.mrt.archivematica.wire.BatchWire;
 import dev.mrt.archivematica.wire.ResultsWire;
 import dev.mrt.archivematica.wire.TaskResultWire;
@@ -18,7 +24,18 @@ import net.razorvine.pickle.PickleException;
  */
 public final class PayloadCodec {
   /** Compact output, as Python's {@code json.dumps(..., separators=(",", ":"))}. */
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Strict as MCPServer's own json.dumps output is: nothing after the document, and no number or
+   * boolean read as a string (an "arguments": 123 is a broken batch, not the text "123").
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, c -> c
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .build();
 
   private PayloadCodec() {}
 

@@ -349,4 +349,21 @@ class PayloadCodecTest {
     assertEquals(0, process.exitValue(), out);
     return out;
   }
+
+  @Test
+  void testDecode_jsonStrictAsMcpServerWritesIt() {
+    String task = "{\"tasks\":{\"" + U1 + "\":{\"uuid\":\"" + U1 + "\",\"createdDate\":"
+        + "\"2024-08-04T21:34:35.241750+00:00\",\"arguments\":%s,\"wants_output\":%s}}}";
+    PayloadException trailing = assertThrows(PayloadException.class, () -> PayloadCodec.decode(
+        (String.format(task, "\"a\"", "true") + " garbage").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(trailing.getMessage().startsWith("malformed JSON job payload: "), trailing.getMessage());
+    PayloadException number = assertThrows(PayloadException.class, () -> PayloadCodec.decode(
+        String.format(task, "123", "true").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(number.getMessage().startsWith("malformed JSON job payload: "), number.getMessage());
+    assertThrows(PayloadException.class, () -> PayloadCodec.decode(
+        String.format(task, "\"a\"", "\"yes\"").getBytes(StandardCharsets.UTF_8)));
+    // What MCPServer sends still decodes.
+    assertEquals("a", PayloadCodec.decode(String.format(task, "\"a\"", "false")
+        .getBytes(StandardCharsets.UTF_8)).tasks().get(0).arguments());
+  }
 }
