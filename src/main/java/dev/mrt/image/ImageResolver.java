@@ -217,7 +217,16 @@ public class ImageResolver {
     String hex = sha256(file);
     long[] unpacked = {-1};
     Path dir = PreparedDirectory.ensure(cacheDir, "rootfs/sha256-" + hex, "sha256:" + hex,
-        temp -> unpacked[0] = extractor.extract(file, temp.resolve("rootfs")).bytes());
+        temp -> {
+          TarExtractor.Summary s = extractor.extract(file, temp.resolve("rootfs"));
+          if (s.entries() == 0) {
+            // A short text or empty file reads as a tar with no entries: never cache that.
+            throw new ImageException("image file " + file + " is not a root filesystem tarball:"
+                + " it holds no files (" + Files.size(file) + " bytes); give a .tar, .tar.gz or"
+                + " .tar.zst of a root filesystem");
+          }
+          unpacked[0] = s.bytes();
+        });
     if (unpacked[0] >= 0) {
       listeners.forEach(l -> l.miss(image, unpacked[0]));
     } else {

@@ -134,6 +134,20 @@ class BadInputIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_shortTextOrEmptyFileIsNoImage(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "short");
+    for (String name : List.of("notes.tar.gz", "empty.tar")) {
+      byte[] content = name.startsWith("empty") ? new byte[0]
+          : "hello, not an archive\n".getBytes(StandardCharsets.UTF_8);
+      Path file = imageFile(cli, name, content);
+      Result r = cli.run("run", "--image", file.toString(), "--", "true");
+      assertOneLineError(r, 125, file.toString(), "is not a root filesystem tarball");
+      assertNoPartialCache(cli);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_truncatedTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "truncated");
     byte[] whole = tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "y".repeat(100_000),
