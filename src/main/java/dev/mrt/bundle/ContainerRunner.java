@@ -78,7 +78,7 @@ public class ContainerRunner {
     Spec spec = spec(image, request);
     String command = spec.process().args().get(0);
     String path = pathOf(spec);
-    if (!hasExecutable(image, command, path)) {
+    if (!onBindMount(request, command) && !hasExecutable(image, command, path)) {
       throw new CommandNotFoundException(command, image.name(), path);
     }
     MountPoints.prepare(image.rootfs(), spec);
@@ -110,6 +110,16 @@ public class ContainerRunner {
         }
       }
     }
+  }
+
+  /**
+   * A command given by a path under a bind mount lives on the host, not in the image: runc finds
+   * it (or reports it) once the mount is in place, so the image is not searched for it.
+   */
+  private static boolean onBindMount(ContainerRequest request, String command) {
+    return command.startsWith("/") && request.binds().stream().anyMatch(b ->
+        command.startsWith(b.destination().endsWith("/") ? b.destination()
+            : b.destination() + "/"));
   }
 
   /**

@@ -115,6 +115,14 @@ class RunIT {
     Result rw = cli.run("run", "-v", data + ":/data", "--", "sh", "-c", "echo made > /data/new");
     assertEquals(0, rw.exit(), rw.toString());
     assertEquals("made\n", Files.readString(data.resolve("new")));
+
+    // A command that lives on the mount, not in the image, runs.
+    Path tool = data.resolve("tool.sh");
+    Files.writeString(tool, "#!/bin/sh\necho tool ran\n");
+    Files.setAttribute(tool, "unix:mode", 0755);
+    Result onMount = cli.run("run", "-v", data + ":/probe:ro", "--", "/probe/tool.sh");
+    assertEquals(0, onMount.exit(), onMount.toString());
+    assertEquals("tool ran\n", onMount.stdout());
   }
 
   @ParameterizedTest
