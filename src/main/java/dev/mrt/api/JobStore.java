@@ -61,12 +61,23 @@ public class JobStore {
     this.outputLimit = poolConfig.outputLimit();
   }
 
+  private boolean allowed(String image) {
+    return config.allowedImages().stream().anyMatch(a -> a.endsWith("*")
+        ? image.startsWith(a.substring(0, a.length() - 1)) : a.equals(image));
+  }
+
   /**
    * Accepts a job if a slot is free or fewer than the queue limit wait already.
    *
    * @throws ProblemException 429 when the pool and the queue are full, 400 for a bad image
    */
   public String submit(JobRequest request) {
+    if (!allowed(request.image())) {
+      // Said before anything is resolved: the answer must not tell which host files exist.
+      throw ProblemException.badField("image", "image '" + request.image() + "' is not one API"
+          + " jobs may use (" + String.join(", ", config.allowedImages()) + "); an operator"
+          + " adds it to mrt.api.allowed-images");
+    }
     PreparedImage image;
     try {
       image = images.resolve(request.image());

@@ -22,6 +22,15 @@ public interface ApiConfig {
   @WithDefault("10m")
   Duration retention();
 
+  /**
+   * The images an API job may name: exact references, or prefixes ending in {@code *} (e.g.
+   * {@code registry.example.org/tools/*}). Anything else is refused before it is looked at, so a
+   * caller can neither read host files as images nor make mrt pull from a host of its choosing.
+   */
+  @WithName("allowed-images")
+  @WithDefault("default")
+  java.util.List<String> allowedImages();
+
   /** Finished jobs kept at most (the oldest go first). */
   @WithName("max-kept")
   @WithDefault("1000")

@@ -400,6 +400,16 @@ class OperateIT {
           bad.headers().firstValue("Content-Type").orElse("").split(";")[0]);
       assertEquals("timeout", JSON.readTree(bad.body()).get("field").asText());
       assertEquals(400, post(d, "/v1/jobs", "{\"args\":", token).statusCode());
+      // Host paths and registries are refused unless allowed, and alike whether they exist.
+      for (String image : List.of("/etc/passwd", "/nonexistent.tar", "127.0.0.1:1/x:1")) {
+        HttpResponse<String> refused = post(d, "/v1/jobs", "{\"args\":[\"true\"],\"image\":\""
+            + image + "\"}", token);
+        assertEquals(400, refused.statusCode(), refused.body());
+        JsonNode problem = JSON.readTree(refused.body());
+        assertEquals("image", problem.get("field").asText());
+        assertTrue(problem.toString().contains("image '" + image + "' is not one API jobs may"
+            + " use (default); an operator adds it to mrt.api.allowed-images"), problem.toString());
+      }
       assertEquals(413, post(d, "/v1/jobs", "{\"args\":[\"" + "a".repeat(2 << 20) + "\"]}",
           token).statusCode());
 
