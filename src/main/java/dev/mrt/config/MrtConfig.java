@@ -46,6 +46,19 @@ public interface MrtConfig {
     /** References {@code mrt serve} pulls at start, so the first job on them does not wait. */
     Optional<java.util.List<String>> prefetch();
 
+    /**
+     * The most an image (or tarball) may unpack to, by the sizes its tar headers declare, summed
+     * over its layers and checked before each file is written: a 330 KB archive can hold 10 GiB.
+     */
+    @WithName("max-unpacked-size")
+    @WithDefault("8G")
+    String maxUnpackedSize();
+
+    /** The most entries (files, directories, links) an image may unpack. */
+    @WithName("max-entries")
+    @WithDefault("2000000")
+    long maxEntries();
+
     /** Blobs of one image fetched at once. */
     @WithDefault("3")
     int parallelism();

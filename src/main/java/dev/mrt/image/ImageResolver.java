@@ -32,8 +32,7 @@ public class ImageResolver {
 
   private final EmbeddedAssets assets;
   private final Path cacheDir;
-  private final TarExtractor extractor = new TarExtractor(
-      TarExtractor.Options.forHost(HostIds.current()));
+  private final TarExtractor extractor;
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
   private final Map<String, PreparedImage> prepared = new ConcurrentHashMap<>();
   private final java.util.List<ImageCacheListener> listeners =
@@ -52,6 +51,9 @@ public class ImageResolver {
     this.assets = assets;
     this.cacheDir = config.cacheDir();
     this.config = config;
+    this.extractor = new TarExtractor(TarExtractor.Options.forHost(HostIds.current()).withCaps(
+        dev.mrt.bundle.Limits.size(config.images().maxUnpackedSize(),
+            "mrt.images.max-unpacked-size"), config.images().maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
   }
 

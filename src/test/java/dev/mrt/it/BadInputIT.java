@@ -148,6 +148,19 @@ class BadInputIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_imageOverTheUnpackCapIsRefusedAsItStreams(Mode mode) throws IOException {
+    MrtCli cli = fresh(mode, "bomb");
+    Path file = imageFile(cli, "bomb.tar", tar(TarEntrySpec.file("bin/a"),
+        new TarEntrySpec("big", "b".repeat(4 << 20), null)));
+    Result r = cli.withEnv("MRT_IMAGES_MAX_UNPACKED_SIZE", "1M")
+        .run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(r, 125, file.toString(), "at entry 'big'", "would pass 1048576 bytes",
+        "mrt.images.max-unpacked-size");
+    assertNoPartialCache(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_truncatedTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "truncated");
     byte[] whole = tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "y".repeat(100_000),

@@ -7,7 +7,8 @@ import dev.mrt.MrtException;
  * entry concerned, so messages and callers never have to parse text.
  */
 public abstract sealed class ArchiveException extends MrtException
-    permits UnsafeEntryException, CorruptArchiveException, DestinationException {
+    permits UnsafeEntryException, CorruptArchiveException, DestinationException,
+    UnpackLimitException {
   private final String archive;
   private final String entry;
 

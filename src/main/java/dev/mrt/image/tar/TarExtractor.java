@@ -69,12 +69,30 @@ public final class TarExtractor {
    * @param preserveOwnership chown entries to their uid/gid (needs root); otherwise the unpacking
    *     user owns everything, which rootless containers map to root
    */
-  public record Options(boolean createSpecialFiles, boolean preserveOwnership) {
+  public record Options(boolean createSpecialFiles, boolean preserveOwnership, long maxBytes,
+      long maxEntries) {
+    /** Room for any real image; a decompression bomb stops here, checked as it streams. */
+    public static final long MAX_BYTES = 8L << 30;
+    public static final long MAX_ENTRIES = 2_000_000;
+
+    public Options(boolean createSpecialFiles, boolean preserveOwnership) {
+      this(createSpecialFiles, preserveOwnership, MAX_BYTES, MAX_ENTRIES);
+    }
+
     /** What the process can do: everything as root, neither rootless. */
     public static Options forHost(HostIds ids) {
       return new Options(ids.isRoot(), ids.isRoot());
     }
+
+    public Options withCaps(long bytes, long count) {
+      return new Options(createSpecialFiles, preserveOwnership, bytes, count);
+    }
   }
+
+  /** Files at least this large are checked against the free space before they are written. */
+  private static final long CHECK_SPACE_ABOVE = 16L << 20;
+  /** Left free whatever an image wants: the cache shares its disk with everything else. */
+  private static final long SPACE_RESERVE = 256L << 20;
 
   /** What one call unpacked; for logs and tests. */
   public record Summary(long entries, long bytes, long skippedSpecialFiles) {}
@@ -204,6 +222,9 @@ public final class TarExtractor {
     private long entries;
     private long bytes;
     private long skipped;
+    /** Over every layer of this run, for the caps. */
+    private long totalEntries;
+    private long totalDeclared;
 
     Run(Path root, boolean layered, boolean fresh) {
       this.root = root;
@@ -226,6 +247,7 @@ public final class TarExtractor {
         while ((entry = next(tar)) != null) {
           entryName = entry.getName();
           entries++;
+          checkCaps(entry);
           unpackEntry(tar, entry);
         }
         entryName = null;
@@ -257,6 +279,33 @@ public final class TarExtractor {
         return new ReadAheadInputStream(plain, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS);
       } catch (IOException e) {
         throw corrupt(e);
+      }
+    }
+
+    /**
+     * Before an entry is written: the caps (over every layer of the image so far, by the sizes
+     * the headers declare) and, for a large file, the disk's free space.
+     */
+    private void checkCaps(TarArchiveEntry entry) throws IOException {
+      totalEntries++;
+      long size = entry.isFile() ? Math.max(0, entry.getSize()) : 0;
+      totalDeclared += size;
+      if (totalEntries > options.maxEntries()) {
+        throw new UnpackLimitException(archive, entryName, "the image has more than "
+            + options.maxEntries() + " entries; raise mrt.images.max-entries if it is genuine");
+      }
+      if (totalDeclared > options.maxBytes()) {
+        throw new UnpackLimitException(archive, entryName, "its files would pass "
+            + options.maxBytes() + " bytes unpacked (this entry alone declares " + size
+            + "); raise mrt.images.max-unpacked-size if the image is genuine");
+      }
+      if (size >= CHECK_SPACE_ABOVE) {
+        long free = Files.getFileStore(root).getUsableSpace();
+        if (free - SPACE_RESERVE < size) {
+          throw new UnpackLimitException(archive, entryName, "it declares " + size
+              + " bytes and " + root + " has " + free + " free (" + SPACE_RESERVE
+              + " kept in reserve); free space there or move mrt.cache-dir");
+        }
       }
     }
 

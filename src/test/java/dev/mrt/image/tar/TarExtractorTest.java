@@ -338,4 +338,27 @@ class TarExtractorTest {
 
     assertTrue(e.getMessage().contains("xz and bzip2 compression are not supported"), e.getMessage());
   }
+
+  @Test
+  void testExtract_capsStopABombBeforeItIsWritten() throws IOException {
+    TarExtractor capped = new TarExtractor(new TarExtractor.Options(false, false)
+        .withCaps(4096, 5));
+    byte[] big = new TarFixture().file("./small", 0644, "x").file("./bomb", 0644, "y".repeat(5000))
+        .tar();
+    UnpackLimitException bytes = assertThrows(UnpackLimitException.class,
+        () -> capped.extract(new ByteArrayInputStream(TarFixture.zstd(big)), "bomb.tar.zst", dest()));
+    assertEquals("refusing to unpack bomb.tar.zst at entry './bomb': its files would pass 4096"
+        + " bytes unpacked (this entry alone declares 5000); raise mrt.images.max-unpacked-size if"
+        + " the image is genuine", bytes.getMessage());
+    assertFalse(Files.exists(dest().resolve("bomb")), "refused before a byte was written");
+
+    TarFixture many = new TarFixture();
+    for (int i = 0; i < 6; i++) {
+      many.file("./f" + i, 0644, "z");
+    }
+    UnpackLimitException count = assertThrows(UnpackLimitException.class,
+        () -> capped.extract(new ByteArrayInputStream(many.tar()), "many.tar", temp.resolve("d2")));
+    assertTrue(count.getMessage().endsWith("the image has more than 5 entries; raise"
+        + " mrt.images.max-entries if it is genuine"), count.getMessage());
+  }
 }
