@@ -162,6 +162,26 @@ public class ContainerRunner {
     }
   }
 
+  /**
+   * What every container here is held to, as this host and user enforce it: for serve's start
+   * and doctor, so neither claims a bound that is not applied.
+   */
+  public java.util.List<String> isolation() {
+    Limits l = defaults.limits();
+    boolean cgroups = !ids.rootless() || defaults.cgroupV2();
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add((ids.rootless() ? "rootless (user namespace, one id)" : "rootful")
+        + "; read-only root; no new privileges; 3 capabilities");
+    out.add("processes: " + l.pids().stream().mapToObj(Long::toString).findFirst().orElse("no cap")
+        + (l.pids().isPresent() ? (ids.rootless() ? " (RLIMIT_NPROC)" : " (pids cgroup)") : ""));
+    out.add("memory: " + l.memoryBytes().stream().mapToObj(b -> b + " bytes").findFirst()
+        .orElse("no limit") + ", cpus: " + l.cpus().map(Object::toString).orElse("no limit")
+        + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
+    out.add("/tmp " + defaults.tmpSize() + " bytes, /run " + defaults.runSize() + " bytes");
+    out.add("seccomp: none (not applied yet); network: the host's unless a job asks for none");
+    return out;
+  }
+
   /** Whether containers here run rootless (mrt is not root). */
   public boolean rootless() {
     return ids.rootless();

@@ -74,6 +74,13 @@ public class DoctorCommand implements Callable<Integer> {
     if (findings.stream().allMatch(Finding::passes)) {
       findings.add(probe());
     }
+    List<String> isolation = runner.isolation();
+    findings.add(Finding.ok("isolation", false, isolation.get(0)));
+    isolation.subList(1, isolation.size() - 1)
+        .forEach(line -> findings.add(Finding.ok("isolation", false, line)));
+    // Said plainly: jobs are not filtered by seccomp and share the host's network.
+    findings.add(Finding.problem("isolation", false, isolation.get(isolation.size() - 1),
+        "run untrusted work only with --network none until seccomp and network isolation land"));
     if (image.isPresent() && findings.stream().allMatch(Finding::passes)) {
       findings.addAll(harness(image.get()));
     }

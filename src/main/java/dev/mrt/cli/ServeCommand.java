@@ -139,6 +139,7 @@ public class ServeCommand implements Callable<Integer> {
     Optional<String> probe = runner.probe(images.resolve(ImageResolver.DEFAULT));
     probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
     status.probed(probe);
+    LOG.infof("containers: %s", String.join("; ", runner.isolation()));
     prefetch(config.images().prefetch().orElse(List.of()));
 
     GearmanWorker worker = null;

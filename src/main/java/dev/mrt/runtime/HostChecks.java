@@ -85,9 +85,13 @@ public final class HostChecks {
   Finding cgroups() {
     String check = "cgroups";
     boolean v2 = read.apply("/sys/fs/cgroup/cgroup.controllers").isPresent();
+    if (!v2 && !ids.rootless()) {
+      return Finding.ok(check, false, "cgroup v1 (or hybrid), managed as root");
+    }
     if (!v2) {
       return Finding.problem(check, false,
-          "cgroup v1 (or hybrid): jobs run without cgroup limits",
+          "cgroup v1 (or hybrid): rootless jobs get no memory or cpu limits (processes are"
+              + " still capped)",
           "boot with systemd.unified_cgroup_hierarchy=1 to use cgroup v2 limits");
     }
     if (!ids.rootless()) {
@@ -99,7 +103,8 @@ public final class HostChecks {
       return Finding.ok(check, false, "cgroup v2 with controllers delegated: " + delegated.strip());
     }
     return Finding.problem(check, false,
-        "cgroup v2 but no controllers delegated to " + user + ": jobs run without limits",
+        "cgroup v2 but no controllers delegated to " + user + ": jobs get no memory or cpu"
+            + " limits (processes are still capped)",
         "run mrt from a systemd unit with Delegate=yes (deploy/systemd/mrt.service)");
   }
 

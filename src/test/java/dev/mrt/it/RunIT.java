@@ -220,5 +220,10 @@ class RunIT {
     Result r = cli(mode).run("doctor");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stdout().contains("[ ok ] container:"), r.stdout());
+    // It says what holds a job here, and never claims what is not applied.
+    assertTrue(r.stdout().contains(mode == Mode.ROOTLESS
+        ? "[ ok ] isolation: processes: 4096 (RLIMIT_NPROC)"
+        : "[ ok ] isolation: processes: 4096 (pids cgroup)"), r.stdout());
+    assertTrue(r.stdout().contains("[warn] isolation: seccomp: none"), r.stdout());
   }
 }

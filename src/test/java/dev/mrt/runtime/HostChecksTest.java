@@ -77,4 +77,13 @@ class HostChecksTest {
     assertEquals(Finding.Status.WARN, f.status());
     assertTrue(f.fix().contains("Delegate=yes"), f.fix());
   }
+
+  @Test
+  void testCgroups_v1IsFineRootfulAndSaysWhatIsMissingRootless() {
+    assertEquals(Finding.Status.OK, host(new HostIds(0, 0)).cgroups().status());
+    Finding rootless = host(USER).cgroups();
+    assertEquals(Finding.Status.WARN, rootless.status());
+    assertTrue(rootless.detail().contains("no memory or cpu limits (processes are still capped)"),
+        rootless.detail());
+  }
 }
