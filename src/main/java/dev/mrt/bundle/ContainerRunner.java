@@ -31,6 +31,9 @@ public class ContainerRunner {
   private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
   private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
+  /** The same filter for every container, made once; null for unconfined. */
+  private final com.fasterxml.jackson.databind.JsonNode seccomp;
+  private final String seccompSetting;
   private static final int COMMANDS_REMEMBERED = 1024;
 
   private record Ready(Runc runc, BundleStore store) {}
@@ -45,6 +48,15 @@ public class ContainerRunner {
             config.container().pidsLimit(), "mrt.container.*"),
         Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
         Limits.size(config.container().runSize(), "mrt.container.run-size"));
+    this.seccompSetting = config.container().seccomp().strip();
+    // Profiles know amd64 and arm64; elsewhere (mrt.runc set on another CPU) rules for the
+    // x86 names would not load, so the profile is built for what the JVM reports.
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    this.seccomp = switch (seccompSetting) {
+      case "unconfined" -> null;
+      case "default" -> SeccompProfile.defaultFor(arch, DefaultSpec.CAPABILITIES);
+      default -> SeccompProfile.fromFile(Path.of(seccompSetting), arch, DefaultSpec.CAPABILITIES);
+    };
   }
 
   /** The exact spec a job would run with. */
@@ -66,7 +78,8 @@ public class ContainerRunner {
             + " rootless anywhere)");
       }
     }
-    return SpecValidator.validate(spec);
+    return SpecValidator.validate(seccomp == null ? spec
+        : spec.withLinux(spec.linux().withSeccomp(seccomp)));
   }
 
   /**
@@ -178,7 +191,10 @@ public class ContainerRunner {
         .orElse("no limit") + ", cpus: " + l.cpus().map(Object::toString).orElse("no limit")
         + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
     out.add("/tmp " + defaults.tmpSize() + " bytes, /run " + defaults.runSize() + " bytes");
-    out.add("seccomp: none (not applied yet); network: the host's unless a job asks for none");
+    out.add("seccomp: " + (seccomp == null ? "none (mrt.container.seccomp=unconfined)"
+        : seccompSetting.equals("default") ? "podman's default profile, no nested namespaces or"
+            + " keyrings" : "profile " + seccompSetting));
+    out.add("network: the host's unless a job asks for none");
     return out;
   }
 

@@ -78,9 +78,9 @@ public class DoctorCommand implements Callable<Integer> {
     findings.add(Finding.ok("isolation", false, isolation.get(0)));
     isolation.subList(1, isolation.size() - 1)
         .forEach(line -> findings.add(Finding.ok("isolation", false, line)));
-    // Said plainly: jobs are not filtered by seccomp and share the host's network.
+    // Said plainly: jobs share the host's network.
     findings.add(Finding.problem("isolation", false, isolation.get(isolation.size() - 1),
-        "run untrusted work only with --network none until seccomp and network isolation land"));
+        "run untrusted work with --network none until network isolation lands"));
     if (image.isPresent() && findings.stream().allMatch(Finding::passes)) {
       findings.addAll(harness(image.get()));
     }

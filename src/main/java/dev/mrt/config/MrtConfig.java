@@ -131,6 +131,14 @@ public interface MrtConfig {
     String runSize();
 
     /**
+     * The seccomp filter of every container: {@code default} (podman's profile as Debian ships
+     * it, without nested namespaces or kernel keyrings), {@code unconfined}, or the path of a
+     * docker/podman seccomp.json.
+     */
+    @WithDefault("default")
+    String seccomp();
+
+    /**
      * Most processes (threads included) in every container: a fork bomb stops here. Rootful a
      * cgroup limit; rootless RLIMIT_NPROC in the container's own user namespace (no cgroups
      * needed).

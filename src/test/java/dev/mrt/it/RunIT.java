@@ -93,11 +93,36 @@ class RunIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_tmpIsBoundedBySize(Mode mode) {
-    Result r = cli(mode).withEnv("MRT_CONTAINER_TMP_SIZE", "8M").run("run", "--", "sh", "-c",
-        "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>&1; df -k /tmp | tail -1");
+    Result r;
+    try {
+      r = cli(mode).withEnv("MRT_CONTAINER_TMP_SIZE", "8M").run("run", "--", "sh", "-c",
+          "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>&1; df -k /tmp | tail -1");
+    } finally {
+      cli(mode).withoutEnv("MRT_CONTAINER_TMP_SIZE");
+    }
     // The 9th MiB fails with ENOSPC: the job's scratch space never takes the host's memory.
     assertTrue(r.stdout().contains("No space left on device"), r.toString());
     assertTrue(r.stdout().matches("(?s).*\\s8192\\s.*"), r.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_seccompFiltersByDefault(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r = cli.run("run", "--", "sh", "-c",
+        "grep Seccomp: /proc/self/status; unshare -U true; echo unshare=$?");
+    assertTrue(r.stdout().contains("Seccomp:\t2"), r.toString());
+    // No namespaces of a job's own: they would hand it a full capability set.
+    assertTrue(r.stderr().contains("Operation not permitted"), r.toString());
+    assertTrue(r.stdout().contains("unshare=1"), r.toString());
+    Result off;
+    try {
+      off = cli.withEnv("MRT_CONTAINER_SECCOMP", "unconfined").run("run", "--", "grep",
+          "Seccomp:", "/proc/self/status");
+    } finally {
+      cli.withoutEnv("MRT_CONTAINER_SECCOMP");
+    }
+    assertEquals("Seccomp:\t0\n", off.stdout(), off.toString());
   }
 
   @ParameterizedTest
@@ -224,6 +249,8 @@ class RunIT {
     assertTrue(r.stdout().contains(mode == Mode.ROOTLESS
         ? "[ ok ] isolation: processes: 4096 (RLIMIT_NPROC)"
         : "[ ok ] isolation: processes: 4096 (pids cgroup)"), r.stdout());
-    assertTrue(r.stdout().contains("[warn] isolation: seccomp: none"), r.stdout());
+    assertTrue(r.stdout().contains("[ ok ] isolation: seccomp: podman's default profile"),
+        r.stdout());
+    assertTrue(r.stdout().contains("[warn] isolation: network: the host's"), r.stdout());
   }
 }
