@@ -164,13 +164,7 @@ public class ServeCommand implements Callable<Integer> {
     if (worker != null) {
       worker.close();
     }
-    if (rows instanceof AutoCloseable writer) {
-      try {
-        writer.close();
-      } catch (Exception e) {
-        LOG.warnf("database: closing the writer failed: %s", e.getMessage());
-      }
-    }
+    rows.close();
     LOG.info("stopped");
     return 0;
   }

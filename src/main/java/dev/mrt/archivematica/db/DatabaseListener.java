@@ -2,14 +2,6 @@ package dev.mrt.archivematica.db;
 
 /** Observes the database writer (metrics, readiness). Must be quick. */
 public interface DatabaseListener {
-  DatabaseListener NONE = new DatabaseListener() {
-    @Override
-    public void databaseState(boolean up, String detail) {}
-
-    @Override
-    public void databaseWrites(Outcome outcome, int rows) {}
-  };
-
   /** @param detail what was reached, or the last error */
   void databaseState(boolean up, String detail);
 

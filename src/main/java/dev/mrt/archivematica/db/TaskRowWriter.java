@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -190,17 +189,5 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
   static String describe(SQLException e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return m.lines().findFirst().orElse(m).strip();
-  }
-
-  /** For tests: wait until everything queued so far is written or given up. */
-  boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (queue.isEmpty() && thread.getState() == Thread.State.WAITING) {
-        return true;
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
-    return false;
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * tasks, then each task's end. Calls never block on the database: a reply to MCPServer must not
  * wait for (or be lost to) a slow or absent database.
  */
-public interface TaskRows {
+public interface TaskRows extends AutoCloseable {
   /** No database configured: nothing is written. */
   TaskRows NONE = new TaskRows() {
     @Override
@@ -25,6 +25,10 @@ public interface TaskRows {
 
   /** As {@code Job.update_task_status} (or {@code bulk_mark_failed}) for each task. */
   void finished(List<Finished> tasks);
+
+  /** Writes what is queued, within a bound; what is left is logged. Nothing to do by default. */
+  @Override
+  default void close() {}
 
   /**
    * How one task ended, as its row should say.
