@@ -56,8 +56,7 @@ final class BatchMode {
         argv.addAll(args);
         entries.add(new BatchFiles.Entry(t, tokens.replace(t), args, argv));
       } catch (PayloadException e) {
-        early.put(t.uuid(), containers.failed(1,
-            "mrt: cannot split the arguments of task " + t.uuid() + ": " + e.getMessage()));
+        early.put(t.uuid(), containers.unsplittable(t, e));
       }
     }
     if (entries.isEmpty()) {

@@ -193,8 +193,7 @@ public final class McpClientJobs implements JobHandler {
     try {
       return Optional.of(run.get());
     } catch (ExecutionException ex) {
-      Throwable cause = ex.getCause() instanceof CompletionException c && c.getCause() != null
-          ? c.getCause() : ex.getCause();
+      Throwable cause = unwrap(ex.getCause());
       if (cause instanceof TaskCancelledException) {
         LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
             cause.getMessage());
@@ -252,8 +251,8 @@ public final class McpClientJobs implements JobHandler {
         argv = new ArrayList<>(f.command());
         argv.addAll(tokens.arguments(task));
       } catch (PayloadException e) {
-        pending.put(task.uuid(), CompletableFuture.completedFuture(containers.failed(1,
-            "mrt: cannot split the arguments of task " + task.uuid() + ": " + e.getMessage())));
+        pending.put(task.uuid(),
+            CompletableFuture.completedFuture(containers.unsplittable(task, e)));
         continue;
       }
       pending.put(task.uuid(), pool.submit(containers.poolTask(f, image,
@@ -261,8 +260,7 @@ public final class McpClientJobs implements JobHandler {
           .outcome()
           .thenApply(containers::result)
           .exceptionally(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null
-                ? e.getCause() : e;
+            Throwable cause = unwrap(e);
             if (cause instanceof TaskCancelledException c) {
               throw new CompletionException(c);
             }
@@ -281,6 +279,11 @@ public final class McpClientJobs implements JobHandler {
           pending.forEach((uuid, p) -> results.put(uuid, p.join()));
           return BatchRun.of(results);
         });
+  }
+
+  /** What went wrong, from under the CompletionException that stages wrap it in. */
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private BatchRun allFailed(Batch batch, String reason) {

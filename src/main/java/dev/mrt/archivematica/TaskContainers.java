@@ -89,6 +89,12 @@ final class TaskContainers {
     return Optional.empty();
   }
 
+  /** A task whose arguments do not split (unbalanced quotes): that task fails, the batch goes on. */
+  TaskResult unsplittable(Task task, PayloadException e) {
+    return failed(1, "mrt: cannot split the arguments of task " + task.uuid() + ": "
+        + e.getMessage());
+  }
+
   TaskResult failed(int exitCode, String reason) {
     return new TaskResult(exitCode, clock.instant(), "", reason + "\n");
   }
