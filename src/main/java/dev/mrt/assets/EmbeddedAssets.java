@@ -65,23 +65,9 @@ public class EmbeddedAssets {
 
   /** The embedded runc for this host, as an executable file: {@code <cache>/runc/<hex>/runc}. */
   public Path runc() {
-    String hex = expectedSha256(RUNC);
-    Path dir =
-        PreparedDirectory.ensure(
-            cacheDir,
-            "runc/" + hex,
-            "sha256:" + hex,
-            temp -> {
-              Path runc = temp.resolve("runc");
-              unpack(RUNC, hex, in -> {
-                try (InputStream plain = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(in);
-                    OutputStream out = Files.newOutputStream(runc)) {
-                  plain.transferTo(out);
-                }
-              });
-              Files.setAttribute(runc, "unix:mode", 0755);
-            });
-    return dir.resolve("runc");
+    // Only mrt's user runs it: its directory stays as private as the cache made it.
+    return singleFile(RUNC, "runc", "runc", 0755, 0700,
+        com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
   }
 
   /**
@@ -118,24 +104,33 @@ public class EmbeddedAssets {
    * bind-mounted read-only, and rootful containers may run as the image's own user).
    */
   public Path mcpclientRunner() {
-    String resource = "assets/" + MCPCLIENT_RUNNER;
-    String hex = expectedSha256(resource);
-    Path dir =
-        PreparedDirectory.ensure(
-            cacheDir,
-            "runner/" + hex,
-            "sha256:" + hex,
-            temp -> {
-              Path script = temp.resolve(MCPCLIENT_RUNNER);
-              unpack(resource, hex, in -> {
-                try (OutputStream out = Files.newOutputStream(script)) {
-                  in.transferTo(out);
-                }
-              });
-              Files.setAttribute(script, "unix:mode", 0644);
-              Files.setAttribute(temp, "unix:mode", 0755);
-            });
-    return dir.resolve(MCPCLIENT_RUNNER);
+    return singleFile("assets/" + MCPCLIENT_RUNNER, "runner", MCPCLIENT_RUNNER, 0644, 0755,
+        in -> in);
+  }
+
+  private interface Decoder {
+    InputStream decode(InputStream in) throws IOException;
+  }
+
+  /**
+   * An asset that is one file, unpacked once per digest into {@code <cache>/<kind>/<hex>/<name>}
+   * with these modes, and checked while it streams.
+   */
+  private Path singleFile(String asset, String kind, String name, int fileMode, int dirMode,
+      Decoder decoder) {
+    String hex = expectedSha256(asset);
+    Path dir = PreparedDirectory.ensure(cacheDir, kind + "/" + hex, "sha256:" + hex, temp -> {
+      Path file = temp.resolve(name);
+      unpack(asset, hex, in -> {
+        try (InputStream plain = decoder.decode(in);
+            OutputStream out = Files.newOutputStream(file)) {
+          plain.transferTo(out);
+        }
+      });
+      Files.setAttribute(file, "unix:mode", fileMode);
+      Files.setAttribute(temp, "unix:mode", dirMode);
+    });
+    return dir.resolve(name);
   }
 
   /**
