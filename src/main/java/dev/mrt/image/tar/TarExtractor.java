@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -288,7 +289,7 @@ public final class TarExtractor {
      */
     private void checkCaps(TarArchiveEntry entry) throws IOException {
       totalEntries++;
-      long size = entry.isFile() ? Math.max(0, entry.getSize()) : 0;
+      long size = entry.isFile() ? Math.max(0, contentSize(entry)) : 0;
       totalDeclared += size;
       if (totalEntries > options.maxEntries()) {
         throw new UnpackLimitException(archive, entryName, "the image has more than "
@@ -449,11 +450,19 @@ public final class TarExtractor {
       Files.createLink(target, existing);
     }
 
+    /**
+     * The bytes a file holds unpacked. For a GNU or pax sparse file the header's size is only
+     * the data stored in the archive; the stream gives the whole file, holes as zeros.
+     */
+    private static long contentSize(TarArchiveEntry entry) {
+      return entry.isSparse() ? entry.getRealSize() : entry.getSize();
+    }
+
     private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target,
         boolean known) throws IOException {
       int mode = entry.getMode() & 07777;
-      if (writers != null && !known && entry.getSize() <= FileWriters.MAX_FILE) {
-        byte[] content = readAll(tar, (int) entry.getSize());
+      if (writers != null && !known && contentSize(entry) <= FileWriters.MAX_FILE) {
+        byte[] content = readAll(tar, (int) contentSize(entry));
         bytes += content.length;
         FileAttribute<?> permissions = permissionsFor(mode);
         String name = entryName;
@@ -671,12 +680,22 @@ public final class TarExtractor {
         return;
       }
       if (existing.isDirectory()) {
+        if (!isEmptyDirectory(target)) {
+          // GNU tar refuses this too: one archive cannot both fill a directory and replace it.
+          throw new CorruptArchiveException(archive, entryName, "it replaces the directory '"
+              + root.relativize(target) + "' that earlier entries filled", null);
+        }
         verifiedDirs.remove(target);
         dirs.remove(target);
       }
-      // Files.delete removes a symlink itself, never what it points to; a non-empty
-      // directory fails with DirectoryNotEmptyException.
+      // Files.delete removes a symlink itself, never what it points to.
       Files.delete(target);
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        return !entries.iterator().hasNext();
+      }
     }
 
     private BasicFileAttributes lstat(Path path) {

@@ -340,6 +340,22 @@ class TarExtractorTest {
   }
 
   @Test
+  void testExtract_aFileReplacingAFilledDirectoryIsNamed() {
+    byte[] archive = new TarFixture().dir("a", 0755).file("a/x", 0644, "x")
+        .file("a", 0644, "now a file").tar();
+    CorruptArchiveException e = assertRejected(CorruptArchiveException.class, archive);
+    assertEquals("cannot unpack test.tar at entry 'a': it replaces the directory 'a' that"
+        + " earlier entries filled; the file is damaged or incomplete, fetch or rebuild it",
+        e.getMessage());
+  }
+
+  @Test
+  void testExtract_aFileMayReplaceAnEmptyDirectory() throws IOException {
+    extract(new TarFixture().dir("a", 0755).file("a", 0644, "file").tar());
+    assertEquals("file", Files.readString(dest().resolve("a")));
+  }
+
+  @Test
   void testExtract_capsStopABombBeforeItIsWritten() throws IOException {
     TarExtractor capped = new TarExtractor(new TarExtractor.Options(false, false)
         .withCaps(4096, 5));
