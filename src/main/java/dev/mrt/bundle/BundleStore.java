@@ -46,7 +46,7 @@ public final class BundleStore {
   public Bundle create(Spec spec) {
     byte[] nonce = new byte[6];
     random.nextBytes(nonce);
-    String id = "mrt-" + self.pid() + "-" + HexFormat.of().formatHex(nonce);
+    String id = idPrefix() + HexFormat.of().formatHex(nonce);
     Path dir = bundles.resolve(id);
     try {
       Files.createDirectories(bundles);
@@ -62,6 +62,16 @@ public final class BundleStore {
               + "); check that mrt.state-dir is writable", e);
     }
     return new Bundle(id, dir, spec);
+  }
+
+  /** What every container id this process makes starts with. */
+  public String idPrefix() {
+    return "mrt-" + self.pid() + "-";
+  }
+
+  /** The directory that holds one directory per bundle, named as its container. */
+  public Path directory() {
+    return bundles;
   }
 
   /** Removes the container and its bundle, whatever state they are in. */

@@ -4,6 +4,7 @@ import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.runtime.HostIds;
+import dev.mrt.runtime.OrphanGuard;
 import dev.mrt.runtime.Runc;
 import dev.mrt.runtime.RuncLocator;
 import dev.mrt.runtime.RuntimeUnavailableException;
@@ -36,7 +37,8 @@ public class ContainerRunner {
   private final String seccompSetting;
   private static final int COMMANDS_REMEMBERED = 1024;
 
-  private record Ready(Runc runc, BundleStore store) {}
+  /** @param guard kills our containers if this process dies without cleaning up */
+  private record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
 
   public ContainerRunner(MrtConfig config, RuncLocator locator) {
     this.config = config;
@@ -229,7 +231,8 @@ public class ContainerRunner {
           Runc runc = new Runc(binary, state.resolve("runc"));
           BundleStore store = new BundleStore(state);
           store.reapStale(runc);
-          r = new Ready(runc, store);
+          r = new Ready(runc, store, OrphanGuard.start(runc, store.idPrefix(),
+              store.directory()));
           ready = r;
         }
       }

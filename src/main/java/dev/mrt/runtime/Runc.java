@@ -53,6 +53,11 @@ public final class Runc {
     return binary;
   }
 
+  /** runc's {@code --root}: where it keeps the state of mrt's containers. */
+  public Path stateRoot() {
+    return stateRoot;
+  }
+
   /**
    * Starts {@code runc run} of a prepared bundle in the foreground; runc forwards signals to the
    * container and returns its exit status.

@@ -38,6 +38,26 @@ class CleanupIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_killNineOfMrtEndsItsContainerWithinTwoSeconds(Mode mode) throws Exception {
+    MrtCli cli = fresh(mode, "kill9");
+    String marker = "301." + mode.ordinal() + "7";
+    Process victim = cli.start("run", "--", "sh", "-c", "sleep " + marker + " & sleep " + marker
+        + "; wait");
+    waitFor("the job to run", () -> processesRunning("sleep", marker).size() == 2);
+    long javaPid = javaPidOf(cli);
+
+    ProcessHandle.of(javaPid).orElseThrow().destroyForcibly();
+    long killed = System.nanoTime();
+    waitFor("the job and its child to end", () -> processesRunning("sleep", marker).isEmpty());
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+    assertTrue(tookMs < 2000, "the job outlived mrt by " + tookMs + " ms");
+    victim.waitFor(30, TimeUnit.SECONDS);
+    waitFor("its container and bundle to be removed", () -> cli.leftoverContainers().isEmpty()
+        && cli.leftoverBundles().isEmpty());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testRun_removesWhatACrashedProcessLeft(Mode mode) throws Exception {
     MrtCli cli = fresh(mode, "crash");
     Process victim = cli.start("run", "--", "sleep", "300");
@@ -45,7 +65,12 @@ class CleanupIT {
         && !cli.leftoverBundles().isEmpty());
     String id = cli.leftoverBundles().get(0);
     long javaPid = Long.parseLong(id.split("-")[1]);
-    ProcessHandle.of(javaPid).orElseThrow().destroyForcibly();
+    // A crash that takes the orphan guard too (the OOM killer, a whole process group killed):
+    // what is left must go at the next start.
+    ProcessHandle java = ProcessHandle.of(javaPid).orElseThrow();
+    java.children().filter(c -> c.info().commandLine().orElse("").contains("mrt-orphan-guard"))
+        .forEach(ProcessHandle::destroyForcibly);
+    java.destroyForcibly();
     victim.waitFor(30, TimeUnit.SECONDS);
     assertEquals(List.of(id), cli.leftoverBundles(), "the crash should leave its bundle");
 
@@ -54,6 +79,33 @@ class CleanupIT {
     assertTrue(r.stderr().contains("removed container " + id), r.toString());
     assertEquals(List.of(), cli.leftoverBundles());
     assertEquals(List.of(), cli.leftoverContainers());
+  }
+
+  /** The pid of the JVM behind {@code cli}'s one running container. */
+  private static long javaPidOf(MrtCli cli) throws InterruptedException {
+    waitFor("a bundle", () -> !cli.leftoverBundles().isEmpty());
+    return Long.parseLong(cli.leftoverBundles().get(0).split("-")[1]);
+  }
+
+  /** Host pids whose command line is exactly {@code argv}, read from /proc as ps does. */
+  static List<Long> processesRunning(String... argv) {
+    String wanted = String.join("\0", argv) + "\0";
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+              .equals(wanted)) {
+            pids.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (java.io.IOException gone) {
+          // Ended while we looked.
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return pids;
   }
 
   @ParameterizedTest
