@@ -28,6 +28,7 @@ public final class FunctionTable {
    *     mode, where {@code command} is the batch runner, mrt.archivematica.command's words;
    *     nothing for the archivematica runner, whose tasks get their split arguments alone
    * @param mode always {@code BATCH} for the archivematica runner
+   * @param seccomp its containers' filter, when not mrt.container.seccomp
    */
   public record Function(
       String name,
@@ -40,7 +41,8 @@ public final class FunctionTable {
       OptionalInt concurrency,
       FunctionsConfig.Mode mode,
       Limits limits,
-      ArchivematicaConfig.Runner runner) {
+      ArchivematicaConfig.Runner runner,
+      Optional<String> seccomp) {
 
     /** Whether MCPClient's own harness runs this function (and writes its Tasks rows). */
     public boolean harness() {
@@ -96,7 +98,8 @@ public final class FunctionTable {
           mode,
           o.map(f -> Limits.parse(f.memory(), f.cpus(), f.pidsLimit(),
               "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE),
-          runner));
+          runner,
+          o.flatMap(FunctionsConfig.Function::seccomp)));
     }
     for (String name : overrides.functions().keySet()) {
       if (!out.containsKey(name)) {

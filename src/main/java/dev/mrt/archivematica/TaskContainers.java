@@ -62,7 +62,7 @@ final class TaskContainers {
     env.putAll(more);
     binds.addAll(moreBinds);
     return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), Network.HOST,
-        binds, f.limits(), user);
+        binds, f.limits(), user, f.seccomp());
   }
 
   /** MCPClient's view of a container's end: exit code, output, and mrt's reason if it failed. */

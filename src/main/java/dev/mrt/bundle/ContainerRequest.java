@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param hostname empty for the configured default
  * @param limits cgroup limits; each one not set here falls back to the configured default
  * @param rootlessUser what a rootless container does with an image whose User is not root
+ * @param seccomp {@code default}, {@code unconfined} or a profile file; empty for
+ *     mrt.container.seccomp
  */
 public record ContainerRequest(
     List<String> args,
@@ -26,7 +29,8 @@ public record ContainerRequest(
     Network network,
     List<BindMount> binds,
     Limits limits,
-    RootlessUser rootlessUser) {
+    RootlessUser rootlessUser,
+    Optional<String> seccomp) {
 
   /**
    * Rootless containers map one id, the caller's, onto root: no other user exists inside. By
@@ -43,8 +47,14 @@ public record ContainerRequest(
 
   public ContainerRequest {
     args = List.copyOf(args);
-    env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     binds = List.copyOf(binds);
+  }
+
+  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
+      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits,
+      RootlessUser rootlessUser) {
+    this(args, env, workdir, hostname, network, binds, limits, rootlessUser, Optional.empty());
   }
 
   public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
@@ -59,7 +69,13 @@ public record ContainerRequest(
   }
 
   public ContainerRequest withLimits(Limits l) {
-    return new ContainerRequest(args, env, workdir, hostname, network, binds, l, rootlessUser);
+    return new ContainerRequest(args, env, workdir, hostname, network, binds, l, rootlessUser,
+        seccomp);
+  }
+
+  public ContainerRequest withSeccomp(Optional<String> s) {
+    return new ContainerRequest(args, env, workdir, hostname, network, binds, limits,
+        rootlessUser, s);
   }
 
   /** A request for just a command, with every other setting at its default. */

@@ -32,9 +32,7 @@ public class ContainerRunner {
   private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
   private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
-  /** The same filter for every container, made once; null for unconfined. */
-  private final com.fasterxml.jackson.databind.JsonNode seccomp;
-  private final String seccompSetting;
+  private final SeccompPolicy seccomp;
   private static final int COMMANDS_REMEMBERED = 1024;
 
   /** @param guard kills our containers if this process dies without cleaning up */
@@ -50,15 +48,7 @@ public class ContainerRunner {
             config.container().pidsLimit(), "mrt.container.*"),
         Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
         Limits.size(config.container().runSize(), "mrt.container.run-size"));
-    this.seccompSetting = config.container().seccomp().strip();
-    // Profiles know amd64 and arm64; elsewhere (mrt.runc set on another CPU) rules for the
-    // x86 names would not load, so the profile is built for what the JVM reports.
-    String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    this.seccomp = switch (seccompSetting) {
-      case "unconfined" -> null;
-      case "default" -> SeccompProfile.defaultFor(arch, DefaultSpec.CAPABILITIES);
-      default -> SeccompProfile.fromFile(Path.of(seccompSetting), arch, DefaultSpec.CAPABILITIES);
-    };
+    this.seccomp = new SeccompPolicy(config.container().seccomp());
   }
 
   /** The exact spec a job would run with. */
@@ -80,8 +70,8 @@ public class ContainerRunner {
             + " rootless anywhere)");
       }
     }
-    return SpecValidator.validate(seccomp == null ? spec
-        : spec.withLinux(spec.linux().withSeccomp(seccomp)));
+    return SpecValidator.validate(spec.withLinux(spec.linux().withSeccomp(
+        seccomp.profile(request.seccomp()).orElse(null))));
   }
 
   /**
@@ -193,11 +183,18 @@ public class ContainerRunner {
         .orElse("no limit") + ", cpus: " + l.cpus().map(Object::toString).orElse("no limit")
         + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
     out.add("/tmp " + defaults.tmpSize() + " bytes, /run " + defaults.runSize() + " bytes");
-    out.add("seccomp: " + (seccomp == null ? "none (mrt.container.seccomp=unconfined)"
-        : seccompSetting.equals("default") ? "podman's default profile, no nested namespaces or"
-            + " keyrings" : "profile " + seccompSetting));
+    out.add(seccomp.describe());
     out.add("network: the host's unless a job asks for none");
     return out;
+  }
+
+  /**
+   * Loads a seccomp setting now, so a function's bad profile stops serve at start.
+   *
+   * @throws dev.mrt.MrtException naming the profile and what is wrong with it
+   */
+  public void checkSeccomp(Optional<String> setting) {
+    seccomp.profile(setting);
   }
 
   /** Whether containers here run rootless (mrt is not root). */

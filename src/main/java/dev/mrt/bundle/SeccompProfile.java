@@ -58,8 +58,9 @@ public final class SeccompProfile {
     try {
       return convert(JSON.readTree(Files.readAllBytes(file)), arch, caps, file.toString());
     } catch (IOException e) {
-      throw new MrtException("cannot read seccomp profile " + file + " (" + e.getMessage()
-          + "); give a docker/podman seccomp.json, or default or unconfined");
+      throw new MrtException("cannot read seccomp profile " + file + " ("
+          + dev.mrt.IoErrors.describe(e) + "); give a docker/podman seccomp.json, or default or"
+          + " unconfined");
     }
   }
 

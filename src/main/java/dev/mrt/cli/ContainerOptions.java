@@ -56,6 +56,13 @@ public class ContainerOptions {
   String network;
 
   @Option(
+      names = "--seccomp",
+      paramLabel = "PROFILE",
+      description = "'default' (podman's profile, no nested namespaces), 'unconfined', or a"
+          + " docker/podman seccomp.json. Default: mrt.container.seccomp.")
+  String seccomp;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DUR",
       converter = DurationConverter.class,
@@ -88,7 +95,8 @@ public class ContainerOptions {
   ContainerRequest toRequest() {
     return new ContainerRequest(
         command, environment(), Optional.ofNullable(workdir).map(ContainerOptions::absolute),
-        Optional.ofNullable(hostname), network(), binds(), limits());
+        Optional.ofNullable(hostname), network(), binds(), limits())
+        .withSeccomp(Optional.ofNullable(seccomp));
   }
 
   private Limits limits() {

@@ -115,6 +115,7 @@ public class ServeCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), s -> stop.countDown());
 
     FunctionTable functions = FunctionTable.of(modules(), archivematica, functionsConfig);
+    functions.names().forEach(n -> runner.checkSeccomp(functions.get(n).orElseThrow().seccomp()));
     if (database.settings().isPresent()) {
       metrics.database();
     }

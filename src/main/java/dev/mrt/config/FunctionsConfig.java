@@ -47,6 +47,10 @@ public interface FunctionsConfig {
     @WithName("pids-limit")
     OptionalLong pidsLimit();
 
+    /** This function's seccomp filter: default, unconfined or a profile file; else
+     * mrt.container.seccomp. */
+    Optional<String> seccomp();
+
     /** {@code task}: a container per task; {@code batch}: one container for the whole batch. */
     @WithDefault("task")
     Mode mode();

@@ -123,6 +123,17 @@ class RunIT {
       cli.withoutEnv("MRT_CONTAINER_SECCOMP");
     }
     assertEquals("Seccomp:\t0\n", off.stdout(), off.toString());
+
+    // Per run: --seccomp wins over mrt.container.seccomp, both ways.
+    Result perRun = cli.run("run", "--seccomp", "unconfined", "--", "grep", "Seccomp:",
+        "/proc/self/status");
+    assertEquals("Seccomp:\t0\n", perRun.stdout(), perRun.toString());
+    Result missing = cli.run("run", "--seccomp", "/nonexistent/profile.json", "--", "true");
+    assertEquals(125, missing.exit(), missing.toString());
+    assertEquals("mrt: cannot read seccomp profile /nonexistent/profile.json"
+        + " (/nonexistent/profile.json: no such file or directory); give a docker/podman"
+        + " seccomp.json, or default or unconfined\n",
+        missing.messages());
   }
 
   @ParameterizedTest
