@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes this host ready for mrt's integration tests: the Debian packages they drive
 # (real gearmand, registry, skopeo/umoci, mmdebstrap for test images, systemd-analyze,
-# newuidmap, MariaDB for Archivematica's Tasks table) and the unprivileged user that
+# newuidmap, MariaDB for Archivematica's Tasks table, pasta for containers' private networks) and the unprivileged user that
 # rootless tests run as. Idempotent and quick when all is there.
 # As root it installs what is missing; otherwise it names what to install and fails.
 set -euo pipefail
@@ -9,7 +9,7 @@ set -euo pipefail
 TEST_USER=${MRT_TEST_USER:-mrt-test}
 # The tests start their own mariadbd (own datadir, port and socket): a system MariaDB that the
 # package's postinst may start is neither needed nor disturbed.
-PACKAGES=(uidmap gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3
+PACKAGES=(uidmap passt gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3
   mariadb-server mariadb-client)
 
 missing=()
@@ -40,3 +40,9 @@ fi
 # A subordinate range lets tests build nested user namespaces (unshare --map-auto).
 grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER"
 grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER"
+# pasta opens /dev/net/tun as the user it runs for. Debian's udev makes it 0666; a container
+# host (this one) may leave it 0600, which would deny rootless private networks.
+if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+  echo "prepare-host: /dev/net/tun is mode $(stat -c %a /dev/net/tun); making it 0666 as udev does" >&2
+  chmod 0666 /dev/net/tun
+fi

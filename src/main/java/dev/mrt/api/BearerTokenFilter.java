@@ -1,6 +1,5 @@
 package dev.mrt.api;
 
-import dev.mrt.config.ApiConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -9,19 +8,19 @@ import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-/** With {@code mrt.api.token} set, the job API needs {@code Authorization: Bearer <token>}. */
+/** The job API needs {@code Authorization: Bearer <token>} (see {@link ApiToken}). */
 @Provider
 public class BearerTokenFilter implements ContainerRequestFilter {
   // Providers are built while the application starts, before run-time config exists: look late.
-  private final jakarta.inject.Provider<ApiConfig> config;
+  private final jakarta.inject.Provider<ApiToken> token;
 
-  public BearerTokenFilter(jakarta.inject.Provider<ApiConfig> config) {
-    this.config = config;
+  public BearerTokenFilter(jakarta.inject.Provider<ApiToken> token) {
+    this.token = token;
   }
 
   @Override
   public void filter(ContainerRequestContext request) {
-    java.util.Optional<String> token = config.get().token();
+    java.util.Optional<String> token = this.token.get().expected();
     if (token.isEmpty() || !request.getUriInfo().getPath().startsWith("/v1/")) {
       return;
     }
@@ -31,7 +30,8 @@ public class BearerTokenFilter implements ContainerRequestFilter {
     if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
         expected.getBytes(StandardCharsets.UTF_8))) {
       Response r = Problem.response(Response.Status.UNAUTHORIZED,
-          "this API needs Authorization: Bearer <mrt.api.token>", null);
+          "this API needs Authorization: Bearer <token>: the token is mrt.api.token, or the"
+              + " contents of mrt.api.token-file", null);
       request.abortWith(Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE,
           "Bearer realm=\"mrt\"").build());
     }

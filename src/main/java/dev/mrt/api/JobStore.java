@@ -1,7 +1,7 @@
 package dev.mrt.api;
 
 import dev.mrt.bundle.ContainerRequest;
-import dev.mrt.bundle.Network;
+import dev.mrt.network.Network;
 import dev.mrt.config.ApiConfig;
 import dev.mrt.config.PoolConfig;
 import dev.mrt.image.ImageResolver;
@@ -85,7 +85,8 @@ public class JobStore {
       throw ProblemException.badField("image", e.getMessage());
     }
     ContainerRequest container = new ContainerRequest(request.args(), request.env(),
-        request.workdir(), Optional.empty(), Network.HOST, List.of());
+        request.workdir(), Optional.empty(), Network.parse(config.network(), "mrt.api.network"),
+        List.of());
     PoolTask task = new PoolTask(image, container, request.timeout(), GROUP, OptionalInt.empty(),
         outputLimit, request.stdin());
     String id = UUID.randomUUID().toString();

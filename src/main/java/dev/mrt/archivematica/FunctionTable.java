@@ -4,6 +4,8 @@ import dev.mrt.MrtException;
 import dev.mrt.bundle.Limits;
 import dev.mrt.config.ArchivematicaConfig;
 import dev.mrt.config.FunctionsConfig;
+import dev.mrt.network.Endpoint;
+import dev.mrt.network.Network;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,8 @@ public final class FunctionTable {
    *     nothing for the archivematica runner, whose tasks get their split arguments alone
    * @param mode always {@code BATCH} for the archivematica runner
    * @param seccomp its containers' filter, when not mrt.container.seccomp
+   * @param network what its containers reach; the archivematica runner's database is added to
+   *     its endpoints where its containers are made
    */
   public record Function(
       String name,
@@ -42,6 +46,7 @@ public final class FunctionTable {
       FunctionsConfig.Mode mode,
       Limits limits,
       ArchivematicaConfig.Runner runner,
+      Network network,
       Optional<String> seccomp) {
 
     /** Whether MCPClient's own harness runs this function (and writes its Tasks rows). */
@@ -62,6 +67,9 @@ public final class FunctionTable {
   public static FunctionTable of(
       ClientModules modules, ArchivematicaConfig defaults, FunctionsConfig overrides) {
     Map<String, Function> out = new LinkedHashMap<>();
+    Network commandNetwork = Network.parse(defaults.network(), "mrt.archivematica.network");
+    Network runnerNetwork = new Network.Endpoints(defaults.endpoints().orElse(List.of()).stream()
+        .map(e -> Endpoint.parse(e.strip(), "mrt.archivematica.endpoints")).toList());
     for (Map.Entry<String, String> m : modules.modules().entrySet()) {
       String name = m.getKey();
       Optional<FunctionsConfig.Function> o =
@@ -99,6 +107,10 @@ public final class FunctionTable {
           o.map(f -> Limits.parse(f.memory(), f.cpus(), f.pidsLimit(),
               "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE),
           runner,
+          o.flatMap(FunctionsConfig.Function::network)
+              .map(n -> Network.parse(n, "mrt.functions.\"" + name + "\".network"))
+              .orElse(runner == ArchivematicaConfig.Runner.ARCHIVEMATICA ? runnerNetwork
+                  : commandNetwork),
           o.flatMap(FunctionsConfig.Function::seccomp)));
     }
     for (String name : overrides.functions().keySet()) {
@@ -134,6 +146,14 @@ public final class FunctionTable {
 
   public Set<String> names() {
     return functions.keySet();
+  }
+
+  /** Each network some function's containers get, with the functions that get it. */
+  public Map<Network, List<String>> networks() {
+    Map<Network, List<String>> out = new LinkedHashMap<>();
+    functions.values().forEach(f -> out.computeIfAbsent(f.network(), n -> new java.util.ArrayList<>())
+        .add(f.name()));
+    return out;
   }
 
   /** Every image some function runs in (to prepare ahead). */

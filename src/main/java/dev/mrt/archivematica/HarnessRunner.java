@@ -6,7 +6,7 @@ import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.Limits;
-import dev.mrt.bundle.Network;
+import dev.mrt.network.Network;
 import dev.mrt.bundle.RootfsPaths;
 import dev.mrt.image.PreparedImage;
 import java.io.IOException;
@@ -79,7 +79,7 @@ public final class HarnessRunner {
     List<String> argv = new ArrayList<>(command(python));
     argv.add("--check");
     return new ContainerRequest(argv, passedThrough(mrtEnvironment), Optional.empty(),
-        Optional.empty(), Network.HOST, List.of(mount(runnerScript)), Limits.NONE,
+        Optional.empty(), Network.NONE, List.of(mount(runnerScript)), Limits.NONE,
         ContainerRequest.RootlessUser.ROOT);
   }
 

@@ -3,7 +3,8 @@ package dev.mrt.archivematica;
 import dev.mrt.Durations;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
-import dev.mrt.bundle.Network;
+import dev.mrt.network.Endpoint;
+import dev.mrt.network.Network;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskOutcome;
@@ -23,10 +24,25 @@ final class TaskContainers {
   private final McpClientJobs.Settings settings;
   private final Clock clock;
 
+  /** Where the archivematica runner's scripts find the database, as MCPClient is told. */
+  private final Optional<Endpoint> database;
+
   TaskContainers(McpClientJobs.Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.database = databaseEndpoint(settings.harnessEnv());
   }
+
+  /** MCPClient's ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST and _PORT, as its Django settings read them. */
+  static Optional<Endpoint> databaseEndpoint(Map<String, String> harnessEnv) {
+    return Optional.ofNullable(harnessEnv.get(DB_HOST)).map(String::strip)
+        .filter(h -> !h.isEmpty())
+        .map(h -> Endpoint.parse(h + ":" + harnessEnv.getOrDefault(DB_PORT, "3306").strip(),
+            DB_HOST + " and " + DB_PORT));
+  }
+
+  private static final String DB_HOST = "ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST";
+  private static final String DB_PORT = "ARCHIVEMATICA_MCPCLIENT_CLIENT_PORT";
 
   McpClientJobs.Settings settings() {
     return settings;
@@ -52,6 +68,10 @@ final class TaskContainers {
     settings.clientAssets().ifPresent(binds::add);
     binds.addAll(settings.extraMounts());
     ContainerRequest.RootlessUser user = ContainerRequest.RootlessUser.REFUSE;
+    Network network = f.network();
+    if (f.harness() && network instanceof Network.Endpoints e && database.isPresent()) {
+      network = e.plus(List.of(database.get()));
+    }
     if (f.harness()) {
       env.putAll(settings.harnessEnv());
       binds.add(HarnessRunner.mount(settings.harnessScript().orElseThrow(
@@ -61,7 +81,7 @@ final class TaskContainers {
     env.putAll(f.env());
     env.putAll(more);
     binds.addAll(moreBinds);
-    return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), Network.HOST,
+    return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), network,
         binds, f.limits(), user, f.seccomp());
   }
 

@@ -2,6 +2,7 @@ package dev.mrt.bundle;
 
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.network.Pasta;
 import dev.mrt.runtime.Runc;
 import dev.mrt.runtime.RuncCommandException;
 import java.io.IOException;
@@ -80,7 +81,25 @@ public final class BundleStore {
     if (runc.hasState(bundle.containerId())) {
       deleteQuietly(runc, bundle.containerId());
     }
+    stopPasta(bundle.dir());
     removeTree(bundle.dir());
+  }
+
+  /**
+   * pasta ends by itself once the container's namespace is gone; this is the belt to that
+   * brace, so a pasta that did not never outlives its bundle.
+   */
+  private static void stopPasta(Path dir) {
+    try {
+      long pid = Long.parseLong(Files.readString(dir.resolve(Pasta.PID_FILE)).strip());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().command().map(c -> c.endsWith("/pasta")).orElse(false))
+          .ifPresent(ProcessHandle::destroyForcibly);
+    } catch (NoSuchFileException | NumberFormatException e) {
+      // No pasta for this container (or it wrote nothing yet): nothing to stop.
+    } catch (IOException e) {
+      LOG.warnf("cannot read %s: %s", dir.resolve(Pasta.PID_FILE), e.getMessage());
+    }
   }
 
   /**
@@ -97,6 +116,7 @@ public final class BundleStore {
           if (!ownerAlive(dir)) {
             String id = dir.getFileName().toString();
             deleteQuietly(runc, id);
+            stopPasta(dir);
             removeTree(dir);
             reaped++;
             LOG.infof("removed container %s left by a process that is gone", id);

@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.network.Network;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

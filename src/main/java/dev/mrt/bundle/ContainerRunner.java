@@ -3,6 +3,9 @@ package dev.mrt.bundle;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.PreparedImage;
+import dev.mrt.network.EndpointRelays;
+import dev.mrt.network.NetworkSetup;
+import dev.mrt.network.Pasta;
 import dev.mrt.runtime.HostIds;
 import dev.mrt.runtime.OrphanGuard;
 import dev.mrt.runtime.Runc;
@@ -33,6 +36,7 @@ public class ContainerRunner {
   private volatile Ready ready;
   private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
   private final SeccompPolicy seccomp;
+  private final NetworkSetup network;
   private static final int COMMANDS_REMEMBERED = 1024;
 
   /** @param guard kills our containers if this process dies without cleaning up */
@@ -48,6 +52,8 @@ public class ContainerRunner {
             config.container().pidsLimit(), "mrt.container.*"),
         Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
         Limits.size(config.container().runSize(), "mrt.container.run-size"));
+    this.network = new NetworkSetup(Pasta.locate(config.container().pasta()),
+        new EndpointRelays(), config.stateDir().resolve("network"));
     this.seccomp = new SeccompPolicy(config.container().seccomp());
   }
 
@@ -70,6 +76,7 @@ public class ContainerRunner {
             + " rootless anywhere)");
       }
     }
+    spec = network.apply(spec, request.network());
     return SpecValidator.validate(spec.withLinux(spec.linux().withSeccomp(
         seccomp.profile(request.seccomp()).orElse(null))));
   }
@@ -184,7 +191,10 @@ public class ContainerRunner {
         + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
     out.add("/tmp " + defaults.tmpSize() + " bytes, /run " + defaults.runSize() + " bytes");
     out.add(seccomp.describe());
-    out.add("network: the host's unless a job asks for none");
+    out.add("network: a namespace of its own per container unless set to host (serve: per"
+        + " function, default none; run: private)" + network.userModeUnavailable()
+            .map(why -> "; private and endpoint networks unavailable: " + why)
+            .orElse("; pasta links private and endpoint networks"));
     return out;
   }
 
@@ -195,6 +205,11 @@ public class ContainerRunner {
    */
   public void checkSeccomp(Optional<String> setting) {
     seccomp.profile(setting);
+  }
+
+  /** Why private and endpoint networks cannot be had here, or empty when they can. */
+  public Optional<String> userModeNetworkUnavailable() {
+    return network.userModeUnavailable();
   }
 
   /** Whether containers here run rootless (mrt is not root). */

@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.network.Network;
 import dev.mrt.bundle.oci.Capabilities;
 import dev.mrt.bundle.oci.Linux;
 import dev.mrt.bundle.oci.Mount;
@@ -10,7 +11,6 @@ import dev.mrt.bundle.oci.Root;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.bundle.oci.User;
 import dev.mrt.image.ImageConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,9 +48,6 @@ public final class DefaultSpec {
           "/proc/irq",
           "/proc/sys",
           "/proc/sysrq-trigger");
-
-  /** Host files a container on the host network needs to resolve names as the host does. */
-  static final List<String> HOST_NETWORK_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
 
   private DefaultSpec() {}
 
@@ -111,20 +108,14 @@ public final class DefaultSpec {
         List.of("nosuid", "nodev", "mode=1777", "size=" + kib(defaults.tmpSize()))));
     mounts.add(new Mount("/run", "tmpfs", "tmpfs",
         List.of("nosuid", "nodev", "mode=755", "size=" + kib(defaults.runSize()))));
-    if (request.network() == Network.HOST) {
-      for (String file : HOST_NETWORK_FILES) {
-        if (Files.isRegularFile(Path.of(file))) {
-          mounts.add(bind(file, file, true));
-        }
-      }
-    }
+    // Name resolution files come with the network (NetworkSetup), which comes after.
     for (BindMount b : request.binds()) {
-      mounts.add(bind(b.source().toString(), b.destination(), b.readOnly()));
+      mounts.add(Mount.bind(b.source().toString(), b.destination(), b.readOnly()));
     }
 
     List<Namespace> namespaces = new ArrayList<>();
     namespaces.add(new Namespace(NamespaceType.PID));
-    if (request.network() == Network.NONE) {
+    if (!(request.network() instanceof Network.Host)) {
       namespaces.add(new Namespace(NamespaceType.NETWORK));
     }
     namespaces.add(new Namespace(NamespaceType.IPC));
@@ -158,14 +149,6 @@ public final class DefaultSpec {
     }
     env.putAll(requested);
     return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-  }
-
-  static Mount bind(String source, String destination, boolean readOnly) {
-    List<String> options = new ArrayList<>(List.of("rbind", "nosuid", "nodev"));
-    options.add(readOnly ? "ro" : "rw");
-    // Private propagation: a job's mounts never leak back to the host or other jobs.
-    options.add("rprivate");
-    return new Mount(destination, "bind", source, options);
   }
 
   /** tmpfs takes sizes in KiB (rounded up), as runc's own examples give them. */

@@ -3,7 +3,7 @@ package dev.mrt.cli;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.Limits;
-import dev.mrt.bundle.Network;
+import dev.mrt.network.Network;
 import dev.mrt.MrtException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,9 +50,10 @@ public class ContainerOptions {
 
   @Option(
       names = "--network",
-      defaultValue = "host",
-      paramLabel = "host|none",
-      description = "'host' shares the host's network (default); 'none' gives loopback only.")
+      paramLabel = "MODE",
+      description = "'private' (default, as podman rootless): outbound through pasta, the host's"
+          + " loopback unreachable; 'none': loopback only; 'host': the host's network;"
+          + " HOST:PORT[,...]: only those services.")
   String network;
 
   @Option(
@@ -92,10 +93,14 @@ public class ContainerOptions {
     return Optional.ofNullable(timeout);
   }
 
-  ContainerRequest toRequest() {
+  /**
+   * @param noPrivateNetwork why this host cannot give a private network, if it cannot: the
+   *     default then falls back to none (never to the host's), and says so
+   */
+  ContainerRequest toRequest(Optional<String> noPrivateNetwork) {
     return new ContainerRequest(
         command, environment(), Optional.ofNullable(workdir).map(ContainerOptions::absolute),
-        Optional.ofNullable(hostname), network(), binds(), limits())
+        Optional.ofNullable(hostname), network(noPrivateNetwork), binds(), limits())
         .withSeccomp(Optional.ofNullable(seccomp));
   }
 
@@ -122,12 +127,16 @@ public class ContainerOptions {
     return out;
   }
 
-  private Network network() {
-    return switch (network) {
-      case "host" -> Network.HOST;
-      case "none" -> Network.NONE;
-      default -> throw new MrtException("bad --network '" + network + "': use host or none");
-    };
+  private Network network(Optional<String> noPrivateNetwork) {
+    if (network != null) {
+      return Network.parse(network, "--network");
+    }
+    if (noPrivateNetwork.isPresent()) {
+      System.err.println("mrt: no private network (" + noPrivateNetwork.get() + "); this"
+          + " container has loopback only (--network none; --network host shares the host's)");
+      return Network.NONE;
+    }
+    return Network.PRIVATE;
   }
 
   private List<BindMount> binds() {

@@ -75,12 +75,14 @@ public class DoctorCommand implements Callable<Integer> {
       findings.add(probe());
     }
     List<String> isolation = runner.isolation();
-    findings.add(Finding.ok("isolation", false, isolation.get(0)));
-    isolation.subList(1, isolation.size() - 1)
+    isolation.subList(0, isolation.size() - 1)
         .forEach(line -> findings.add(Finding.ok("isolation", false, line)));
-    // Said plainly: jobs share the host's network.
-    findings.add(Finding.problem("isolation", false, isolation.get(isolation.size() - 1),
-        "run untrusted work with --network none until network isolation lands"));
+    String network = isolation.get(isolation.size() - 1);
+    // Without pasta, jobs still get their own namespace, but one with loopback only.
+    findings.add(runner.userModeNetworkUnavailable().isEmpty()
+        ? Finding.ok("isolation", false, network)
+        : Finding.problem("isolation", false, network, "install passt for private networks"
+            + " (mrt run's default) and for functions that name endpoints"));
     if (image.isPresent() && findings.stream().allMatch(Finding::passes)) {
       findings.addAll(harness(image.get()));
     }

@@ -38,7 +38,7 @@ public class RunCommand implements Callable<Integer> {
   public Integer call() {
     PreparedImage image = images.resolve(options.image);
     try (Container container =
-        runner.start(image, options.toRequest(), Stdio.passThrough(stdin))) {
+        runner.start(image, options.toRequest(runner.userModeNetworkUnavailable()), Stdio.passThrough(stdin))) {
       // Ctrl-C or SIGTERM to mrt must not leave the container running.
       Thread cleanup = new Thread(() -> container.kill("mrt was stopped"), "mrt-run-cleanup");
       Runtime.getRuntime().addShutdownHook(cleanup);

@@ -1,6 +1,7 @@
 package dev.mrt.cli;
 
 import dev.mrt.MrtException;
+import dev.mrt.api.ApiToken;
 import dev.mrt.archivematica.ClientModules;
 import dev.mrt.archivematica.FunctionTable;
 import dev.mrt.archivematica.HarnessRunner;
@@ -84,12 +85,13 @@ public class ServeCommand implements Callable<Integer> {
   private final DaemonStatus status;
   private final TaskDatabase database;
   private final EmbeddedAssets assets;
+  private final ApiToken apiToken;
 
   public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
       FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
       ApiConfig apiConfig, jakarta.inject.Provider<ContainerPool> pool, ContainerRunner runner,
       ImageResolver images, MrtMetrics metrics, DaemonStatus status, TaskDatabase database,
-      EmbeddedAssets assets) {
+      EmbeddedAssets assets, ApiToken apiToken) {
     this.config = config;
     this.archivematica = archivematica;
     this.functionsConfig = functionsConfig;
@@ -103,6 +105,7 @@ public class ServeCommand implements Callable<Integer> {
     this.status = status;
     this.database = database;
     this.assets = assets;
+    this.apiToken = apiToken;
   }
 
   @Override
@@ -141,6 +144,10 @@ public class ServeCommand implements Callable<Integer> {
     probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
     status.probed(probe);
     LOG.infof("containers: %s", String.join("; ", runner.isolation()));
+    functions.networks().forEach((network, names) -> LOG.infof("network of %d functions: %s",
+        names.size(), network.describe()));
+    // Made (or read) now, so the first request does not pay for it and a bad file stops here.
+    LOG.info(apiToken.describe());
     prefetch(config.images().prefetch().orElse(List.of()));
 
     GearmanWorker worker = null;

@@ -24,7 +24,7 @@ public class SpecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.print(SpecJson.toJson(runner.spec(images.resolve(options.image), options.toRequest())));
+    System.out.print(SpecJson.toJson(runner.spec(images.resolve(options.image), options.toRequest(runner.userModeNetworkUnavailable()))));
     return 0;
   }
 }

@@ -10,8 +10,32 @@ import java.util.Optional;
 @ConfigMapping(prefix = "mrt.api")
 public interface ApiConfig {
 
-  /** When set, every /v1 request needs {@code Authorization: Bearer <token>}. */
+  /**
+   * The bearer token every /v1 request needs ({@code Authorization: Bearer <token>}). Unset: the
+   * one in {@link #tokenFile()}, generated at first start.
+   */
   Optional<String> token();
+
+  /**
+   * Where the generated token is kept, readable by mrt's user alone; clients on this host read
+   * it from there. Put it on persistent storage to keep it across reboots.
+   */
+  @WithName("token-file")
+  @WithDefault("${mrt.state-dir}/api-token")
+  java.nio.file.Path tokenFile();
+
+  /** {@code token} (the default): requests need the token; {@code none}: no authentication. */
+  @WithDefault("token")
+  Auth auth();
+
+  /** What API jobs' containers reach: none (the default), host, private, or HOST:PORT,... */
+  @WithDefault("none")
+  String network();
+
+  enum Auth {
+    TOKEN,
+    NONE
+  }
 
   /** Jobs that may wait for a slot when the pool is full; beyond that the API answers 429. */
   @WithName("queue-limit")

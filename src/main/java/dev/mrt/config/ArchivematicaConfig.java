@@ -71,6 +71,21 @@ public interface ArchivematicaConfig {
   Optional<Duration> timeout();
 
   /**
+   * What the containers of command functions reach: {@code none} (loopback only, the default),
+   * {@code host}, {@code private} (outbound through pasta), or only endpoints {@code
+   * HOST:PORT,...}. A job never reaches gearmand or mrt's own port unless given the host's.
+   */
+  @WithDefault("none")
+  String network();
+
+  /**
+   * Services the archivematica runner's containers reach besides the database (which they
+   * always do), {@code HOST:PORT}: the storage service, ClamAV, Elasticsearch. Nothing else is
+   * reachable from them.
+   */
+  Optional<java.util.List<String>> endpoints();
+
+  /**
    * Further bind mounts for every task container, {@code SRC:DST[:ro]}, e.g. a directory of
    * client scripts or /etc/archivematica.
    */

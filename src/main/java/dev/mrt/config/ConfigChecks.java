@@ -19,6 +19,7 @@ public final class ConfigChecks {
     if (api.retention().isNegative()) {
       throw new MrtException("mrt.api.retention must not be negative, was " + api.retention());
     }
+    dev.mrt.network.Network.parse(api.network(), "mrt.api.network");
   }
 
   static void range(String key, long value, long min, long max) {

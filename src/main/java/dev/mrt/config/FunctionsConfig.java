@@ -47,6 +47,13 @@ public interface FunctionsConfig {
     @WithName("pids-limit")
     OptionalLong pidsLimit();
 
+    /**
+     * This function's network: none, host, private or HOST:PORT,...; else
+     * mrt.archivematica.network (command functions) or the database plus
+     * mrt.archivematica.endpoints (the archivematica runner).
+     */
+    Optional<String> network();
+
     /** This function's seccomp filter: default, unconfined or a profile file; else
      * mrt.container.seccomp. */
     Optional<String> seccomp();

@@ -139,6 +139,12 @@ public interface MrtConfig {
     String seccomp();
 
     /**
+     * The pasta that links private and endpoint networks (Debian's passt package); default: the
+     * first on PATH.
+     */
+    Optional<Path> pasta();
+
+    /**
      * Most processes (threads included) in every container: a fork bomb stops here. Rootful a
      * cgroup limit; rootless RLIMIT_NPROC in the container's own user namespace (no cgroups
      * needed).

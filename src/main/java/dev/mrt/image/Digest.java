@@ -43,6 +43,15 @@ public record Digest(String hex) {
     return new Digest(HexFormat.of().formatHex(sha256));
   }
 
+  /** The digest of {@code data}. */
+  public static Digest sha256(byte[] data) {
+    try {
+      return of(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
   /** The inverse of {@link #parse}. */
   @Override
   public String toString() {

@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.network.Network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

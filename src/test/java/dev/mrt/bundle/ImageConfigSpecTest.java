@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.network.Network;
 import static dev.mrt.bundle.ContainerRequest.RootlessUser.REFUSE;
 import static dev.mrt.bundle.ContainerRequest.RootlessUser.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -79,6 +79,9 @@ class HarnessImageIT {
       String... args) {
     List<String> cmd = new ArrayList<>(List.of("run", "--image", HarnessImage.get().reference()));
     db.archivematicaEnv().forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
+    // The database, and nothing else on the host: what serve gives the runner too.
+    cmd.addAll(List.of("--network", db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST")
+        + ":" + db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_PORT")));
     cmd.addAll(options);
     cmd.addAll(List.of("--", "python3", "-c", script));
     cmd.addAll(List.of(args));

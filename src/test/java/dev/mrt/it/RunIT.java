@@ -223,6 +223,63 @@ class RunIT {
     assertEquals("lo\n", r.stdout(), r.toString());
   }
 
+  /** Which of these host loopback ports a job reaches, as "PORT open" / "PORT closed" lines. */
+  static final String PORT_PROBE = "import socket,sys\n"
+      + "for p in sys.argv[1:]:\n"
+      + "  try:\n"
+      + "    socket.create_connection(('127.0.0.1', int(p)), 3).close(); print(p, 'open')\n"
+      + "  except OSError:\n"
+      + "    print(p, 'closed')\n";
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_defaultNetworkIsPrivate_hostLoopbackUnreachable(Mode mode) throws Exception {
+    try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(host.getLocalPort());
+      long pastas = pastaCount();
+      Result r = cli(mode).run("run", "--", "sh", "-c", "python3 -c \"$0\" " + port
+          + "; grep -c . /proc/net/route; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+          + " | sort | tr '\\n' ' '", PORT_PROBE);
+      assertEquals(0, r.exit(), r.toString());
+      String[] lines = r.stdout().split("\n");
+      assertEquals(port + " closed", lines[0], r.toString());
+      // A link of its own with a route out: outbound goes through pasta.
+      assertTrue(Integer.parseInt(lines[1]) >= 2, "no route in the private network: " + r);
+      assertEquals(2, lines[2].trim().split(" ").length, "loopback and pasta's link: " + r);
+      // The host's network, asked for, reaches the host's loopback.
+      Result shared = cli(mode).run("run", "--network", "host", "--", "python3", "-c",
+          PORT_PROBE, port);
+      assertEquals(port + " open\n", shared.stdout(), shared.toString());
+      // pasta ends with its container.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (pastaCount() > pastas && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(pastas, pastaCount(), "pasta outlived its container");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_networkEndpointsReachOnlyThose(Mode mode) throws Exception {
+    try (java.net.ServerSocket given = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress());
+        java.net.ServerSocket other = new java.net.ServerSocket(0, 50,
+            java.net.InetAddress.getLoopbackAddress())) {
+      String a = Integer.toString(given.getLocalPort());
+      String b = Integer.toString(other.getLocalPort());
+      Result r = cli(mode).run("run", "--network", "127.0.0.1:" + a, "--", "python3", "-c",
+          PORT_PROBE, a, b);
+      assertEquals(a + " open\n" + b + " closed\n", r.stdout(), r.toString());
+    }
+  }
+
+  private static long pastaCount() {
+    return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("")
+        .endsWith("/pasta")).count();
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_commandNotInImage(Mode mode) {
@@ -262,6 +319,7 @@ class RunIT {
         : "[ ok ] isolation: processes: 4096 (pids cgroup)"), r.stdout());
     assertTrue(r.stdout().contains("[ ok ] isolation: seccomp: podman's default profile"),
         r.stdout());
-    assertTrue(r.stdout().contains("[warn] isolation: network: the host's"), r.stdout());
+    assertTrue(r.stdout().contains("[ ok ] isolation: network: a namespace of its own per"
+        + " container unless set to host"), r.stdout());
   }
 }

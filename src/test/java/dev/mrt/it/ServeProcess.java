@@ -29,7 +29,17 @@ final class ServeProcess implements AutoCloseable {
 
   /** Waits until the log has this text (e.g. "connected to gearmand 127.0.0.1:PORT "). */
   void awaitLog(String text, Duration limit) {
-    awaitCondition("log line '" + text + "'", limit, () -> log().contains(text));
+    // A daemon that has exited will never log it: say so at once, with what it did log.
+    awaitCondition("log line '" + text + "'", limit, () -> {
+      if (log().contains(text)) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("serve exited (" + process.exitValue() + ") before logging '"
+            + text + "':\n" + log());
+      }
+      return false;
+    });
   }
 
   /** Waits until the log holds {@code text} at least {@code count} times. */
