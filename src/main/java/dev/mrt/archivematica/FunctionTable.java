@@ -148,6 +148,24 @@ public final class FunctionTable {
     return functions.keySet();
   }
 
+  /**
+   * Refuses a configuration whose endpoints would let a job reach {@code host:port}.
+   *
+   * @param what what listens there, for the message (gearmand, mrt's own HTTP port)
+   * @throws MrtException naming the function and the endpoint
+   */
+  public void refuseReaching(String host, int port, String what) {
+    for (Function f : functions.values()) {
+      if (f.network() instanceof Network.Endpoints e) {
+        e.endpoints().stream().filter(p -> p.is(host, port)).findFirst().ifPresent(p -> {
+          throw new MrtException("the network of " + f.name() + " names " + p + ", which is "
+              + what + ": a job must never reach it; remove it from mrt.functions.\""
+              + f.name() + "\".network or mrt.archivematica.endpoints");
+        });
+      }
+    }
+  }
+
   /** Each network some function's containers get, with the functions that get it. */
   public Map<Network, List<String>> networks() {
     Map<Network, List<String>> out = new LinkedHashMap<>();

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,6 +134,11 @@ public class ServeCommand implements Callable<Integer> {
     status.gearmanEnabled(gearman.enabled());
     List<ServerAddress> servers = gearman.enabled()
         ? gearman.servers().stream().map(ServerAddress::parse).toList() : List.of();
+    // What a job must never reach, even when an operator names it by mistake.
+    servers.forEach(s -> functions.refuseReaching(s.host(), s.port(), "gearmand"));
+    ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class)
+        .filter(port -> port > 0)
+        .ifPresent(port -> functions.refuseReaching("127.0.0.1", port, "mrt's own HTTP port"));
     // Known before readiness can be asked, so a server never reached shows as down.
     servers.forEach(s -> metrics.onStateChange(
         new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));

@@ -49,6 +49,12 @@ public record Endpoint(String host, int port) {
     return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1");
   }
 
+  /** Whether this names the service at {@code otherHost:otherPort} (loopback spellings are one). */
+  public boolean is(String otherHost, int otherPort) {
+    return port == otherPort
+        && (isLoopback(host) && isLoopback(otherHost) || host.equalsIgnoreCase(otherHost));
+  }
+
   /** Whether the name must be given an /etc/hosts line inside (addresses need none). */
   public boolean named() {
     return isName(host) && !host.equals("localhost");
