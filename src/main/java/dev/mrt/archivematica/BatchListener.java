@@ -6,7 +6,5 @@ import java.util.Collection;
 /** Observes finished batches (MCPClient's metrics are per batch). Must be quick. */
 @FunctionalInterface
 public interface BatchListener {
-  BatchListener NONE = (function, results, duration) -> {};
-
   void batchFinished(String function, Collection<TaskResult> results, Duration duration);
 }

@@ -6,7 +6,5 @@ package dev.mrt.gearman;
  */
 @FunctionalInterface
 public interface WorkerListener {
-  WorkerListener NONE = state -> {};
-
   void onStateChange(ServerState state);
 }

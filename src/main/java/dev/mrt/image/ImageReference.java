@@ -134,11 +134,6 @@ public record ImageReference(
     return digest.map(Digest::toString).orElseGet(tag::get);
   }
 
-  /** The same image pinned to {@code d}, keeping the tag for display. */
-  public ImageReference withDigest(Digest d) {
-    return new ImageReference(registry, repository, tag, Optional.of(d));
-  }
-
   /** The inverse of {@link #parse}: always the full, normalised form. */
   @Override
   public String toString() {

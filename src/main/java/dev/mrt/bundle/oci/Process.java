@@ -26,10 +26,6 @@ public record Process(
     this(terminal, user, args, env, cwd, capabilities, List.of(), noNewPrivileges);
   }
 
-  public Process withUser(User u) {
-    return new Process(terminal, u, args, env, cwd, capabilities, rlimits, noNewPrivileges);
-  }
-
   public Process withRlimits(List<Rlimit> r) {
     return new Process(terminal, user, args, env, cwd, capabilities, r, noNewPrivileges);
   }
