@@ -52,18 +52,13 @@ public final class DefaultSpec {
   private DefaultSpec() {}
 
   /**
-   * @param rootfs the prepared, shared root filesystem; mounted read-only, never written
-   * @param defaults PATH and hostname used when the request names none
-   */
-  public static Spec build(Path rootfs, ContainerRequest request, Defaults defaults) {
-    return build(rootfs, ImageConfig.NONE, User.ROOT, request, defaults);
-  }
-
-  /**
    * The spec for a job on an image with a config: the image's Env goes under the request's, its
    * WorkingDir is the default cwd, and the command is {@link ImageConfig#command}.
    *
+   * @param rootfs the prepared, shared root filesystem; mounted read-only, never written
+   * @param image the image's config; {@link ImageConfig#NONE} for a plain rootfs
    * @param user the image's User, already resolved to numeric ids
+   * @param defaults PATH and hostname used when the request names none
    */
   public static Spec build(Path rootfs, ImageConfig image, User user, ContainerRequest request,
       Defaults defaults) {
@@ -156,10 +151,6 @@ public final class DefaultSpec {
     return ((bytes + 1023) / 1024) + "k";
   }
 
-  /** Default sizes of a container's /tmp and /run tmpfs. */
-  public static final long TMP_SIZE = 1L << 30;
-  public static final long RUN_SIZE = 64L << 20;
-
   /**
    * Host-dependent defaults.
    *
@@ -169,13 +160,5 @@ public final class DefaultSpec {
    * @param runSize bytes of the /run tmpfs
    */
   public record Defaults(String path, String hostname, boolean cgroupV2, Limits limits,
-      long tmpSize, long runSize) {
-    public Defaults(String path, String hostname, boolean cgroupV2, Limits limits) {
-      this(path, hostname, cgroupV2, limits, TMP_SIZE, RUN_SIZE);
-    }
-
-    public Defaults(String path, String hostname, boolean cgroupV2) {
-      this(path, hostname, cgroupV2, Limits.NONE);
-    }
-  }
+      long tmpSize, long runSize) {}
 }

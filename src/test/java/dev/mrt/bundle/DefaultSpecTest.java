@@ -78,8 +78,8 @@ class DefaultSpecTest {
 
   @Test
   void testBuild_cgroupV2GetsCgroupNamespace() {
-    Spec spec = DefaultSpec.build(SpecFixtures.ROOTFS, ContainerRequest.of("true"),
-        new DefaultSpec.Defaults("/bin", "h", true));
+    Spec spec = SpecFixtures.rootful(SpecFixtures.ROOTFS, ContainerRequest.of("true"),
+        SpecFixtures.defaults("/bin", "h", true, Limits.NONE));
     assertTrue(namespaces(spec).contains(NamespaceType.CGROUP));
   }
 

@@ -83,11 +83,12 @@ class LimitsTest {
 
   @Test
   void testSpec_requestLimitsOverConfiguredOnes() {
-    DefaultSpec.Defaults defaults = new DefaultSpec.Defaults("/bin", "h", false, memory(1L << 30));
+    DefaultSpec.Defaults defaults = SpecFixtures.defaults("/bin", "h", false, memory(1L << 30));
 
-    Spec spec = DefaultSpec.build(SpecFixtures.ROOTFS,
+    Spec spec = SpecFixtures.rootful(SpecFixtures.ROOTFS,
         ContainerRequest.of("true").withLimits(memory(64L << 20)), defaults);
-    Spec configured = DefaultSpec.build(SpecFixtures.ROOTFS, ContainerRequest.of("true"), defaults);
+    Spec configured =
+        SpecFixtures.rootful(SpecFixtures.ROOTFS, ContainerRequest.of("true"), defaults);
 
     assertEquals(64L << 20, spec.linux().resources().memory().limit());
     assertEquals(1L << 30, configured.linux().resources().memory().limit());

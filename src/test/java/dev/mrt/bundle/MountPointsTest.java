@@ -21,7 +21,7 @@ class MountPointsTest {
   private Spec spec(BindMount... binds) {
     ContainerRequest r = new ContainerRequest(List.of("true"), Map.of(), Optional.empty(),
         Optional.empty(), Network.NONE, List.of(binds));
-    return DefaultSpec.build(rootfs, r, SpecFixtures.DEFAULTS);
+    return SpecFixtures.rootful(rootfs, r, SpecFixtures.DEFAULTS);
   }
 
   @Test
