@@ -1,5 +1,6 @@
 package dev.mrt.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,7 +10,12 @@ import org.junit.jupiter.api.Test;
 class ConfigChecksTest {
   @Test
   void testRange_insideIsFine() {
-    ConfigChecks.range("mrt.pool.size", 4, 1, 1024);
+    assertDoesNotThrow(() -> ConfigChecks.range("mrt.pool.size", 4, 1, 1024));
+    // Both ends are inclusive; one past either is not.
+    assertDoesNotThrow(() -> ConfigChecks.range("mrt.pool.size", 1, 1, 1024));
+    assertDoesNotThrow(() -> ConfigChecks.range("mrt.pool.size", 1024, 1, 1024));
+    assertThrows(MrtException.class, () -> ConfigChecks.range("mrt.pool.size", 0, 1, 1024));
+    assertThrows(MrtException.class, () -> ConfigChecks.range("mrt.pool.size", 1025, 1, 1024));
   }
 
   @Test
