@@ -326,9 +326,25 @@ class PayloadCodecTest {
   }
 
   @Test
-  void testEncodeResults_pickleRoundTripsThroughOurDecoder() {
-    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false);
+  void testEncodeResults_pickleRoundTripsThroughOurDecoder() throws Exception {
+    Map<String, TaskResult> sent = results();
+    byte[] pickle = PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), sent, false);
     PickleScanner.check(pickle); // our own replies use only allowed opcodes and globals
+
+    Map<String, Object> first = resultDict(sent.get(U1));
+    first.put("stdout", sent.get(U1).stdout());
+    first.put("stderror", sent.get(U1).stderror());
+    // The second task does not want output, so only its exit code and time go back.
+    Map<?, ?> decoded = (Map<?, ?>) new SafeUnpickler().loads(pickle);
+    assertEquals(Map.of("task_results", Map.of(U1, first, U2, resultDict(sent.get(U2)))), decoded);
+    assertEquals(List.of(U1, U2), List.copyOf(((Map<?, ?>) decoded.get("task_results")).keySet()));
+  }
+
+  private static Map<String, Object> resultDict(TaskResult result) {
+    Map<String, Object> dict = new LinkedHashMap<>();
+    dict.put("exitCode", result.exitCode());
+    dict.put("finishedTimestamp", PythonDateTime.utc(result.finishedTimestamp()));
+    return dict;
   }
 
   private static String python3() {
