@@ -84,12 +84,19 @@ public final class ContainerPool {
     return true;
   }
 
-  /** Gives back a reservation: the work came and was submitted, or never came. */
+  /**
+   * Gives back a reservation: the work came and was submitted, or never came.
+   *
+   * @throws IllegalStateException when no reservation is held: a caller released twice, which
+   *     would otherwise go unseen and could give away a slot another intake counts on
+   */
   public void unreserve() {
     synchronized (this) {
-      if (reserved > 0) {
-        reserved--;
+      if (reserved == 0) {
+        throw new IllegalStateException(
+            "container pool: unreserve() without a reservation held; a slot was released twice");
       }
+      reserved--;
       notifyAll();
     }
     changed();

@@ -141,6 +141,19 @@ class ContainerPoolTest {
   }
 
   @Test
+  void testUnreserve_doubleReleaseThrows() throws Exception {
+    ContainerPool pool = new ContainerPool(2, new GateSlot());
+    assertTrue(pool.reserve(Duration.ofMillis(10)));
+    pool.unreserve();
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, pool::unreserve);
+    assertEquals(
+        "container pool: unreserve() without a reservation held; a slot was released twice",
+        e.getMessage());
+    assertEquals(new PoolSnapshot(2, 0, 0), pool.snapshot());
+  }
+
+  @Test
   void testGroupLimit_keepsSerialFunctionSerialWhileOthersPass() throws Exception {
     GateSlot slot = new GateSlot();
     ContainerPool pool = new ContainerPool(3, slot);
