@@ -21,9 +21,14 @@ public record Digest(String hex) {
   private static final Pattern FULL = Pattern.compile(PATTERN);
 
   public Digest {
-    if (hex == null || !HEX.matcher(hex).matches()) {
+    if (hex == null || !isHex(hex)) {
       throw new IllegalArgumentException("not 64 lowercase hex digits: " + hex);
     }
+  }
+
+  /** Whether {@code text} is 64 lowercase hex digits, as a blob's file name is. */
+  static boolean isHex(String text) {
+    return HEX.matcher(text).matches();
   }
 
   /**

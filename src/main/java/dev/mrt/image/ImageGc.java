@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Frees the image cache: blobs no name refers to, bundles of forgotten images, and (with a
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
  * local blobs, on next use.
  */
 public final class ImageGc {
+  private static final Logger LOG = Logger.getLogger(ImageGc.class);
+
   /** What one run removed. */
   public record Report(int blobs, int bundles, long bytes) {}
 
@@ -52,6 +55,11 @@ public final class ImageGc {
     long bytes = 0;
     for (Path blob : list(store.root().resolve("blobs/sha256"))) {
       String name = blob.getFileName().toString();
+      if (!name.startsWith(".") && !Digest.isHex(name)) {
+        // Not a blob mrt wrote (someone's stray file): neither stop gc at it nor delete it.
+        LOG.warnf("image gc: skipping %s, whose name is not a sha256 digest", blob);
+        continue;
+      }
       boolean stale = name.startsWith(".tmp-") && olderThanAnHour(blob);
       if (stale || (!name.startsWith(".") && !keepBlobs.contains(new Digest(name)))) {
         bytes += size(blob);

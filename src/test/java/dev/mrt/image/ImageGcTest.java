@@ -42,18 +42,42 @@ class ImageGcTest {
     return d;
   }
 
-  @Test
-  void testCollect_removesOnlyWhatNoNameReaches() throws Exception {
+  /**
+   * Stores two images, forgets one, puts {@code strays} among the blobs and collects; checks that
+   * exactly the forgotten image's three blobs and bundle went.
+   *
+   * @return the blobs directory
+   */
+  private Path collectOneForgotten(String... strays) throws Exception {
     ImageStore store = new ImageStore(cache);
     Digest kept = image(store, "kept", 10);
     Digest gone = image(store, "gone", 10);
     store.remove("gone");
+    Path blobs = store.blob(kept).getParent();
+    for (String stray : strays) {
+      Files.writeString(blobs.resolve(stray), "not a blob");
+    }
     ImageGc.Report r = new ImageGc(store, new BundleUse()).collect(OptionalLong.empty());
     assertEquals(3, r.blobs());
     assertEquals(1, r.bundles());
     assertTrue(Files.exists(store.blob(kept)));
     assertFalse(Files.exists(store.blob(gone)));
     assertTrue(Files.isDirectory(store.bundle(kept)));
+    return blobs;
+  }
+
+  @Test
+  void testCollect_removesOnlyWhatNoNameReaches() throws Exception {
+    collectOneForgotten();
+  }
+
+  @Test
+  void testCollect_skipsStrayFilesAmongBlobsAndGoesOn() throws Exception {
+    // Upper-case hex is 64 digits yet no digest: it must not be parsed as one either.
+    String upperCase = "A".repeat(64);
+    Path blobs = collectOneForgotten("README", upperCase);
+    assertTrue(Files.exists(blobs.resolve("README")));
+    assertTrue(Files.exists(blobs.resolve(upperCase)));
   }
 
   @Test
