@@ -10,7 +10,9 @@ the client. Prints one JSON object: tasks, seconds, tasks_per_s, failed batches,
 non-zero exit codes, and latency percentiles in ms:
   job_p50/job_p99   submit of a job -> its reply (what MCPServer waits)
   task_p50/task_p99 submit of a job -> a task's finishedTimestamp
-Usage: gearman-submit.py PORT FUNCTION TASKS BATCH WINDOW
+Usage: gearman-submit.py PORT FUNCTION TASKS BATCH WINDOW [ARGUMENTS_JSON]
+ARGUMENTS_JSON, a JSON list of task argument strings, is cycled through task by task (default:
+every task gets ""); the output then also counts exit codes ("exits").
 """
 import datetime
 import json
@@ -45,12 +47,13 @@ def read_packet(sock):
     return kind, read_exact(sock, size) if size else b""
 
 
-def batch(n):
+def batch(n, arguments, first):
     now = datetime.datetime.now(datetime.timezone.utc).isoformat()
     tasks = {}
-    for _ in range(n):
+    for i in range(n):
         u = str(uuid.uuid4())
-        tasks[u] = {"uuid": u, "createdDate": now, "arguments": "", "wants_output": False}
+        tasks[u] = {"uuid": u, "createdDate": now,
+                    "arguments": arguments[(first + i) % len(arguments)], "wants_output": False}
     return json.dumps({"tasks": tasks}, separators=(",", ":")).encode()
 
 
@@ -61,7 +64,9 @@ def percentile(values, p):
 
 def main():
     port, function, total, size, window = sys.argv[1], sys.argv[2].encode(), *map(int, sys.argv[3:6])
+    arguments = json.loads(sys.argv[6]) if len(sys.argv) > 6 else [""]
     sizes = [min(size, total - i) for i in range(0, total, size)]
+    exits = {}
     sock = socket.create_connection(("127.0.0.1", int(port)))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     awaiting_created, in_flight = [], {}
@@ -71,7 +76,7 @@ def main():
     while done < len(sizes):
         while submitted < len(sizes) and len(awaiting_created) + len(in_flight) < window:
             sock.sendall(packet(SUBMIT_JOB, function, str(uuid.uuid4()).encode(),
-                                batch(sizes[submitted])))
+                                batch(sizes[submitted], arguments, sum(sizes[:submitted]))))
             awaiting_created.append(time.time())
             submitted += 1
         kind, body = read_packet(sock)
@@ -89,11 +94,12 @@ def main():
                 finished = datetime.datetime.fromisoformat(r["finishedTimestamp"]).timestamp()
                 task_ms.append((finished - sent) * 1000)
                 nonzero += r["exitCode"] != 0
+                exits[str(r["exitCode"])] = exits.get(str(r["exitCode"]), 0) + 1
     seconds = time.time() - start
     print(json.dumps({
         "tasks": total, "batch": size, "window": window, "seconds": round(seconds, 3),
         "tasks_per_s": round(total / seconds, 1), "failed_batches": failed,
-        "nonzero_exits": nonzero,
+        "nonzero_exits": nonzero, "exits": exits,
         "job_p50": round(percentile(job_ms, 50), 1), "job_p99": round(percentile(job_ms, 99), 1),
         "task_p50": round(percentile(task_ms, 50), 1) if task_ms else None,
         "task_p99": round(percentile(task_ms, 99), 1) if task_ms else None,

@@ -10,3 +10,23 @@ give_to_user() {
     as_user() { env HOME="$W" "$@"; }
   fi
 }
+
+# A work directory $W holding a copy of the built app ($W/app) and the Gearman submitter
+# ($W/submit.py); at exit the background processes listed in PIDS are killed and $W removed.
+make_workdir() { # NAME
+  W=$(mktemp -d "/tmp/mrt-bench-$1.XXXXXX")
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"' EXIT
+  cp -r target/quarkus-app "$W/app"
+  cp bench/gearman-submit.py "$W/submit.py"
+  mkdir -p "$W/shared" "$W/logs"
+}
+
+# A real gearmand on a free loopback port ($PORT), logging under $W/logs, killed at exit.
+start_gearmand() {
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$W/logs/gearmand.log" \
+    --pid-file="$W/logs/gearmand.pid" >/dev/null 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do gearadmin --status -p "$PORT" >/dev/null 2>&1 && break; sleep 0.1; done
+}

@@ -3,7 +3,7 @@
 #   - TASKS tasks (default 1000) of `true` through gearmand into `mrt serve`, rootless as an
 #     unprivileged user (default mrt-test), pool size 2, in batches of 128 and of 1;
 #     then batches of 128 with pool size 1 and 4
-#   - the baseline: bare `runc run` of the same bundle (the config.json `mrt spec -- true`
+#   - the baseline: bare `runc run` of the same bundle (the config.json `mrt spec --network none -- true`, serve's default network,
 #     prints), the runc mrt unpacked in its cache, TASKS runs with 2 at once
 # Submitter: bench/gearman-submit.py (Gearman client in python3 stdlib), enough jobs in flight
 # that the pool never waits for the client (2 x pool for single tasks, 2 batches of 128). Latencies: job = submit -> reply; task =
@@ -19,33 +19,20 @@ JAR=$PWD/target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "bench: build first: ./mvnw package -DskipTests" >&2; exit 1; }
 command -v gearmand >/dev/null || { echo "bench: apt-get install gearman-job-server" >&2; exit 1; }
 
-W=$(mktemp -d /tmp/mrt-bench-serve.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-cp -r target/quarkus-app "$W/app"
-cp bench/gearman-submit.py "$W/submit.py"
-mkdir -p "$W/shared" "$W/bundle" "$W/runc-state" "$W/logs"
-printf '[supportedBatchCommands]\ntrue_v0.0 = true\n' > "$W/modules"
 . bench/lib.sh
+make_workdir serve
+mkdir -p "$W/bundle" "$W/runc-state"
+printf '[supportedBatchCommands]\ntrue_v0.0 = true\n' > "$W/modules"
 give_to_user
 MRT_ENV=(MRT_CACHE_DIR="$W/cache" MRT_STATE_DIR="$W/state")
 MRT=(java -jar "$W/app/quarkus-run.jar")
 
 # Warm the cache; the baseline runs the very spec mrt uses.
 as_user env "${MRT_ENV[@]}" "${MRT[@]}" run -- true
-as_user env "${MRT_ENV[@]}" "${MRT[@]}" spec -- true > "$W/bundle/config.json"
+as_user env "${MRT_ENV[@]}" "${MRT[@]}" spec --network none -- true > "$W/bundle/config.json"
 RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$W/logs/gearmand.log" \
-  --pid-file="$W/logs/gearmand.pid" >/dev/null 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do gearadmin --status -p "$PORT" >/dev/null 2>&1 && break; sleep 0.1; done
+start_gearmand
 
 serve_run() { # pool batch -> JSON line of gearman-submit.py
   local pool=$1 batch=$2 log="$W/logs/serve-$1-$2.log"
