@@ -2,6 +2,7 @@ package dev.mrt.assets;
 
 import dev.mrt.MrtException;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.image.Digest;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
 import dev.mrt.runtime.HostIds;
@@ -15,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -164,7 +163,7 @@ public class EmbeddedAssets {
    */
   private void unpack(String asset, String expectedHex, StreamConsumer consumer)
       throws IOException {
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = Digest.hasher();
     try (InputStream raw = open(asset);
         DigestInputStream in = new DigestInputStream(raw, sha256)) {
       try {
@@ -183,7 +182,7 @@ public class EmbeddedAssets {
   }
 
   private void checkDigest(String asset, MessageDigest sha256, String expectedHex) {
-    String actual = HexFormat.of().formatHex(sha256.digest());
+    String actual = Digest.of(sha256.digest()).hex();
     if (!actual.equals(expectedHex)) {
       throw new CorruptAssetException(resource(asset), actual, expectedHex);
     }
@@ -214,13 +213,5 @@ public class EmbeddedAssets {
   /** {@code assets/<arch>/<file>}; a name that already starts with assets/ is arch-independent. */
   private String resource(String asset) {
     return asset.startsWith("assets/") ? asset : "assets/" + arch.debianName() + "/" + asset;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

@@ -1,5 +1,11 @@
 package dev.mrt.image;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -43,16 +49,37 @@ public record Digest(String hex) {
     return new Digest(text.substring(ALGORITHM.length() + 1));
   }
 
-  /** The digest of bytes that a {@link java.security.MessageDigest} for sha256 computed. */
+  /** The digest of bytes that a {@link #hasher()} computed. */
   public static Digest of(byte[] sha256) {
     return new Digest(HexFormat.of().formatHex(sha256));
   }
 
   /** The digest of {@code data}. */
   public static Digest sha256(byte[] data) {
+    return of(hasher().digest(data));
+  }
+
+  /** The digest of {@code file}'s content, read in large chunks: image tarballs are big. */
+  public static Digest sha256(Path file) throws IOException {
+    MessageDigest md = hasher();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[256 * 1024];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        md.update(buffer, 0, n);
+      }
+    }
+    return of(md.digest());
+  }
+
+  /**
+   * A fresh sha256 {@link MessageDigest}, for callers that hash while they stream (a
+   * {@link java.security.DigestInputStream}, or bytes as they arrive); {@link #of} takes its result.
+   */
+  public static MessageDigest hasher() {
     try {
-      return of(java.security.MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 
@@ -215,7 +214,7 @@ public final class ImagePuller {
   /** Applies one compressed or plain layer, checking its uncompressed sha256 (diff_id). */
   private void unpackLayer(String ref, Descriptor layer, Digest diffId, InputStream in,
       TarExtractor.Layers layers) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Digest.hasher();
     try (BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
         InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER);
         DigestInputStream hashed = new DigestInputStream(plain, md)) {
@@ -254,14 +253,6 @@ public final class ImagePuller {
     } catch (IOException e) {
       throw new ImageException("cannot read " + store.blob(d) + " (" + e.getMessage()
           + "); remove it and pull again", e);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -48,7 +47,7 @@ final class BlobPuller {
   void pull(ImageReference ref, Descriptor blob, Path target, LongConsumer progress,
       Optional<java.io.OutputStream> copy) {
     String action = "fetch blob " + blob.digest();
-    MessageDigest md = sha256();
+    MessageDigest md = Digest.hasher();
     long written = 0;
     try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -118,13 +117,5 @@ final class BlobPuller {
       String actual, long actualSize) {
     return new DigestMismatchException(ref.toString(), "blob", blob.digest(), blob.size(), actual,
         actualSize);
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

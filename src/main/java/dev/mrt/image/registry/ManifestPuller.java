@@ -40,7 +40,7 @@ final class ManifestPuller {
           throw new RegistryException(ref.toString(), Reason.PROTOCOL,
               "the manifest " + reference + " is larger than " + LIMIT + " bytes", null);
         }
-        Digest actual = Digest.of(BlobPuller.sha256().digest(bytes));
+        Digest actual = Digest.sha256(bytes);
         Optional<Digest> wanted = expected.map(Descriptor::digest)
             .or(() -> reference.startsWith("sha256:") ? Optional.of(Digest.parse(reference))
                 : Optional.empty());

@@ -90,7 +90,7 @@ public final class OciLayout implements BlobSource {
   private ManifestPuller.Fetched readManifest(Descriptor d, String mediaType) {
     try {
       byte[] bytes = Files.readAllBytes(blob(d.digest()));
-      Digest actual = Digest.of(BlobPuller.sha256().digest(bytes));
+      Digest actual = Digest.sha256(bytes);
       if (!actual.equals(d.digest()) || bytes.length != d.size()) {
         throw new DigestMismatchException(name, "manifest", d.digest(), d.size(),
             actual.toString(), bytes.length);
@@ -105,7 +105,7 @@ public final class OciLayout implements BlobSource {
   @Override
   public void fetchBlob(Descriptor d, Path target, LongConsumer progress, OutputStream copy) {
     try (copy) {
-      MessageDigest md = BlobPuller.sha256();
+      MessageDigest md = Digest.hasher();
       long written = 0;
       byte[] buffer = new byte[BUFFER];
       if (Files.size(blob(d.digest())) != d.size()) {

@@ -61,7 +61,7 @@ class BlobPullerTest {
   }
 
   private static Descriptor descriptor(byte[] content) {
-    return new Descriptor("", Digest.of(BlobPuller.sha256().digest(content)), content.length,
+    return new Descriptor("", Digest.sha256(content), content.length,
         Optional.empty());
   }
 
@@ -101,7 +101,7 @@ class BlobPullerTest {
     Descriptor d = descriptor(CONTENT);
     DigestMismatchException e = assertThrows(DigestMismatchException.class,
         () -> puller().pull(ref(), d, temp.resolve("blob"), n -> { }));
-    String actual = Digest.of(BlobPuller.sha256().digest(lie)).toString();
+    String actual = Digest.sha256(lie).toString();
     assertEquals("cannot pull " + ref() + ": blob " + d.digest() + " does not match its content:"
         + " expected " + d.digest() + " (300000 bytes), got " + actual + " (300000 bytes); the"
         + " registry's copy is corrupt or was replaced, nothing was kept", e.getMessage());
