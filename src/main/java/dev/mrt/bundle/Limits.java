@@ -1,12 +1,10 @@
 package dev.mrt.bundle;
 
+import dev.mrt.ByteSize;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Resources;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Resource limits of one container, as a user states them: memory in bytes, CPUs as a fraction of
@@ -19,9 +17,6 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
 
   /** The CFS period runc and docker use; the quota is cpus times this. */
   static final long CPU_PERIOD_MICROS = 100_000;
-
-  private static final Pattern SIZE =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
 
   public Limits {
     memoryBytes.ifPresent(m -> require(m >= 4L << 20, "a memory limit below 4 MiB (" + m
@@ -40,8 +35,8 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
   public static Limits parse(Optional<String> memory, Optional<Double> cpus, OptionalLong pids,
       String source) {
     try {
-      return new Limits(
-          memory.map(m -> OptionalLong.of(parseSize(m))).orElse(OptionalLong.empty()), cpus, pids);
+      return new Limits(memory.map(m -> OptionalLong.of(ByteSize.parse(m).bytes()))
+          .orElse(OptionalLong.empty()), cpus, pids);
     } catch (IllegalArgumentException e) {
       throw new MrtException("bad limit in " + source + ": " + e.getMessage());
     }
@@ -53,13 +48,11 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
    * @throws MrtException naming the setting and the bad value
    */
   public static long size(String text, String setting) {
-    try {
-      long bytes = parseSize(text);
-      require(bytes >= 1L << 20, "'" + text + "' is below 1M");
-      return bytes;
-    } catch (IllegalArgumentException e) {
-      throw new MrtException("bad " + setting + ": " + e.getMessage());
+    long bytes = ByteSize.parse(text, setting).bytes();
+    if (bytes < 1L << 20) {
+      throw new MrtException("bad " + setting + ": '" + text + "' is below 1M");
     }
+    return bytes;
   }
 
   /** Each limit of {@code override} that is set, else this one's. */
@@ -85,30 +78,6 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
         cpus.map(c -> new Resources.Cpu(Math.round(c * CPU_PERIOD_MICROS), CPU_PERIOD_MICROS))
             .orElse(null),
         pids.isPresent() ? new Resources.Pids(pids.getAsLong()) : null));
-  }
-
-  /**
-   * A size such as {@code 512M}, {@code 1.5g}, {@code 2GiB} or plain bytes; suffixes are powers
-   * of 1024, as docker's {@code --memory}.
-   */
-  public static long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 512M, 2G or"
-          + " a number of bytes");
-    }
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
-    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
-    if (bytes >= Long.MAX_VALUE) {
-      throw new IllegalArgumentException("'" + text + "' is too large a size");
-    }
-    return (long) bytes;
   }
 
   private static void require(boolean ok, String message) {

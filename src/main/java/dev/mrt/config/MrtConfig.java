@@ -80,7 +80,8 @@ public interface MrtConfig {
 
     /**
      * {@code mrt gc} evicts least recently used prepared images not in use until the cache is
-     * below this many bytes (suffixes K, M, G); unset keeps everything still referenced.
+     * below this size (written as every size setting is: 10G, 1.5G); unset keeps everything still
+     * referenced.
      */
     @WithName("cache-budget")
     Optional<String> cacheBudget();

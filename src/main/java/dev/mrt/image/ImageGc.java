@@ -106,25 +106,6 @@ public final class ImageGc {
     return new Report(blobs, bundles, bytes);
   }
 
-  /** Parses {@code 500M}, {@code 10G}, {@code 1024} (bytes). */
-  public static long parseSize(String text) {
-    String t = text.trim().toUpperCase(java.util.Locale.ROOT);
-    long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-      case 'K' -> 1L << 10;
-      case 'M' -> 1L << 20;
-      case 'G' -> 1L << 30;
-      case 'T' -> 1L << 40;
-      default -> 1;
-    };
-    String number = unit == 1 ? t : t.substring(0, t.length() - 1);
-    try {
-      return Math.multiplyExact(Long.parseLong(number), unit);
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new MrtException("invalid size '" + text + "' for mrt.images.cache-budget: give bytes"
-          + " or a number with K, M, G or T");
-    }
-  }
-
   private static boolean olderThanAnHour(Path p) {
     try {
       return Files.getLastModifiedTime(p).toInstant()

@@ -1,5 +1,6 @@
 package dev.mrt.image;
 
+import dev.mrt.ByteSize;
 import dev.mrt.IoErrors;
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.config.MrtConfig;
@@ -86,7 +87,8 @@ public class ImageResolver {
   /** Removes unused images from the cache; see {@link ImageGc}. */
   public ImageGc.Report gc() {
     java.util.OptionalLong budget = config.images().cacheBudget()
-        .map(b -> java.util.OptionalLong.of(ImageGc.parseSize(b)))
+        .map(b -> java.util.OptionalLong.of(
+            ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
         .orElse(java.util.OptionalLong.empty());
     return new ImageGc(store(), bundleUse).collect(budget);
   }

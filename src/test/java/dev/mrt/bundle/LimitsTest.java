@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Resources;
 import dev.mrt.bundle.oci.Spec;
 import java.util.Optional;
@@ -19,21 +20,23 @@ class LimitsTest {
   }
 
   @Test
-  void testParseSize_suffixesArePowersOf1024() {
-    assertEquals(512L << 20, Limits.parseSize("512M"));
-    assertEquals(512L << 20, Limits.parseSize("512mb"));
-    assertEquals(3L << 29, Limits.parseSize("1.5G"));
-    assertEquals(2L << 30, Limits.parseSize("2GiB"));
-    assertEquals(4096, Limits.parseSize("4096"));
-    assertEquals(64L << 10, Limits.parseSize(" 64k "));
+  void testParse_badMemoryNamesTheSourceAndTheFormat() {
+    MrtException e = assertThrows(MrtException.class,
+        () -> Limits.parse(Optional.of("lots"), Optional.empty(), OptionalLong.empty(), "--memory"));
+    assertEquals("bad limit in --memory: 'lots' is not a size; write e.g. 512M, 2G or a number"
+        + " of bytes", e.getMessage());
+    assertEquals(OptionalLong.of(3L << 29), Limits.parse(Optional.of("1.5g"), Optional.empty(),
+        OptionalLong.empty(), "--memory").memoryBytes());
   }
 
   @Test
-  void testParseSize_nonsenseNamesTheFormat() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Limits.parseSize("lots"));
-    assertEquals("'lots' is not a size; write e.g. 512M, 2G or a number of bytes", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Limits.parseSize("-5M"));
+  void testSize_atLeastOneMebibyteAndNamesTheSetting() {
+    assertEquals(1L << 20, Limits.size("1M", "mrt.container.run-size"));
+    assertEquals("bad mrt.container.run-size: '512k' is below 1M", assertThrows(
+        MrtException.class, () -> Limits.size("512k", "mrt.container.run-size")).getMessage());
+    assertEquals("bad mrt.container.run-size: 'lots' is not a size; write e.g. 512M, 2G or a"
+        + " number of bytes", assertThrows(MrtException.class,
+        () -> Limits.size("lots", "mrt.container.run-size")).getMessage());
   }
 
   @Test

@@ -2,10 +2,8 @@ package dev.mrt.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mrt.MrtException;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.LockFile;
 import dev.mrt.image.store.PreparedDirectory;
@@ -135,14 +133,5 @@ class ImageGcTest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
-  }
-
-  @Test
-  void testParseSize() {
-    assertEquals(10L << 30, ImageGc.parseSize("10G"));
-    assertEquals(512L << 20, ImageGc.parseSize("512m"));
-    assertEquals(1234, ImageGc.parseSize("1234"));
-    MrtException e = assertThrows(MrtException.class, () -> ImageGc.parseSize("lots"));
-    assertTrue(e.getMessage().startsWith("invalid size 'lots'"), e.getMessage());
   }
 }
