@@ -1,5 +1,6 @@
 package dev.mrt.archivematica;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.MrtException;
 import dev.mrt.archivematica.db.TaskRows;
 import dev.mrt.bundle.BindMount;
@@ -53,11 +54,8 @@ public final class McpClientJobs implements JobHandler {
   private final TaskRows rows;
   private final BatchListener listener;
   private final Clock clock;
-  private final ExecutorService jobs = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "mrt-job");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService jobs = Executors.newCachedThreadPool(
+      DaemonThreads.factory("mrt-job"));
 
   /**
    * What every task container gets.

@@ -1,5 +1,6 @@
 package dev.mrt.cli;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.MrtException;
 import dev.mrt.api.ApiToken;
 import dev.mrt.archivematica.ClientModules;
@@ -51,16 +52,14 @@ public class ServeCommand implements Callable<Integer> {
    */
   private void prefetch(List<String> references) {
     for (String ref : references) {
-      Thread t = new Thread(() -> {
+      DaemonThreads.start("mrt-prefetch", () -> {
         try {
           images.resolve(ref);
           LOG.infof("prefetched %s", ref);
         } catch (dev.mrt.MrtException e) {
           LOG.errorf("prefetch failed: %s", e.getMessage());
         }
-      }, "mrt-prefetch");
-      t.setDaemon(true);
-      t.start();
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mrt.gearman;
 
+import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,15 +61,8 @@ public final class GearmanWorker implements AutoCloseable {
     for (ServerAddress server : servers) {
       loops.add(new ServerLoop(server));
     }
-    AtomicInteger counter = new AtomicInteger();
     this.threads =
-        Executors.newFixedThreadPool(
-            servers.size(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "gearman-" + counter.getAndIncrement());
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(servers.size(), DaemonThreads.numbered("gearman-", 0));
   }
 
   /** Connects to every server in the background; returns at once. */

@@ -1,5 +1,6 @@
 package dev.mrt.image;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.image.registry.DigestMismatchException;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.Descriptor;
@@ -151,11 +152,7 @@ public final class ImagePuller {
     boolean streamFirst = first != null && missing.contains(first);
     List<Descriptor> rest = missing.stream().filter(d -> !d.equals(first)).toList();
     java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
-        .newFixedThreadPool(2, r -> {
-          Thread t = new Thread(r, "mrt-pull-layers");
-          t.setDaemon(true);
-          return t;
-        });
+        .newFixedThreadPool(2, DaemonThreads.factory("mrt-pull-layers"));
     try {
       java.util.concurrent.Future<?> others =
           background.submit(() -> fetch(source, rest, progress, fetched));

@@ -1,5 +1,6 @@
 package dev.mrt.network;
 
+import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ public final class EndpointRelays implements AutoCloseable {
   private ServerSocket open(Endpoint endpoint) {
     try {
       ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-      daemon("mrt-relay-" + endpoint, () -> accept(server, endpoint));
+      DaemonThreads.start("mrt-relay-" + endpoint, () -> accept(server, endpoint));
       LOG.debugf("relaying 127.0.0.1:%d to %s", server.getLocalPort(), endpoint);
       return server;
     } catch (IOException e) {
@@ -46,7 +47,7 @@ public final class EndpointRelays implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket in = server.accept();
-        daemon("mrt-relay-conn", () -> relay(in, endpoint));
+        DaemonThreads.start("mrt-relay-conn", () -> relay(in, endpoint));
       } catch (IOException e) {
         if (!server.isClosed()) {
           LOG.warnf("relay for %s: %s", endpoint, e.getMessage());
@@ -58,7 +59,7 @@ public final class EndpointRelays implements AutoCloseable {
   private static void relay(Socket in, Endpoint endpoint) {
     try (in; Socket out = new Socket()) {
       out.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), CONNECT_TIMEOUT_MS);
-      Thread back = daemon("mrt-relay-back", () -> copy(out, in));
+      Thread back = DaemonThreads.start("mrt-relay-back", () -> copy(out, in));
       copy(in, out);
       back.join();
     } catch (IOException e) {
@@ -91,13 +92,6 @@ public final class EndpointRelays implements AutoCloseable {
     } catch (IOException ignored) {
       // Already gone.
     }
-  }
-
-  private static Thread daemon(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   @Override

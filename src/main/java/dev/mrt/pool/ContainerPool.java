@@ -1,5 +1,6 @@
 package dev.mrt.pool;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.runtime.ContainerExit;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,12 +38,7 @@ public final class ContainerPool {
     }
     this.size = size;
     this.slot = slot;
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(size, r -> {
-      Thread t = new Thread(r, "mrt-slot-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers = Executors.newFixedThreadPool(size, DaemonThreads.numbered("mrt-slot-", 1));
   }
 
   public void addListener(PoolListener listener) {

@@ -1,5 +1,6 @@
 package dev.mrt.runtime;
 
+import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -33,11 +34,8 @@ public final class Runc {
   private final Path stateRoot;
   private final Duration commandTimeout;
   /** Threads that copy containers' output; idle ones die after a minute. */
-  private final ExecutorService outputPumps = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "mrt-output");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService outputPumps = Executors.newCachedThreadPool(
+      DaemonThreads.factory("mrt-output"));
 
   public Runc(Path binary, Path stateRoot) {
     this(binary, stateRoot, COMMAND_TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.mrt.runtime;
 
+import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,15 +139,13 @@ public final class RuncContainer {
 
   /** Writes the job's input on its own thread, so a process that never reads cannot block us. */
   private void feed(byte[] input) {
-    Thread t = new Thread(() -> {
+    DaemonThreads.start("mrt-stdin-" + id, () -> {
       try (OutputStream in = process.getOutputStream()) {
         in.write(input);
       } catch (IOException e) {
         // The process exited or closed its stdin without reading it all: its business.
       }
-    }, "mrt-stdin-" + id);
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   /** Copies one output stream on a pooled thread: a task would otherwise cost two new threads. */

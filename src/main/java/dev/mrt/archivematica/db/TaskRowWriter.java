@@ -1,5 +1,6 @@
 package dev.mrt.archivematica.db;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.gearman.Backoff;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -61,9 +62,7 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
     this.retryFor = retryFor;
     this.backoff = backoff;
     this.clock = clock;
-    this.thread = new Thread(this::loop, "mrt-tasks-table");
-    thread.setDaemon(true);
-    thread.start();
+    this.thread = DaemonThreads.start("mrt-tasks-table", this::loop);
   }
 
   @Override
@@ -82,7 +81,7 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
 
   /** Checks the database once, off the caller's thread; the answer reaches the listener. */
   public void probe() {
-    Thread t = new Thread(() -> {
+    DaemonThreads.start("mrt-tasks-probe", () -> {
       try {
         table.check();
         listener.databaseState(true, "Tasks table reachable");
@@ -91,9 +90,7 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
         LOG.warnf("database: the Tasks table is not reachable yet (%s); rows are written once"
             + " it is", describe(e));
       }
-    }, "mrt-tasks-probe");
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   private void offer(Write w) {

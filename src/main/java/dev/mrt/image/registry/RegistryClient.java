@@ -1,5 +1,6 @@
 package dev.mrt.image.registry;
 
+import dev.mrt.DaemonThreads;
 import dev.mrt.image.ImageConfig;
 import dev.mrt.image.ImageReference;
 import dev.mrt.image.Platform;
@@ -170,11 +171,8 @@ public final class RegistryClient {
       return;
     }
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(settings.parallelism(), wanted.size()), r -> {
-          Thread t = new Thread(r, "mrt-pull");
-          t.setDaemon(true);
-          return t;
-        });
+        Executors.newFixedThreadPool(Math.min(settings.parallelism(), wanted.size()),
+            DaemonThreads.factory("mrt-pull"));
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Descriptor d : wanted) {

@@ -1,5 +1,6 @@
 package dev.mrt.image.tar;
 
+import dev.mrt.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -30,11 +31,8 @@ final class FileWriters implements AutoCloseable {
   private final List<Future<?>> pending = new ArrayList<>();
 
   FileWriters(int threads) {
-    this.threads = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "mrt-unpack-write");
-      t.setDaemon(true);
-      return t;
-    });
+    this.threads = Executors.newFixedThreadPool(threads,
+        DaemonThreads.factory("mrt-unpack-write"));
   }
 
   /**

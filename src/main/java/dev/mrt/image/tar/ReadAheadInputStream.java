@@ -1,5 +1,6 @@
 package dev.mrt.image.tar;
 
+import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -26,9 +27,7 @@ final class ReadAheadInputStream extends InputStream {
 
   ReadAheadInputStream(InputStream source, int chunkSize, int depth) {
     this.chunks = new ArrayBlockingQueue<>(depth);
-    this.reader = new Thread(() -> pump(source, chunkSize), "mrt-read-ahead");
-    reader.setDaemon(true);
-    reader.start();
+    this.reader = DaemonThreads.start("mrt-read-ahead", () -> pump(source, chunkSize));
   }
 
   private void pump(InputStream source, int chunkSize) {
