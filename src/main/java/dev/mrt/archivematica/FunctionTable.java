@@ -7,6 +7,7 @@ import dev.mrt.config.FunctionsConfig;
 import dev.mrt.network.Endpoint;
 import dev.mrt.network.Network;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,7 @@ public final class FunctionTable {
   /** Each network some function's containers get, with the functions that get it. */
   public Map<Network, List<String>> networks() {
     Map<Network, List<String>> out = new LinkedHashMap<>();
-    functions.values().forEach(f -> out.computeIfAbsent(f.network(), n -> new java.util.ArrayList<>())
+    functions.values().forEach(f -> out.computeIfAbsent(f.network(), n -> new ArrayList<>())
         .add(f.name()));
     return out;
   }

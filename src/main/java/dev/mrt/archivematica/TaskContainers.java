@@ -1,6 +1,8 @@
 package dev.mrt.archivematica;
 
 import dev.mrt.Durations;
+import dev.mrt.MrtException;
+import dev.mrt.archivematica.db.DatabaseSettings;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.network.Endpoint;
@@ -33,16 +35,18 @@ final class TaskContainers {
     this.database = databaseEndpoint(settings.harnessEnv());
   }
 
-  /** MCPClient's ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST and _PORT, as its Django settings read them. */
+  /**
+   * The database the scripts are told of in their environment (MCPClient's
+   * ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST and _PORT), read as mrt reads its own.
+   */
   static Optional<Endpoint> databaseEndpoint(Map<String, String> harnessEnv) {
-    return Optional.ofNullable(harnessEnv.get(DB_HOST)).map(String::strip)
-        .filter(h -> !h.isEmpty())
-        .map(h -> Endpoint.parse(h + ":" + harnessEnv.getOrDefault(DB_PORT, "3306").strip(),
-            DB_HOST + " and " + DB_PORT));
+    try {
+      return DatabaseSettings.from(name -> Optional.ofNullable(harnessEnv.get(name)))
+          .map(d -> new Endpoint(d.host(), d.port()));
+    } catch (IllegalArgumentException e) {
+      throw new MrtException(e.getMessage(), e);
+    }
   }
-
-  private static final String DB_HOST = "ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST";
-  private static final String DB_PORT = "ARCHIVEMATICA_MCPCLIENT_CLIENT_PORT";
 
   McpClientJobs.Settings settings() {
     return settings;

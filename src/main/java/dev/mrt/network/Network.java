@@ -55,9 +55,12 @@ public sealed interface Network {
     }
   }
 
-  /** Whether this kind needs pasta to set up the container's namespace. */
+  /**
+   * Whether this kind needs pasta to link the container's namespace: private does, and so do
+   * endpoints unless there are none (then loopback alone is all there is).
+   */
   default boolean userMode() {
-    return this instanceof Private || this instanceof Endpoints;
+    return this instanceof Private || this instanceof Endpoints e && !e.endpoints().isEmpty();
   }
 
   /**

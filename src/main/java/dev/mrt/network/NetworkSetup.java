@@ -23,9 +23,9 @@ import java.util.Optional;
  * links the namespace.
  */
 public final class NetworkSetup {
-  /** Host files a container on the host network needs to resolve names as the host does. */
-  static final List<String> HOST_FILES = List.of("/etc/resolv.conf", "/etc/hosts");
   static final String RESOLV_CONF = "/etc/resolv.conf";
+  /** Host files a container on the host network needs to resolve names as the host does. */
+  static final List<String> HOST_FILES = List.of(RESOLV_CONF, "/etc/hosts");
 
   private final Pasta pasta;
   private final EndpointRelays relays;
@@ -60,35 +60,31 @@ public final class NetworkSetup {
       if (network instanceof Network.Private && Files.isRegularFile(Path.of(RESOLV_CONF))) {
         files.add(Mount.bind(RESOLV_CONF, RESOLV_CONF, true));
       }
-      Optional<List<String>> options = pastaOptions(network);
-      if (options.isPresent()) {
+      if (network.userMode()) {
         pasta.unavailable().ifPresent(why -> {
           throw new MrtException("network " + describeShort(network) + " needs pasta: " + why
               + "; or use network none or host");
         });
         boolean rootless = spec.linux().namespaces().stream()
             .anyMatch(n -> n.type() == NamespaceType.USER);
-        hooks = new Hooks(List.of(pasta.hook(rootless, options.get())));
+        hooks = new Hooks(List.of(pasta.hook(rootless, pastaOptions(network))));
       }
     }
     return spec.withMounts(beforeUserMounts(spec.mounts(), files)).withHooks(hooks);
   }
 
-  /** What pasta is told beyond its fixed options, or empty when no pasta is needed. */
-  private Optional<List<String>> pastaOptions(Network network) {
-    if (network instanceof Network.Private) {
-      return Optional.of(List.of("--config-net", "-T", "none"));
-    }
-    if (network instanceof Network.Endpoints e && !e.endpoints().isEmpty()) {
+  /** What pasta is told beyond its fixed options, for a network that needs it. */
+  private List<String> pastaOptions(Network network) {
+    if (network instanceof Network.Endpoints e) {
       // No --config-net: the link stays down, unaddressed and unrouted, so nothing but the
       // forwarded loopback ports leads anywhere.
       String ports = String.join(",", e.endpoints().stream().map(p -> {
         int host = relays.portFor(p);
         return host == p.port() ? Integer.toString(p.port()) : p.port() + ":" + host;
       }).toList());
-      return Optional.of(List.of("-T", ports));
+      return List.of("-T", ports);
     }
-    return Optional.empty();
+    return List.of("--config-net", "-T", "none");
   }
 
   private static String describeShort(Network network) {

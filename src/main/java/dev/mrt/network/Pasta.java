@@ -48,9 +48,12 @@ public final class Pasta {
   private static final Path TUN = Path.of("/dev/net/tun");
 
   private final Optional<Path> binary;
+  /** Checked once: every container start would otherwise stat pasta and the tun device. */
+  private final Optional<String> unavailable;
 
   private Pasta(Optional<Path> binary) {
     this.binary = binary;
+    this.unavailable = check(binary);
   }
 
   /** The configured pasta, else the first on PATH (or in /usr/bin, /usr/sbin). */
@@ -65,6 +68,10 @@ public final class Pasta {
 
   /** Why containers cannot get user-mode networking here, or empty when they can. */
   public Optional<String> unavailable() {
+    return unavailable;
+  }
+
+  private static Optional<String> check(Optional<Path> binary) {
     if (binary.isEmpty()) {
       return Optional.of("pasta is not installed (apt-get install passt), or set"
           + " mrt.container.pasta");

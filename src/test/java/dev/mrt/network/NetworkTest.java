@@ -22,6 +22,9 @@ class NetworkTest {
     assertTrue(Network.PRIVATE.userMode());
     assertFalse(Network.NONE.userMode());
     assertFalse(Network.HOST.userMode());
+    // No endpoints at all: loopback alone, no pasta to start.
+    assertFalse(new Network.Endpoints(List.of()).userMode());
+    assertTrue(Network.parse("db:3306", "x").userMode());
   }
 
   @Test
