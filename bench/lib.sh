@@ -23,10 +23,30 @@ make_workdir() { # NAME
 }
 
 # A real gearmand on a free loopback port ($PORT), logging under $W/logs, killed at exit.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 start_gearmand() {
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PORT=$(free_port)
   gearmand --listen=127.0.0.1 --port="$PORT" --log-file="$W/logs/gearmand.log" \
     --pid-file="$W/logs/gearmand.pid" >/dev/null 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do gearadmin --status -p "$PORT" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+# After give_to_user: MRT_ENV and MRT run the copied jar with its cache and state under $W;
+# fills the cache with one `mrt run -- true` and sets RUNC to the runc mrt unpacked there.
+use_mrt() {
+  MRT_ENV=(MRT_CACHE_DIR="$W/cache" MRT_STATE_DIR="$W/state")
+  MRT=(java -jar "$W/app/quarkus-run.jar")
+  as_user env "${MRT_ENV[@]}" "${MRT[@]}" run -- true
+  RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
+}
+
+# Writes DIR/config.json: the very spec mrt would run the command with (serve's network, none).
+bundle_of() { # DIR COMMAND...
+  local dir=$1; shift
+  mkdir -p "$dir"
+  as_user env "${MRT_ENV[@]}" "${MRT[@]}" spec --network none -- "$@" > "$dir/config.json"
 }

@@ -24,13 +24,9 @@ make_workdir serve
 mkdir -p "$W/bundle" "$W/runc-state"
 printf '[supportedBatchCommands]\ntrue_v0.0 = true\n' > "$W/modules"
 give_to_user
-MRT_ENV=(MRT_CACHE_DIR="$W/cache" MRT_STATE_DIR="$W/state")
-MRT=(java -jar "$W/app/quarkus-run.jar")
-
 # Warm the cache; the baseline runs the very spec mrt uses.
-as_user env "${MRT_ENV[@]}" "${MRT[@]}" run -- true
-as_user env "${MRT_ENV[@]}" "${MRT[@]}" spec --network none -- true > "$W/bundle/config.json"
-RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
+use_mrt
+bundle_of "$W/bundle" true
 
 start_gearmand
 

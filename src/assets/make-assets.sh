@@ -2,6 +2,7 @@
 # Generates the binaries the mrt jar embeds, into src/main/resources/assets/<arch>/:
 #   runc.zst        statically linked runc (seccomp, netgo, osusergo), zstd -19
 #   rootfs.tar.zst  Debian bookworm + python3-minimal, made by mmdebstrap
+#   mrt-handoff.zst static helper that starts warm containers' jobs (handoff/)
 # each with <file>.sha256 (sha256sum format) and <file>.info (key=value provenance).
 #
 # Everything comes from Debian's archive (no Go module proxy, no Docker), so the
@@ -35,7 +36,8 @@ readonly SCRIPT="$(readlink -f "${BASH_SOURCE[0]}")"
 readonly REPO="$(cd "$(dirname "$SCRIPT")/../.." && pwd)"
 readonly OUT_ROOT="$REPO/src/main/resources/assets"
 readonly CACHE_ROOT="${MRT_ASSET_CACHE:-$HOME/.cache/mrt-assets}"
-readonly ASSETS=(runc.zst rootfs.tar.zst)
+readonly ASSETS=(runc.zst rootfs.tar.zst mrt-handoff.zst)
+readonly HANDOFF_SOURCE="$REPO/src/assets/handoff/mrt-handoff.c"
 readonly MIRROR=http://deb.debian.org/debian
 readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 readonly ROOTFS_SUITE=bookworm
@@ -316,6 +318,48 @@ build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 INFO
 }
 
+# ---------------------------------------------------------------- mrt-handoff
+
+# The source and the exact compiler and C library packages make the key.
+handoff_key() {
+  local arch="$1"
+  {
+    echo "mrt-handoff $arch"
+    sha256sum <"$HANDOFF_SOURCE"
+    echo "$(cross_gcc "$arch")=$(host_version "$(cross_gcc "$arch")")"
+    echo "$(libc_dev "$arch")=$(host_version "$(libc_dev "$arch")")"
+  } | cache_key
+}
+
+# Static against glibc, stripped, no build id, source path fixed: the same
+# compiler and libc packages give the same bytes.
+readonly HANDOFF_CFLAGS="-Os -static -s -Wall -Wextra -Werror -Wl,--build-id=none"
+build_handoff() {
+  local arch="$1" out="$2"
+  local cc=gcc
+  [[ "$arch" == arm64 ]] && cc=aarch64-linux-gnu-gcc
+  local src_dir; src_dir="$(dirname "$HANDOFF_SOURCE")"
+  # shellcheck disable=SC2086 # the flags are words
+  (cd "$src_dir" && "$cc" $HANDOFF_CFLAGS -ffile-prefix-map="$src_dir"=. \
+    -o "$WORK/mrt-handoff-$arch" mrt-handoff.c) || die "mrt-handoff for $arch did not compile"
+  local kind; kind="$(file -b "$WORK/mrt-handoff-$arch")"
+  [[ "$kind" == *"statically linked"* ]] || die "mrt-handoff for $arch is not statically linked: $kind"
+  zstd -q -19 -T1 -o "$out/mrt-handoff.zst" "$WORK/mrt-handoff-$arch"
+  cat >"$out/mrt-handoff.zst.info" <<INFO
+asset=mrt-handoff.zst
+arch=$arch
+source=src/assets/handoff/mrt-handoff.c
+source_sha256=$(sha256sum <"$HANDOFF_SOURCE" | cut -c1-64)
+compiler=$(cross_gcc "$arch") $(host_version "$(cross_gcc "$arch")")
+libc=$(libc_dev "$arch") $(host_version "$(libc_dev "$arch")")
+build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. mrt-handoff.c
+compression=zstd -19
+sha256_uncompressed=$(sha256sum "$WORK/mrt-handoff-$arch" | cut -c1-64)
+size_uncompressed=$(stat -c %s "$WORK/mrt-handoff-$arch")
+build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+INFO
+}
+
 # ---------------------------------------------------------------- rootfs
 
 readonly ROOTFS_INCLUDE=python3-minimal
@@ -413,5 +457,6 @@ for arch in "${arches[@]}"; do
   cached "$(runc_key "$arch")" "$arch" runc.zst build_runc
   prepare_rootfs_inputs "$arch"
   cached "$(rootfs_key "$arch")" "$arch" rootfs.tar.zst build_rootfs
+  cached "$(handoff_key "$arch")" "$arch" mrt-handoff.zst build_handoff
 done
 log "done: $(cd "$OUT_ROOT" && ls -d ./*/ | tr '\n' ' ')"

@@ -34,6 +34,7 @@ public class EmbeddedAssets {
 
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
+  public static final String HANDOFF = "mrt-handoff.zst";
   /** Architecture-independent: {@code assets/mcpclient-runner.py}. */
   public static final String MCPCLIENT_RUNNER = "mcpclient-runner.py";
 
@@ -66,6 +67,15 @@ public class EmbeddedAssets {
   public Path runc() {
     // Only mrt's user runs it: its directory stays as private as the cache made it.
     return singleFile(RUNC, "runc", "runc", 0755, 0700,
+        com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
+  }
+
+  /**
+   * The static helper that starts warm containers' jobs, {@code <cache>/handoff/<hex>/mrt-handoff}:
+   * its directory is bind-mounted read-only into them, so every container user may read it.
+   */
+  public Path handoff() {
+    return singleFile(HANDOFF, "handoff", "mrt-handoff", 0755, 0755,
         com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
   }
 

@@ -45,16 +45,28 @@ public final class BundleStore {
 
   /** Writes a fresh bundle for {@code spec} under a new, unique container id. */
   public Bundle create(Spec spec) {
+    return create(dir -> spec);
+  }
+
+  /** Spec needing the bundle's own directory (a warm container keeps scratch directories there). */
+  interface SpecInBundle {
+    Spec spec(Path bundleDir) throws IOException;
+  }
+
+  /** Writes a fresh bundle whose spec is made once its directory exists. */
+  Bundle create(SpecInBundle specFor) {
     byte[] nonce = new byte[6];
     random.nextBytes(nonce);
     String id = idPrefix() + HexFormat.of().formatHex(nonce);
     Path dir = bundles.resolve(id);
+    Spec spec;
     try {
       Files.createDirectories(bundles);
       // config.json holds the job's environment, secrets included (a database password):
       // readable by mrt's user alone.
       Files.createDirectory(dir, OWNER_ONLY);
       Files.writeString(dir.resolve(OWNER_FILE), self.format(), StandardCharsets.UTF_8);
+      spec = specFor.spec(dir);
       Files.writeString(dir.resolve(CONFIG_FILE), SpecJson.toJson(spec), StandardCharsets.UTF_8);
     } catch (IOException e) {
       removeTree(dir);

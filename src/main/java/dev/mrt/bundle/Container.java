@@ -15,12 +15,20 @@ public final class Container implements AutoCloseable {
   private final RuncContainer process;
   private final BundleStore store;
   private final Runc runc;
+  private final Runnable beforeRemoval;
 
   Container(Bundle bundle, RuncContainer process, BundleStore store, Runc runc) {
+    this(bundle, process, store, runc, () -> {});
+  }
+
+  /** @param beforeRemoval runs at {@link #close}, before the bundle goes (a warm job's answer) */
+  Container(Bundle bundle, RuncContainer process, BundleStore store, Runc runc,
+      Runnable beforeRemoval) {
     this.bundle = bundle;
     this.process = process;
     this.store = store;
     this.runc = runc;
+    this.beforeRemoval = beforeRemoval;
   }
 
   public String id() {
@@ -37,6 +45,10 @@ public final class Container implements AutoCloseable {
 
   @Override
   public void close() {
-    store.destroy(bundle, runc);
+    try {
+      beforeRemoval.run();
+    } finally {
+      store.destroy(bundle, runc);
+    }
   }
 }

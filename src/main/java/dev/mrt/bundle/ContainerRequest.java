@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param rootlessUser what a rootless container does with an image whose User is not root
  * @param seccomp {@code default}, {@code unconfined} or a profile file; empty for
  *     mrt.container.seccomp
+ * @param warmCommand a command that can be started before the job and then takes it as a {@link
+ *     dev.mrt.runtime.JobHandOff} (the archivematica runner's {@code --warm}); empty for mrt's
+ *     own hand-off helper, which execs the job
  */
 public record ContainerRequest(
     List<String> args,
@@ -31,7 +34,8 @@ public record ContainerRequest(
     List<BindMount> binds,
     Limits limits,
     RootlessUser rootlessUser,
-    Optional<String> seccomp) {
+    Optional<String> seccomp,
+    Optional<List<String>> warmCommand) {
 
   /**
    * Rootless containers map one id, the caller's, onto root: no other user exists inside. By
@@ -50,6 +54,14 @@ public record ContainerRequest(
     args = List.copyOf(args);
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     binds = List.copyOf(binds);
+    warmCommand = warmCommand.map(List::copyOf);
+  }
+
+  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
+      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits,
+      RootlessUser rootlessUser, Optional<String> seccomp) {
+    this(args, env, workdir, hostname, network, binds, limits, rootlessUser, seccomp,
+        Optional.empty());
   }
 
   public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
@@ -71,12 +83,17 @@ public record ContainerRequest(
 
   public ContainerRequest withLimits(Limits l) {
     return new ContainerRequest(args, env, workdir, hostname, network, binds, l, rootlessUser,
-        seccomp);
+        seccomp, warmCommand);
   }
 
   public ContainerRequest withSeccomp(Optional<String> s) {
     return new ContainerRequest(args, env, workdir, hostname, network, binds, limits,
-        rootlessUser, s);
+        rootlessUser, s, warmCommand);
+  }
+
+  public ContainerRequest withWarmCommand(List<String> command) {
+    return new ContainerRequest(args, env, workdir, hostname, network, binds, limits,
+        rootlessUser, seccomp, Optional.of(command));
   }
 
   /** A request for just a command, with every other setting at its default. */

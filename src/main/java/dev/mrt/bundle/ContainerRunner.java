@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public class ContainerRunner {
   private static final int COMMANDS_REMEMBERED = 1024;
 
   /** @param guard kills our containers if this process dies without cleaning up */
-  private record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
+  record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
 
   public ContainerRunner(MrtConfig config, RuncLocator locator) {
     this.config = config;
@@ -87,15 +88,8 @@ public class ContainerRunner {
    * @throws CommandNotFoundException before anything is created, when the image lacks the command
    */
   public Container start(PreparedImage image, ContainerRequest request, Stdio stdio) {
-    Spec spec = spec(image, request);
-    String command = spec.process().args().get(0);
-    String path = pathOf(spec);
-    if (!onBindMount(request, command) && !hasExecutable(image, command, path)) {
-      throw new CommandNotFoundException(command, image.name(), path);
-    }
-    MountPoints.prepare(image.rootfs(), spec);
-    handOver(request, spec.process().user());
-    Ready r = ready();
+    Spec spec = checkedSpec(image, request);
+    Ready r = prepareHost(image, spec, request.binds());
     Bundle bundle = r.store().create(spec);
     try {
       return new Container(bundle, r.runc().run(bundle.containerId(), bundle.dir(), stdio),
@@ -106,12 +100,34 @@ public class ContainerRunner {
     }
   }
 
+  /**
+   * The job's spec, once its command is known to be there.
+   *
+   * @throws CommandNotFoundException when the image lacks the command
+   */
+  Spec checkedSpec(PreparedImage image, ContainerRequest request) {
+    Spec spec = spec(image, request);
+    String command = spec.process().args().get(0);
+    String path = pathOf(spec);
+    if (!onBindMount(request, command) && !hasExecutable(image, command, path)) {
+      throw new CommandNotFoundException(command, image.name(), path);
+    }
+    return spec;
+  }
+
+  /** What the host must have before runc starts {@code spec}: mount points, scratch owners. */
+  Ready prepareHost(PreparedImage image, Spec spec, List<BindMount> binds) {
+    MountPoints.prepare(image.rootfs(), spec);
+    handOver(binds, spec.process().user());
+    return ready();
+  }
+
   /** Rootful jobs running as an image's own user get the scratch directories mrt made them. */
-  private void handOver(ContainerRequest request, dev.mrt.bundle.oci.User user) {
+  private void handOver(List<BindMount> binds, dev.mrt.bundle.oci.User user) {
     if (ids.rootless() || (user.uid() == 0 && user.gid() == 0)) {
       return;
     }
-    for (BindMount b : request.binds()) {
+    for (BindMount b : binds) {
       if (b.ownedByJob()) {
         try {
           Files.setAttribute(b.source(), "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
@@ -222,7 +238,7 @@ public class ContainerRunner {
     return ready().runc();
   }
 
-  private Ready ready() {
+  Ready ready() {
     Ready r = ready;
     if (r == null) {
       synchronized (this) {

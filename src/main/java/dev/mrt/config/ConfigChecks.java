@@ -22,7 +22,7 @@ public final class ConfigChecks {
     dev.mrt.network.Network.parse(api.network(), "mrt.api.network");
   }
 
-  static void range(String key, long value, long min, long max) {
+  public static void range(String key, long value, long min, long max) {
     if (value < min || value > max) {
       throw new MrtException(key + " must be between " + min + " and " + max + ", was " + value
           + "; fix it in the configuration");

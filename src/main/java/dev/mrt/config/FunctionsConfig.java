@@ -34,6 +34,9 @@ public interface FunctionsConfig {
     /** Kill each task after this long. */
     Optional<Duration> timeout();
 
+    /** Warm containers kept for this function; else mrt.pool.warm. */
+    OptionalInt warm();
+
     /** How many of this function's tasks may run at once (1 keeps it serial). */
     OptionalInt concurrency();
 

@@ -124,6 +124,7 @@ public final class ContainerPool {
       closed = true;
       notifyAll();
     }
+    slot.close();
     long deadline = System.nanoTime() + drain.toNanos();
     synchronized (this) {
       while (!(running.isEmpty() && queue.isEmpty()) && System.nanoTime() < deadline) {

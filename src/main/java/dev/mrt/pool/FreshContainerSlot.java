@@ -17,6 +17,21 @@ public final class FreshContainerSlot implements Slot {
 
   @Override
   public TaskOutcome run(PoolTask task, TaskControl control) {
+    return run(task, control, stdio -> start(task, stdio));
+  }
+
+  /** A container made now for the task. */
+  Container start(PoolTask task, Stdio stdio) {
+    return runner.start(task.image(), task.request(), stdio);
+  }
+
+  /** How a slot comes by the task's running container, given where its output goes. */
+  interface Start {
+    Container start(Stdio stdio);
+  }
+
+  /** Runs the task in the container {@code start} gives: the one path every slot's tasks take. */
+  static TaskOutcome run(PoolTask task, TaskControl control, Start start) {
     long begin = System.nanoTime();
     OutputCapture out = new OutputCapture(task.outputLimit());
     OutputCapture err = new OutputCapture(task.outputLimit());
@@ -25,7 +40,7 @@ public final class FreshContainerSlot implements Slot {
     if (control.killed()) {
       exit = new ContainerExit.Killed(control.killReason());
     } else {
-      try (Container c = runner.start(task.image(), task.request(), Stdio.captured(task.stdin(), out, err))) {
+      try (Container c = start.start(Stdio.captured(task.stdin(), out, err))) {
         startLatency = Duration.ofNanos(System.nanoTime() - begin);
         control.attach(c);
         exit = c.await(task.timeout());

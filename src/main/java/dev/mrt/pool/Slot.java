@@ -14,4 +14,7 @@ public interface Slot {
    * @param control lets the pool kill the running container (cancel, shutdown)
    */
   TaskOutcome run(PoolTask task, TaskControl control);
+
+  /** Stops whatever the slot keeps ahead of tasks (warm containers): the pool is shutting down. */
+  default void close() {}
 }

@@ -61,17 +61,32 @@ public final class Runc {
    * container and returns its exit status.
    */
   public RuncContainer run(String id, Path bundle, Stdio stdio) {
+    RuncContainer c = start(id, bundle, stdio.stdin(),
+        stdio.stdout().isPresent() ? Redirect.PIPE : Redirect.INHERIT);
+    c.attach(stdio);
+    return c;
+  }
+
+  /**
+   * Starts {@code runc run} of a bundle whose process waits for its job on stdin ({@link
+   * JobHandOff}): every stream is a pipe, and nothing is read until the caller asks.
+   */
+  public RuncContainer runAhead(String id, Path bundle) {
+    return start(id, bundle, Redirect.PIPE, Redirect.PIPE);
+  }
+
+  private RuncContainer start(String id, Path bundle, Redirect stdin, Redirect stdout) {
     Path log = bundle.resolve(LOG_FILE);
     ProcessBuilder pb =
         new ProcessBuilder(
             command(
                 "--log", log.toString(), "--log-format", "json",
                 "run", "--bundle", bundle.toString(), id));
-    pb.redirectInput(stdio.stdin());
-    pb.redirectOutput(stdio.stdout().isPresent() ? Redirect.PIPE : Redirect.INHERIT);
+    pb.redirectInput(stdin);
+    pb.redirectOutput(stdout);
     pb.redirectError(Redirect.PIPE);
     try {
-      return new RuncContainer(this, id, log, pb.start(), stdio, outputPumps);
+      return new RuncContainer(this, id, log, pb.start(), outputPumps);
     } catch (IOException e) {
       throw new RuntimeUnavailableException(binary, e);
     }

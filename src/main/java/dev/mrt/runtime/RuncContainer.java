@@ -4,8 +4,10 @@ import dev.mrt.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,8 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code runc run} in progress. Its owner calls {@link #await} exactly once; any thread may
- * call {@link #kill}. Removing the container and its bundle afterwards is the owner's job.
+ * One {@code runc run} in progress: started for its job, or ahead of it and then handed the job
+ * ({@link #handOff}). Its owner calls {@link #await} exactly once; any thread may call {@link
+ * #kill}. Removing the container and its bundle afterwards is the owner's job.
  */
 public final class RuncContainer {
   /** How long a kill may take before mrt stops asking runc nicely. */
@@ -26,29 +29,87 @@ public final class RuncContainer {
   private final String id;
   private final Path log;
   private final Process process;
-  private final Future<?> stdoutPump;
-  private final Future<?> stderrPump;
+  private volatile Future<?> stdoutPump;
+  private volatile Future<?> stderrPump;
   private volatile String killReason;
 
   private final ExecutorService pumps;
 
-  RuncContainer(Runc runc, String id, Path log, Process process, Stdio stdio,
-      ExecutorService pumps) {
+  RuncContainer(Runc runc, String id, Path log, Process process, ExecutorService pumps) {
     this.runc = runc;
     this.pumps = pumps;
     this.id = id;
     this.log = log;
     this.process = process;
+  }
+
+  /** Connects the job's streams to a container started for it: {@code runc run}. */
+  void attach(Stdio stdio) {
+    startPumps(stdio);
+    stdio.input().ifPresent(this::feed);
+  }
+
+  /**
+   * Waits for a container started ahead of its job to say it is ready ({@link JobHandOff#READY}
+   * on its stdout). Blocks; {@link #kill} ends the wait.
+   *
+   * @return false when it ended or said anything else: it cannot take a job
+   */
+  public boolean awaitReady() {
+    byte[] expected = JobHandOff.READY.getBytes(StandardCharsets.US_ASCII);
+    try {
+      return Arrays.equals(process.getInputStream().readNBytes(expected.length), expected);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Gives a ready container its job: the hand-off, then the job's input, on stdin; from here
+   * the job's output goes to {@code stdio}'s sinks, which must be captured ones.
+   *
+   * @throws IOException when the waiting process is gone (the pipe is closed)
+   */
+  public void handOff(JobHandOff job, Stdio stdio) throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write(job.encode());
+    in.flush();
+    startPumps(stdio);
+    if (stdio.input().isPresent()) {
+      feed(stdio.input().get());
+    } else {
+      in.close();
+    }
+  }
+
+  /**
+   * Ends a container that never got its job: the waiting process exits when its stdin closes;
+   * one that does not within {@code patience} is killed.
+   */
+  public void abandon(Duration patience) {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Already closed or gone: the wait below tells.
+    }
+    await(Optional.of(patience));
+  }
+
+  private void startPumps(Stdio stdio) {
     this.stdoutPump =
         stdio.stdout().map(out -> pump(process.getInputStream(), out, false)).orElse(null);
     // The filter holds back runc's own error line, so it must be closed to release the rest.
     this.stderrPump =
         pump(process.getErrorStream(), new RuncErrorFilter(stdio.stderr(), log), true);
-    stdio.input().ifPresent(this::feed);
   }
 
   public String id() {
     return id;
+  }
+
+  /** Whether {@code runc run} is still running: the container has not ended. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /**
@@ -122,10 +183,11 @@ public final class RuncContainer {
   }
 
   private void joinPumps() throws InterruptedException {
-    if (stdoutPump != null) {
-      join(stdoutPump);
+    for (Future<?> pump : new Future<?>[] {stdoutPump, stderrPump}) {
+      if (pump != null) {
+        join(pump);
+      }
     }
-    join(stderrPump);
   }
 
   private static void join(Future<?> pump) throws InterruptedException {

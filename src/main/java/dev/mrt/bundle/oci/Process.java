@@ -26,6 +26,11 @@ public record Process(
     this(terminal, user, args, env, cwd, capabilities, List.of(), noNewPrivileges);
   }
 
+  /** The same process settings for another command, environment and working directory. */
+  public Process withCommand(List<String> a, List<String> e, String c) {
+    return new Process(terminal, user, a, e, c, capabilities, rlimits, noNewPrivileges);
+  }
+
   public Process withRlimits(List<Rlimit> r) {
     return new Process(terminal, user, args, env, cwd, capabilities, r, noNewPrivileges);
   }

@@ -1,0 +1,74 @@
+package dev.mrt.bundle;
+
+import dev.mrt.bundle.oci.Mount;
+import dev.mrt.bundle.oci.Process;
+import dev.mrt.bundle.oci.Spec;
+import dev.mrt.runtime.JobHandOff;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A job's spec seen from a container started before the job: what two jobs must share to take
+ * containers started alike (the key), and the spec such a container starts with. The rest, the
+ * job's command, environment and working directory, reaches it as a {@link JobHandOff}.
+ */
+final class WarmSpec {
+  /** Under the container's own tmpfs /run, read-only: nothing of the image is touched. */
+  static final String HANDOFF_DIR = "/run/mrt-handoff";
+
+  static final String HANDOFF_BINARY = "mrt-handoff";
+
+  private WarmSpec() {}
+
+  /**
+   * Everything of the job's spec that a waiting container fixes. Scratch directories are per
+   * container, so their sources do not count; with mrt's helper the command, environment and
+   * working directory do not either, while a request's own warm command (a runner that sets
+   * itself up first) starts with the job's environment, so that counts.
+   */
+  static String key(Spec job, Set<String> scratchDestinations, boolean viaHelper) {
+    Process p = job.process();
+    Spec fixed = job.withProcess(viaHelper ? p.withCommand(List.of(), List.of(), "/")
+        : p.withCommand(List.of(), p.env(), p.cwd()));
+    return SpecJson.toJson(fixed.withMounts(withScratch(job.mounts(), scratchDestinations,
+        Map.of())));
+  }
+
+  /**
+   * The spec a waiting container starts with.
+   *
+   * @param scratch per destination, the container's own scratch directory
+   * @param command the waiting process
+   * @param helperDir the directory holding mrt's helper, when it is the waiting process
+   */
+  static Spec waiting(Spec job, Map<String, Path> scratch, List<String> command,
+      Optional<Path> helperDir) {
+    Process p = job.process();
+    // The helper's own environment is nobody's business: the job's comes with the hand-off.
+    Process waiting = helperDir.isPresent() ? p.withCommand(command, List.of(), "/")
+        : p.withCommand(command, p.env(), p.cwd());
+    List<Mount> mounts = new ArrayList<>(withScratch(job.mounts(), scratch.keySet(), scratch));
+    helperDir.ifPresent(dir -> mounts.add(Mount.bind(dir.toString(), HANDOFF_DIR, true)));
+    return job.withProcess(waiting).withMounts(mounts);
+  }
+
+  /** What the job is handed once it arrives. */
+  static JobHandOff handOff(Spec job) {
+    Process p = job.process();
+    return new JobHandOff(p.cwd(), p.args(), p.env());
+  }
+
+  /** The mounts, each scratch one pointed at {@code sources} (blank when it has none). */
+  private static List<Mount> withScratch(List<Mount> mounts, Set<String> destinations,
+      Map<String, Path> sources) {
+    return mounts.stream().map(m -> !m.type().equals("bind")
+        || !destinations.contains(m.destination()) ? m
+        : new Mount(m.destination(), m.type(),
+            sources.containsKey(m.destination()) ? sources.get(m.destination()).toString() : "",
+            m.options())).toList();
+  }
+}

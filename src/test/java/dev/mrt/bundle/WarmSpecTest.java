@@ -1,0 +1,83 @@
+package dev.mrt.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.bundle.oci.Mount;
+import dev.mrt.bundle.oci.Spec;
+import dev.mrt.network.Network;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WarmSpecTest {
+  private static final Set<String> SCRATCH = Set.of("/run/mrt-batch");
+
+  private static ContainerRequest request(List<String> args, Map<String, String> env,
+      String scratch) {
+    return new ContainerRequest(args, env, Optional.of("/work"), Optional.empty(), Network.NONE,
+        List.of(BindMount.scratch(Path.of(scratch), "/run/mrt-batch")));
+  }
+
+  @Test
+  void testKey_helperJobsDifferingInCommandEnvCwdAndScratchShareIt() {
+    Spec a = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("X", "1"), "/s/1"));
+    Spec b = SpecFixtures.rootless(new ContainerRequest(List.of("ls"), Map.of("Y", "2"),
+        Optional.of("/elsewhere"), Optional.empty(), Network.NONE,
+        List.of(BindMount.scratch(Path.of("/s/2"), "/run/mrt-batch"))));
+    assertEquals(WarmSpec.key(a, SCRATCH, true), WarmSpec.key(b, SCRATCH, true));
+  }
+
+  @Test
+  void testKey_settingsThatTheContainerFixesMakeAnotherKey() {
+    ContainerRequest base = request(List.of("echo"), Map.of(), "/s/1");
+    String key = WarmSpec.key(SpecFixtures.rootless(base), SCRATCH, true);
+    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootless(base.withLimits(
+        Limits.parse(Optional.of("64M"), Optional.empty(), java.util.OptionalLong.empty(),
+            "test"))), SCRATCH, true), "memory limit");
+    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootful(base), SCRATCH, true), "rootful");
+    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootless(new ContainerRequest(List.of("echo"),
+        Map.of(), Optional.empty(), Optional.empty(), Network.NONE,
+        List.of(new BindMount(Path.of("/data"), "/data", true)))), SCRATCH, true), "mounts");
+  }
+
+  @Test
+  void testKey_ownWarmCommandKeepsEnvironmentInTheKey() {
+    Spec a = SpecFixtures.rootless(request(List.of("python3"), Map.of("X", "1"), "/s/1"));
+    Spec b = SpecFixtures.rootless(request(List.of("python3"), Map.of("X", "2"), "/s/2"));
+    assertNotEquals(WarmSpec.key(a, SCRATCH, false), WarmSpec.key(b, SCRATCH, false));
+    assertEquals(WarmSpec.key(a, SCRATCH, true), WarmSpec.key(b, SCRATCH, true));
+  }
+
+  @Test
+  void testWaiting_helperStartsWithNoEnvScratchOfItsOwnAndTheHelperMounted() {
+    Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("SECRET", "s"),
+        "/s/job"));
+    Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
+        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(Path.of("/cache/handoff/x")));
+    assertEquals(List.of("/run/mrt-handoff/mrt-handoff"), w.process().args());
+    assertEquals(List.of(), w.process().env(), "a job's environment stays out of config.json");
+    assertEquals("/", w.process().cwd());
+    Mount scratch = w.mounts().stream().filter(m -> m.destination().equals("/run/mrt-batch"))
+        .findFirst().orElseThrow();
+    assertEquals("/b/scratch-0", scratch.source());
+    Mount helper = w.mounts().get(w.mounts().size() - 1);
+    assertEquals("/run/mrt-handoff", helper.destination());
+    assertTrue(helper.options().contains("ro"), helper.options().toString());
+    assertEquals(job.mounts().size() + 1, w.mounts().size());
+    assertEquals(job.linux(), w.linux(), "namespaces, limits and seccomp are the job's");
+  }
+
+  @Test
+  void testHandOff_carriesTheJobsOwnCommandEnvironmentAndCwd() {
+    Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("X", "1"), "/s/1"));
+    var h = WarmSpec.handOff(job);
+    assertEquals(job.process().args(), h.args());
+    assertEquals(job.process().env(), h.env());
+    assertEquals("/work", h.cwd());
+  }
+}
