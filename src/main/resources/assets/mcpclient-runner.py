@@ -95,20 +95,68 @@ def result(job):
     }
 
 
-def run(batch):
-    loader, worker, Job = harness()
-    module = load(loader, batch["module"])
+def attempt(fn, *args):
+    """fn(*args), or the exception it raised, kept for the batch to see."""
+    try:
+        return fn(*args)
+    except Exception as err:
+        return err
+
+
+def unless_failed(value):
+    if isinstance(value, Exception):
+        raise value
+    return value
+
+
+class SetUp:
+    """What a batch needs before its tasks: Django and the harness (once), and each client
+    script module (once). A failure is kept and raised to every batch that asks, so a warm
+    runner, which sets up before its batch exists, answers what the cold one would have."""
+
+    def __init__(self):
+        self._harness = None
+        self._modules = {}
+
+    def harness(self):
+        if self._harness is None:
+            self._harness = attempt(harness)
+        return unless_failed(self._harness)
+
+    def module(self, name):
+        if name not in self._modules:
+            self._modules[name] = attempt(load, self.harness()[0], name)
+        return unless_failed(self._modules[name])
+
+
+def run(batch, setup):
+    _, worker, Job = setup.harness()
+    module = setup.module(batch["module"])
     function = batch["function"]
     jobs = [Job(function, t["uuid"], list(t["args"]), capture_output=bool(t["wantsOutput"]))
             for t in batch["tasks"]]
-    answer = {}
+    reply = {}
     try:
         worker.run_task(function, module, jobs)
     except Exception as err:
         traceback.print_exc()
-        answer["batchFailed"] = str(err) or type(err).__name__
-    answer["results"] = {job.uuid: result(job) for job in jobs}
-    return answer
+        reply["batchFailed"] = str(err) or type(err).__name__
+    reply["results"] = {job.uuid: result(job) for job in jobs}
+    return reply
+
+
+def answer(setup):
+    """Runs the batch in $MRT_BATCH_TASKS and writes its answer to $MRT_BATCH_RESULTS."""
+    with open(os.environ["MRT_BATCH_TASKS"], encoding="utf-8") as f:
+        batch = json.load(f)
+    try:
+        reply = run(batch, setup)
+    except SetupFailed as err:
+        reply = {"setupFailed": str(err)}
+    except Exception as err:  # the runner itself must always answer
+        traceback.print_exc()
+        reply = {"setupFailed": "the runner failed before the batch ran: %s" % one_line(err)}
+    write(reply)
 
 
 def write(answer):
@@ -162,16 +210,7 @@ def check():
 def main():
     if sys.argv[1:] == ["--check"]:
         return check()
-    with open(os.environ["MRT_BATCH_TASKS"], encoding="utf-8") as f:
-        batch = json.load(f)
-    try:
-        answer = run(batch)
-    except SetupFailed as err:
-        answer = {"setupFailed": str(err)}
-    except Exception as err:  # the runner itself must always answer
-        traceback.print_exc()
-        answer = {"setupFailed": "the runner failed before the batch ran: %s" % one_line(err)}
-    write(answer)
+    answer(SetUp())
     return 0
 
 
