@@ -23,6 +23,13 @@ goes to $MRT_BATCH_RESULTS:
                                              start, the module does not import); the
                                              Tasks rows were not touched
 `--check` instead reports whether this image can run batches at all (mrt doctor --image).
+
+`--warm MODULE` is the same batch, with the set-up done before the batch exists: mrt starts
+the container early, with the function's environment, and the runner sets Django up and
+imports clientScripts.MODULE, writes exactly b"mrt-ready\n" to fd 1, then waits on fd 0 for
+mrt's hand-off (read_handoff) with the batch's working directory and environment. A set-up
+failure is kept and answered as the cold runner would have answered it; EOF before a whole
+hand-off means mrt discarded the container: exit 0, no answer.
 """
 import json
 import os
@@ -30,10 +37,7 @@ import sys
 import traceback
 import warnings
 
-# Scripts that print instead of using job.pyprint write to the process's stdout. Keep fd 1
-# for nothing but those prints, sent to stderr at the file-descriptor level: swapping
-# sys.stdout would break Job.pyprint, which tests `file is sys.stdout`.
-os.dup2(2, 1)
+READY = b"mrt-ready\n"
 
 
 class SetupFailed(Exception):
@@ -128,6 +132,16 @@ class SetUp:
             self._modules[name] = attempt(load, self.harness()[0], name)
         return unless_failed(self._modules[name])
 
+    def close_connections(self):
+        # Django connections opened during set-up may have been dropped by the server while
+        # a warm runner waited (MySQL's wait_timeout); closed, the batch opens fresh ones.
+        # close_all, not close_old_connections: that keeps a persistent (CONN_MAX_AGE=None)
+        # connection it has not seen fail.
+        if self._harness is not None and not isinstance(self._harness, Exception):
+            from django.db import connections
+
+            connections.close_all()
+
 
 def run(batch, setup):
     _, worker, Job = setup.harness()
@@ -207,9 +221,96 @@ def check():
     return 1 if problems else 0
 
 
+class HandoffError(Exception):
+    """mrt sent something that is not a hand-off."""
+
+
+def read_exactly(fd, n):
+    """n bytes from fd, or None at EOF before them."""
+    data = b""
+    while len(data) < n:
+        chunk = os.read(fd, n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def read_handoff(fd=0):
+    """(cwd, args, env) from mrt's hand-off on fd, or None at EOF before a whole one.
+
+    The hand-off is ASCII decimal payload length, b"\n", then the payload: NUL-terminated
+    cwd, argument count (ASCII decimal), that many arguments, then KEY=VALUE entries to its
+    end. Exactly its bytes are read (the header one at a time), never one more: what follows
+    on fd is not the runner's. Bytes are decoded as Python decodes argv and the environment.
+    """
+    header = b""
+    while True:
+        byte = os.read(fd, 1)
+        if not byte:
+            return None
+        if byte == b"\n":
+            break
+        if not byte.isdigit() or len(header) >= 10:
+            raise HandoffError("bad hand-off length %r" % (header + byte))
+        header += byte
+    if not header:
+        raise HandoffError("empty hand-off length")
+    payload = read_exactly(fd, int(header))
+    if payload is None:
+        return None
+    fields = payload.split(b"\0")
+    if fields.pop() != b"" or len(fields) < 2 or not fields[1].isdigit():
+        raise HandoffError("bad hand-off payload: need cwd, argument count, NUL-terminated")
+    count = int(fields[1])
+    args, entries = fields[2:2 + count], fields[2 + count:]
+    if len(args) < count:
+        raise HandoffError("hand-off has %d arguments, says %d" % (len(args), count))
+    env = {}
+    for entry in entries:
+        key, eq, value = entry.partition(b"=")
+        if not key or not eq:
+            raise HandoffError("bad hand-off environment entry %r" % entry)
+        env[os.fsdecode(key)] = os.fsdecode(value)
+    return os.fsdecode(fields[0]), [os.fsdecode(a) for a in args], env
+
+
+def warm(module_name, ready_fd):
+    setup = SetUp()
+    attempt(setup.module, module_name)  # a failure is answered once the batch is here
+    os.write(ready_fd, READY)
+    os.close(ready_fd)
+    handoff = read_handoff(0)
+    if handoff is None:
+        return 0  # mrt discarded this container: there is no batch to answer
+    cwd, _, env = handoff  # the arguments are the cold command's: this process runs it
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        setup.close_connections()
+    except Exception:  # not the batch's failure: it connects anew, or fails on its own
+        traceback.print_exc()
+    answer(setup)
+    return 0
+
+
 def main():
+    if sys.argv[1:2] == ["--warm"] and len(sys.argv) != 3:
+        print("usage: mcpclient-runner.py [--check | --warm MODULE]", file=sys.stderr)
+        return 2
+    warm_module = sys.argv[2] if sys.argv[1:2] == ["--warm"] else None
+    # fd 1 as mrt gave it: a warm runner's readiness goes there, and nothing else.
+    ready_fd = os.dup(1) if warm_module is not None else None
+    # Scripts that print instead of using job.pyprint (or print while imported) write to the
+    # process's stdout. Keep fd 1 for nothing but those prints, sent to stderr at the
+    # file-descriptor level: swapping sys.stdout would break Job.pyprint, which tests
+    # `file is sys.stdout`.
+    os.dup2(2, 1)
     if sys.argv[1:] == ["--check"]:
         return check()
+    if warm_module is not None:
+        return warm(warm_module, ready_fd)
     answer(SetUp())
     return 0
 
