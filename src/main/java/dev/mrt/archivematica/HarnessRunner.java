@@ -50,6 +50,17 @@ public final class HarnessRunner {
     return List.copyOf(words);
   }
 
+  /**
+   * The command of a container started before its batch: the runner sets Django and the
+   * function's module up, then takes the batch as mrt's hand-off.
+   */
+  static List<String> warmCommand(List<String> command, String module) {
+    List<String> words = new ArrayList<>(command);
+    words.add("--warm");
+    words.add(module);
+    return List.copyOf(words);
+  }
+
   /** The runner's directory in the cache, mounted read-only. */
   static BindMount mount(Path runnerScript) {
     return new BindMount(runnerScript.getParent(), MOUNT_POINT, true);

@@ -85,8 +85,10 @@ final class TaskContainers {
     env.putAll(f.env());
     env.putAll(more);
     binds.addAll(moreBinds);
-    return new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), network,
-        binds, f.limits(), user, f.seccomp());
+    ContainerRequest request = new ContainerRequest(argv, env, Optional.empty(),
+        Optional.empty(), network, binds, f.limits(), user, f.seccomp());
+    return f.harness() ? request.withWarmCommand(HarnessRunner.warmCommand(argv, f.module()))
+        : request;
   }
 
   /** MCPClient's view of a container's end: exit code, output, and mrt's reason if it failed. */

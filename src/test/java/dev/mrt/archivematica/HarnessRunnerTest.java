@@ -30,6 +30,13 @@ class HarnessRunnerTest {
   }
 
   @Test
+  void testWarmCommand_theRunnerSetsTheModuleUpThenWaits() {
+    assertEquals(List.of("python3", "/run/mrt-runner/mcpclient-runner.py", "--warm",
+            "clientScripts.normalize"),
+        HarnessRunner.warmCommand(HarnessRunner.command("python3"), "clientScripts.normalize"));
+  }
+
+  @Test
   void testMount_theRunnersDirectoryReadOnly() {
     assertEquals(new BindMount(Path.of("/cache/runner/ab"), "/run/mrt-runner", true),
         HarnessRunner.mount(Path.of("/cache/runner/ab/mcpclient-runner.py")));
