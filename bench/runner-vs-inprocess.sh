@@ -4,11 +4,13 @@
 #      fresh container + Python + django.setup() + module import + run_task
 #   B. MCPClient's model: ONE long-lived Python in the same image (`mrt run`, started once):
 #      Django set up and the module imported once, then run_task timed per batch
+#   C. as A, with warm start (mrt.pool.warm, the default; A has it off): the batch's container
+#      was started before it, Python, Django and the module already set up
 # Script: the harness's echo_args (echoargs_v0.0), batches of 1 and of 128, A and B interleaved
 # batch by batch, one batch at a time (Gearman window 1). The Tasks rows are inserted before
 # each batch as MCPServer does (outside the timings), so the UPDATEs hit real rows.
 # Rootful: B must be (`mrt run` refuses rootless for an image whose User is not root);
-# MRT_BENCH_ROOTLESS=1 runs A rootless as mrt-test. Takes about 2 minutes.
+# MRT_BENCH_ROOTLESS=1 runs A and C rootless as mrt-test. Takes about 2 minutes.
 # Usage: bench/runner-vs-inprocess.sh [BATCHES_OF_1] [BATCHES_OF_128]   (as root, after
 # ./mvnw package; prints a section for bench/RESULTS.md)
 set -euo pipefail
@@ -110,7 +112,7 @@ if [ "${MRT_BENCH_ROOTLESS:-0}" = 1 ]; then
 else as_user() { env HOME="$W" "$@"; }; MODE="rootful"; fi
 MRT=(java -jar "$W/app/quarkus-run.jar")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-GPORT=$(free_port) DBPORT=$(free_port) HTTPPORT=$(free_port)
+GPORT=$(free_port) GPORT_C=$(free_port) DBPORT=$(free_port) HTTPPORT=$(free_port) HTTPPORT_C=$(free_port)
 
 # --- MariaDB as src/test/java/dev/mrt/it/MariaDb.java starts it, with its Jobs and Tasks tables.
 DBOPTS=(--no-defaults --innodb-buffer-pool-size=32M --innodb-log-file-size=8M --user=root
@@ -189,8 +191,8 @@ submit_py, sql, function = sys.argv[1], sys.argv[2].split(), sys.argv[4]
 spec = importlib.util.spec_from_file_location("submit", submit_py)
 submit = importlib.util.module_from_spec(spec); spec.loader.exec_module(submit)
 plain = submit.batch
-def batch(n):
-    data = plain(n)
+def batch(n, *rest):
+    data = plain(n, *rest)
     rows = insert_sql(function, list(json.loads(data)["tasks"]))
     subprocess.run(sql, input="\n".join(rows), text=True, check=True)
     return data
@@ -203,29 +205,35 @@ chmod -R a+rX "$W/driver"
 echo "bench: starting B (mrt run, one Python) and A (mrt serve), $MODE..." >&2
 B_ARGS=(); for e in "${DB_ENV[@]}"; do B_ARGS+=(-e "$e"); done
 coproc INPROC { exec env HOME="$W" MRT_CACHE_DIR="$CACHE_B" MRT_STATE_DIR="$W/state-b" \
-  "${MRT[@]}" run -i --image "$IMAGE" -v "$W/driver:/bench:ro" "${B_ARGS[@]}" \
+  "${MRT[@]}" run -i --network host --image "$IMAGE" -v "$W/driver:/bench:ro" "${B_ARGS[@]}" \
   -- python3 /bench/inproc.py echoargs_v0.0 echo_args 2>"$W/logs/inproc.log"; }
 read -r -t 300 -u "${INPROC[0]}" _ PY_VERSION DJANGO_VERSION || { cat "$W/logs/inproc.log" >&2; exit 1; }
-gearmand --listen=127.0.0.1 --port="$GPORT" --log-file="$W/logs/gearmand.log" >/dev/null 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do gearadmin --status -p "$GPORT" >/dev/null 2>&1 && break; sleep 0.1; done
-as_user env "${DB_ENV[@]}" MRT_CACHE_DIR="$CACHE_A" MRT_STATE_DIR="$W/state-a" \
-  MRT_GEARMAN_SERVERS="127.0.0.1:$GPORT" MRT_POOL_SIZE=2 QUARKUS_HTTP_PORT="$HTTPPORT" \
-  MRT_ARCHIVEMATICA_RUNNER=archivematica MRT_ARCHIVEMATICA_IMAGE="$IMAGE" \
-  MRT_ARCHIVEMATICA_MODULES_FILE="$W/modules" MRT_ARCHIVEMATICA_SHARED_DIRECTORY="$W/shared" \
-  MRT_ARCHIVEMATICA_CLIENT_ASSETS_DIRECTORY="$W/shared" "${MRT[@]}" serve >"$W/logs/serve.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 600); do grep -q "connected to gearmand" "$W/logs/serve.log" && break; sleep 0.1; done
-grep -q "connected to gearmand" "$W/logs/serve.log" || { cat "$W/logs/serve.log" >&2; exit 1; }
+start_serve() { # NAME GEARMAN_PORT HTTP_PORT WARM: one mrt serve with its own gearmand
+  gearmand --listen=127.0.0.1 --port="$2" --log-file="$W/logs/gearmand-$1.log" >/dev/null 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do gearadmin --status -p "$2" >/dev/null 2>&1 && break; sleep 0.1; done
+  as_user env "${DB_ENV[@]}" MRT_CACHE_DIR="$CACHE_A" MRT_STATE_DIR="$W/state-$1" \
+    MRT_GEARMAN_SERVERS="127.0.0.1:$2" MRT_POOL_SIZE=2 MRT_POOL_WARM="$4" QUARKUS_HTTP_PORT="$3" \
+    MRT_ARCHIVEMATICA_RUNNER=archivematica MRT_ARCHIVEMATICA_IMAGE="$IMAGE" \
+    MRT_ARCHIVEMATICA_MODULES_FILE="$W/modules" MRT_ARCHIVEMATICA_SHARED_DIRECTORY="$W/shared" \
+    MRT_ARCHIVEMATICA_CLIENT_ASSETS_DIRECTORY="$W/shared" "${MRT[@]}" serve >"$W/logs/serve-$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 600); do grep -q "connected to gearmand" "$W/logs/serve-$1.log" && break; sleep 0.1; done
+  grep -q "connected to gearmand" "$W/logs/serve-$1.log" || { cat "$W/logs/serve-$1.log" >&2; exit 1; }
+}
+start_serve a "$GPORT" "$HTTPPORT" 0
+start_serve c "$GPORT_C" "$HTTPPORT_C" 2
 
-A_BAD=0 B_BAD=0
-a_batch() { # size -> submit-to-reply ms of one batch through mrt serve
+A_BAD=0 B_BAD=0 C_BAD=0
+serve_batch() { # NAME GEARMAN_PORT size -> submit-to-reply ms of one batch through mrt serve
   local r ms bad; r=$(timeout 300 python3 "$W/driver/submit-rows.py" "$W/submit.py" "${SQL[*]}" \
-    "$GPORT" echoargs_v0.0 "$1" "$1" 1) || { tail -20 "$W/logs/serve.log" >&2; exit 1; }
+    "$2" echoargs_v0.0 "$3" "$3" 1) || { tail -20 "$W/logs/serve-$1.log" >&2; exit 1; }
   read -r ms bad < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1])
 print(r["job_p50"], r["failed_batches"] + r["nonzero_exits"])' "$r")
-  A_BAD=$((A_BAD + bad)); echo "$ms"
+  echo "$bad" >>"$W/bad-$1"; echo "$ms"
 }
+a_batch() { serve_batch a "$GPORT" "$1"; }
+c_batch() { serve_batch c "$GPORT_C" "$1"; }
 b_batch() { # size (or "fresh") -> ms of one batch's run_task in the long-lived Python
   local ms bad; echo "$1" >&"${INPROC[1]}"
   read -r -t 300 -u "${INPROC[0]}" ms bad || { cat "$W/logs/inproc.log" >&2; exit 1; }
@@ -233,12 +241,20 @@ b_batch() { # size (or "fresh") -> ms of one batch's run_task in the long-lived 
 }
 # Warm-up, not counted: A's first batch unpacks the image into mrt's cache; the JVM JITs,
 # both sides warm the page cache and MariaDB's buffer pool.
-for n in 1 1 1 128 128; do a_batch "$n" >/dev/null; b_batch "$n" >/dev/null; done
+for n in 1 1 1 128 128; do
+  a_batch "$n" >/dev/null; b_batch "$n" >/dev/null; c_batch "$n" >/dev/null; done
+curl -s "http://127.0.0.1:$HTTPPORT_C/metrics" > "$W/metrics-c-before"
 echo "bench: measuring $N1 batches of 1 and $N128 of 128 per side, interleaved..." >&2
-for _ in $(seq "$N1"); do a_batch 1 >>"$W/a1"; b_batch 1 >>"$W/b1"; done
+for _ in $(seq "$N1"); do a_batch 1 >>"$W/a1"; b_batch 1 >>"$W/b1"; c_batch 1 >>"$W/c1"; done
 for _ in $(seq "$N128"); do
-  a_batch 128 >>"$W/a128"; b_batch 128 >>"$W/b128"; b_batch fresh >>"$W/fresh"; done
+  a_batch 128 >>"$W/a128"; b_batch 128 >>"$W/b128"; c_batch 128 >>"$W/c128"
+  b_batch fresh >>"$W/fresh"; done
+curl -s "http://127.0.0.1:$HTTPPORT_C/metrics" > "$W/metrics-c-after"
 stop_inproc
+A_BAD=$(awk '{s+=$1} END {print s+0}' "$W/bad-a"); C_BAD=$(awk '{s+=$1} END {print s+0}' "$W/bad-c")
+warm() { awk -v k="$1" '$1 ~ "^"k {s+=$2} END {print s+0}' "$W/metrics-c-$2"; }
+C_HITS=$(( $(warm mrt_warm_hits_total after) - $(warm mrt_warm_hits_total before) ))
+C_MISSES=$(( $(warm mrt_warm_misses_total after) - $(warm mrt_warm_misses_total before) ))
 read -r ROWS UNFINISHED < <("${SQL[@]}" -N -e 'SELECT COUNT(*), COALESCE(SUM(exitCode IS NULL), 0) FROM Tasks')
 RUNC=$(ls "$CACHE_A"/runc/*/runc 2>/dev/null | head -1)
 ELAPSED=$((SECONDS - START))
@@ -253,20 +269,22 @@ ELAPSED=$((SECONDS - START))
   echo
   echo "A: \`mrt serve\`, runner archivematica, pool 2: a fresh container per batch (Python, django.setup(), import, run_task), timed submit to reply by bench/gearman-submit.py, one batch in flight."
   echo "B: one long-lived Python in the same image (\`mrt run\`), Django set up and the module imported once: Job objects + client.worker.run_task timed per batch."
-  echo "Interleaved batch by batch after 5 warm-up batches per side. The Tasks rows were inserted before each batch, outside the timings, so every UPDATE touched its row ($ROWS rows, $UNFINISHED left without an exit code). Non-zero exits or failed batches: A $A_BAD, B $B_BAD."
+  echo "C: as A with warm start on (mrt.pool.warm=2, the default): measured batches found their container ready $C_HITS times, none $C_MISSES times."
+  echo "Interleaved batch by batch after 5 warm-up batches per side. The Tasks rows were inserted before each batch, outside the timings, so every UPDATE touched its row ($ROWS rows, $UNFINISHED left without an exit code). Non-zero exits or failed batches: A $A_BAD, B $B_BAD, C $C_BAD."
   echo
   python3 - "$W" <<'EOF'
 import sys
 def ms(name): return sorted(float(x) for x in open("%s/%s" % (sys.argv[1], name)))
 def pct(v, p): return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
-print("| batch | batches per side | A: mrt runner median ms | A p90 ms | B: in-process median ms | B p90 ms | A/B (medians) |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| batch | batches per side | A: mrt runner, cold, median ms | A p90 | C: mrt runner, warm, median ms | C p90 | B: in-process median ms | B p90 | A/B | C/B (medians) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 med = {}
 for n in ("1", "128"):
-    a, b = ms("a" + n), ms("b" + n)
+    a, b, c = ms("a" + n), ms("b" + n), ms("c" + n)
     med[n] = (pct(a, 50), pct(b, 50))
-    print("| %s task%s | %d | %.1f | %.1f | %.1f | %.1f | **%.1fx** |" % (n, "" if n == "1" else "s",
-          len(a), pct(a, 50), pct(a, 90), pct(b, 50), pct(b, 90), pct(a, 50) / pct(b, 50)))
+    print("| %s task%s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2fx | **%.2fx** |" % (
+          n, "" if n == "1" else "s", len(a), pct(a, 50), pct(a, 90), pct(c, 50), pct(c, 90),
+          pct(b, 50), pct(b, 90), pct(a, 50) / pct(b, 50), pct(c, 50) / pct(b, 50)))
 fresh, fixed = pct(ms("fresh"), 50), med["1"][0] - med["1"][1]
 print("\nA's fixed cost per batch, A minus B medians: **%.1f ms** from batches of 1 (%.1f ms from"
       " batches of 128). Of it, a fresh Python that sets Django up, connects to MariaDB and imports"

@@ -63,8 +63,11 @@ public final class WaitingContainer {
       }
       process.handOff(WarmSpec.handOff(job), stdio);
     } catch (IOException e) {
-      returnScratch(jobScratch);
-      discard();
+      try {
+        returnScratch(jobScratch);
+      } finally {
+        discard();
+      }
       throw new WarmStartException("the warm container " + id() + " could not take its job ("
           + IoErrors.describe(e) + ")", e);
     }

@@ -39,7 +39,7 @@ public class WarmMetrics implements WarmListener {
 
   @Override
   public void discarded(String group, String reason) {
-    counter("mrt.warm.discards", "Warm containers removed without a task (expired, superseded,"
+    counter("mrt.warm.discards", "Warm containers removed without a task (expired, superseded, unused,"
         + " dead, shutdown)", "reason", reason).increment();
   }
 

@@ -10,6 +10,9 @@ public interface WarmListener {
   /** A task found none and had one made for it. */
   void miss(String group);
 
-  /** A warm container went without a job: expired, evicted, superseded, dead or shut down. */
+  /**
+   * A warm container went without a job: expired, superseded (its function changed key, or the
+   * bound in all made room for another), dead, unused (its task was killed first), shutdown.
+   */
   void discarded(String group, String reason);
 }

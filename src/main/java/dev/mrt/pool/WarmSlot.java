@@ -2,6 +2,7 @@ package dev.mrt.pool;
 
 import dev.mrt.DaemonThreads;
 import dev.mrt.MrtException;
+import dev.mrt.bundle.Container;
 import dev.mrt.bundle.WarmStartException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 
@@ -28,7 +30,7 @@ import org.jboss.logging.Logger;
 public final class WarmSlot<K, W> implements Slot {
   private static final Logger LOG = Logger.getLogger(WarmSlot.class);
   /** After a warm container of a key fails to start, fresh starts only, for this long. */
-  private static final Duration FAILED_KEY_PAUSE = Duration.ofMinutes(5);
+  private static final Duration FAILED_KEY_PAUSE = Duration.ofMinutes(1);
 
   /**
    * @param warm containers kept ready per group (function), 0 for none
@@ -89,15 +91,25 @@ public final class WarmSlot<K, W> implements Slot {
     }
     listener.hit(task.group(), Duration.ofNanos(System.nanoTime() - begin));
     W w = waiting.get();
-    return FreshContainerSlot.run(task, control, stdio -> {
+    AtomicBoolean used = new AtomicBoolean();
+    TaskOutcome outcome = FreshContainerSlot.run(task, control, stdio -> {
       try {
-        return starter.handOff(w, task, stdio);
+        Container c = starter.handOff(w, task, stdio);
+        used.set(true);
+        return c;
       } catch (WarmStartException e) {
+        used.set(true); // it discarded itself
         listener.discarded(task.group(), "dead");
         LOG.debugf("%s; starting the task fresh", e.getMessage());
         return fresh.start(task, stdio);
       }
     });
+    if (!used.get()) {
+      // Killed before it started, or refused at hand-off: the container must not linger.
+      listener.discarded(task.group(), "unused");
+      starter.discard(w);
+    }
+    return outcome;
   }
 
   /** A ready container for the key, waiting for one being started if that is all there is. */
@@ -150,8 +162,8 @@ public final class WarmSlot<K, W> implements Slot {
       shelf.remove(e);
       failedUntil.put(key, System.nanoTime() + FAILED_KEY_PAUSE.toNanos());
       if (loggedFailures.add(task.group() + "\0" + ex.getMessage())) {
-        LOG.warnf("warm start off for %s for %d minutes, its tasks start fresh: %s",
-            task.group(), FAILED_KEY_PAUSE.toMinutes(), ex.getMessage());
+        LOG.warnf("warm start off for %s for %d s, its tasks start fresh (logged once): %s",
+            task.group(), FAILED_KEY_PAUSE.toSeconds(), ex.getMessage());
       }
       e.container.completeExceptionally(ex);
     }
