@@ -81,13 +81,18 @@ asset_ok() {
     (cd "$dir" && sha256sum --quiet --status -c "$asset.sha256")
 }
 
+# True when every asset of ARCH is in the tree, checked, and the helper built from this
+# tree's source (an edit to it must not go unbuilt).
+present_here() {
+  local arch="$1" asset
+  for asset in "${ASSETS[@]}"; do asset_ok "$OUT_ROOT/$arch" "$asset" || return 1; done
+  grep -qx "source_sha256=$(sha256sum <"$HANDOFF_SOURCE" | cut -c1-64)" \
+    "$OUT_ROOT/$arch/mrt-handoff.zst.info"
+}
+
 all_present() {
-  local arch asset
-  for arch in "${arches[@]}"; do
-    for asset in "${ASSETS[@]}"; do
-      asset_ok "$OUT_ROOT/$arch" "$asset" || return 1
-    done
-  done
+  local arch
+  for arch in "${arches[@]}"; do present_here "$arch" || return 1; done
 }
 
 # Fast path for the Maven build: no network, no temp dirs, just checksums.
@@ -448,9 +453,7 @@ build_rootfs() {
 ensure_build_deps
 for arch in "${arches[@]}"; do
   if ! $force && $if_missing; then
-    missing_here=false
-    for asset in "${ASSETS[@]}"; do asset_ok "$OUT_ROOT/$arch" "$asset" || missing_here=true; done
-    $missing_here || { log "$arch: all assets present"; continue; }
+    present_here "$arch" && { log "$arch: all assets present"; continue; }
   fi
   log "$arch: resolving Debian package versions"
   prepare_runc_inputs

@@ -12,8 +12,12 @@
  * Nothing past the hand-off is read: the rest of stdin is the job's own input.
  * End of input before a whole hand-off means mrt discarded the container: exit 0.
  *
- * Exit 127 (not found) or 126 (cannot execute) with one line on stderr when the
- * exec fails, as a shell would; mrt checks the command before handing it over.
+ * When the job cannot be started (no working directory, no such command, cannot
+ * execute), no job code has run: the helper says so on stdout, before anything of
+ * the job's, as NUL "mrt-handoff-exec-failed " $MRT_HANDOFF_NONCE " " reason, and
+ * exits 127. The nonce is in the helper's own environment only (config.json), so a
+ * job cannot fake the line; mrt then starts the task afresh, which reports the
+ * failure exactly as a container made for the task would.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,9 +29,17 @@
 
 #define MAX_HANDOFF (16 * 1024 * 1024)
 
+static const char *nonce;
+
 static void die(int status, const char *what, const char *arg) {
   dprintf(2, "mrt-handoff: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
   _exit(status);
+}
+
+/* The job could not be started: tell mrt (see above), then end as a shell would. */
+static void not_started(int status, const char *what, const char *arg) {
+  if (nonce) dprintf(1, "%cmrt-handoff-exec-failed %s %s: %s\n", 0, nonce, what, arg);
+  die(status, what, arg);
 }
 
 static int read_full(char *buf, size_t n) {
@@ -80,6 +92,7 @@ static int executable(const char *path) {
 }
 
 int main(void) {
+  nonce = getenv("MRT_HANDOFF_NONCE");
   if (write(1, "mrt-ready\n", 10) != 10) die(1, "cannot signal readiness", strerror(errno));
   long len = read_length();
   if (len > MAX_HANDOFF) die(1, "hand-off too large", NULL);
@@ -109,12 +122,12 @@ int main(void) {
   memcpy(env, field + 2 + argc, envc * sizeof *env);
 
   if (chdir(cwd) != 0 && (errno != ENOENT || mkdir_p(cwd) != 0 || chdir(cwd) != 0))
-    die(1, "cannot enter the working directory", cwd);
+    not_started(127, "cannot enter the working directory", cwd);
 
   const char *cmd = argv[0];
   if (strchr(cmd, '/')) {
     execve(cmd, argv, env);
-    die(errno == ENOENT ? 127 : 126, strerror(errno), cmd);
+    not_started(errno == ENOENT ? 127 : 126, strerror(errno), cmd);
   }
   const char *path = "";
   for (size_t i = 0; i < envc; i++)
@@ -127,9 +140,9 @@ int main(void) {
                    : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, dir, cmd);
     if (w > 0 && (size_t)w < sizeof candidate && executable(candidate)) {
       execve(candidate, argv, env);
-      die(126, strerror(errno), candidate);
+      not_started(126, strerror(errno), candidate);
     }
     if (!colon) break;
   }
-  die(127, "executable file not found in $PATH", cmd);
+  not_started(127, "executable file not found in $PATH", cmd);
 }

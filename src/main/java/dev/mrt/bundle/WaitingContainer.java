@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -28,9 +29,12 @@ public final class WaitingContainer {
   private final Runc runc;
   /** Per destination, this container's own scratch directory. */
   private final Map<String, Path> scratch;
+  /** How its helper says it could not start the job; empty for a request's own warm command. */
+  private final Optional<String> notStartedMarker;
 
   WaitingContainer(Bundle bundle, RuncContainer process, BundleStore store, Runc runc,
-      Map<String, Path> scratch) {
+      Map<String, Path> scratch, Optional<String> notStartedMarker) {
+    this.notStartedMarker = notStartedMarker;
     this.bundle = bundle;
     this.process = process;
     this.store = store;
@@ -61,7 +65,7 @@ public final class WaitingContainer {
       for (BindMount b : jobScratch) {
         moveEntries(b.source(), scratch.get(b.destination()));
       }
-      process.handOff(WarmSpec.handOff(job), stdio);
+      process.handOff(WarmSpec.handOff(job), stdio, notStartedMarker);
     } catch (IOException e) {
       try {
         returnScratch(jobScratch);

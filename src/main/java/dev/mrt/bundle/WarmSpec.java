@@ -22,6 +22,9 @@ final class WarmSpec {
 
   static final String HANDOFF_BINARY = "mrt-handoff";
 
+  /** The helper's own variable: the nonce that makes its "could not start" line its own. */
+  static final String NONCE_VARIABLE = "MRT_HANDOFF_NONCE";
+
   private WarmSpec() {}
 
   /**
@@ -44,16 +47,24 @@ final class WarmSpec {
    * @param scratch per destination, the container's own scratch directory
    * @param command the waiting process
    * @param helperDir the directory holding mrt's helper, when it is the waiting process
+   * @param nonce the helper's, for {@link #notStartedMarker}
    */
   static Spec waiting(Spec job, Map<String, Path> scratch, List<String> command,
-      Optional<Path> helperDir) {
+      Optional<Path> helperDir, String nonce) {
     Process p = job.process();
-    // The helper's own environment is nobody's business: the job's comes with the hand-off.
-    Process waiting = helperDir.isPresent() ? p.withCommand(command, List.of(), "/")
+    // The helper's environment is its nonce alone: the job's comes with the hand-off, and the
+    // job never sees the nonce (execve replaces the environment).
+    Process waiting = helperDir.isPresent()
+        ? p.withCommand(command, List.of(NONCE_VARIABLE + "=" + nonce), "/")
         : p.withCommand(command, p.env(), p.cwd());
     List<Mount> mounts = new ArrayList<>(withScratch(job.mounts(), scratch.keySet(), scratch));
     helperDir.ifPresent(dir -> mounts.add(Mount.bind(dir.toString(), HANDOFF_DIR, true)));
     return job.withProcess(waiting).withMounts(mounts);
+  }
+
+  /** How the helper's "could not start the job" line begins (see mrt-handoff.c). */
+  static String notStartedMarker(String nonce) {
+    return "\0mrt-handoff-exec-failed " + nonce + " ";
   }
 
   /** What the job is handed once it arrives. */

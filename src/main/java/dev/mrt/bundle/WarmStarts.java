@@ -7,8 +7,10 @@ import dev.mrt.runtime.RuncContainer;
 import dev.mrt.runtime.Stdio;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,8 @@ import java.util.stream.Collectors;
 public final class WarmStarts {
   /** How long a container may take to become ready before it is given up. */
   private static final Duration READY_PATIENCE = Duration.ofSeconds(60);
+
+  private static final SecureRandom NONCES = new SecureRandom();
 
   private final ContainerRunner runner;
   private final Supplier<Path> helper;
@@ -64,12 +68,15 @@ public final class WarmStarts {
     List<String> command = request.warmCommand()
         .orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
     Map<String, Path> scratch = new LinkedHashMap<>();
+    byte[] random = new byte[16];
+    NONCES.nextBytes(random);
+    String nonce = HexFormat.of().formatHex(random);
     ContainerRunner.Ready r = runner.ready();
     Bundle bundle = r.store().create(dir -> {
       for (String destination : scratchDestinations(request)) {
         scratch.put(destination, Files.createDirectory(dir.resolve("scratch-" + scratch.size())));
       }
-      return WarmSpec.waiting(job, scratch, command, helperDir);
+      return WarmSpec.waiting(job, scratch, command, helperDir, nonce);
     });
     RuncContainer process;
     try {
@@ -96,7 +103,8 @@ public final class WarmStarts {
       r.store().destroy(bundle, r.runc());
       throw new WarmStartException("a warm container did not start: " + describe(exit));
     }
-    return new WaitingContainer(bundle, process, r.store(), r.runc(), scratch);
+    return new WaitingContainer(bundle, process, r.store(), r.runc(), scratch,
+        helperDir.map(d -> WarmSpec.notStartedMarker(nonce)));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.mrt.DaemonThreads;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.Container;
 import dev.mrt.bundle.WarmStartException;
+import dev.mrt.runtime.ContainerExit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,12 @@ public final class WarmSlot<K, W> implements Slot {
       // Killed before it started, or refused at hand-off: the container must not linger.
       listener.discarded(task.group(), "unused");
       starter.discard(w);
+    }
+    if (outcome.exit() instanceof ContainerExit.FailedToStart f) {
+      // The helper could not exec the command (no job code ran): a fresh start reports it
+      // exactly as it reports it for any task.
+      LOG.debugf("warm start of a %s task: %s; starting it fresh", task.group(), f.reason());
+      return fresh.run(task, control);
     }
     return outcome;
   }

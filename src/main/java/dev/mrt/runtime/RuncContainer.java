@@ -32,6 +32,8 @@ public final class RuncContainer {
   private volatile Future<?> stdoutPump;
   private volatile Future<?> stderrPump;
   private volatile String killReason;
+  /** A warm job's stdout filter, when its helper may say it could not start the job. */
+  private volatile NotStartedFilter notStarted;
 
   private final ExecutorService pumps;
 
@@ -68,13 +70,20 @@ public final class RuncContainer {
    * Gives a ready container its job: the hand-off, then the job's input, on stdin; from here
    * the job's output goes to {@code stdio}'s sinks, which must be captured ones.
    *
+   * @param notStartedMarker how the hand-off helper's "could not start the job" line begins;
+   *     when it says so, {@link #await} reports {@link ContainerExit.FailedToStart}
+   *
    * @throws IOException when the waiting process is gone (the pipe is closed)
    */
-  public void handOff(JobHandOff job, Stdio stdio) throws IOException {
+  public void handOff(JobHandOff job, Stdio stdio, Optional<String> notStartedMarker)
+      throws IOException {
     OutputStream in = process.getOutputStream();
     in.write(job.encode());
     in.flush();
-    startPumps(stdio);
+    notStarted = notStartedMarker.flatMap(m -> stdio.stdout().map(
+        out -> new NotStartedFilter(out, m))).orElse(null);
+    startPumps(notStarted == null ? stdio : new Stdio(stdio.stdin(), stdio.input(),
+        Optional.of(notStarted), stdio.stderr()));
     if (stdio.input().isPresent()) {
       feed(stdio.input().get());
     } else {
@@ -141,6 +150,17 @@ public final class RuncContainer {
       return new ContainerExit.Killed(killReason);
     }
     int status = process.exitValue();
+    if (notStarted != null) {
+      try {
+        notStarted.finish();
+      } catch (IOException e) {
+        // The sink is gone; there is no output left to deliver to it.
+      }
+      Optional<String> reason = notStarted.reason();
+      if (reason.isPresent()) {
+        return new ContainerExit.FailedToStart(reason.get(), status);
+      }
+    }
     if (status != 0) {
       Optional<String> error = RuncLog.failure(log);
       if (error.isPresent()) {

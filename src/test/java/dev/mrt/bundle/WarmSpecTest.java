@@ -58,9 +58,10 @@ class WarmSpecTest {
     Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("SECRET", "s"),
         "/s/job"));
     Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
-        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(Path.of("/cache/handoff/x")));
+        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(Path.of("/cache/handoff/x")), "n0");
     assertEquals(List.of("/run/mrt-handoff/mrt-handoff"), w.process().args());
-    assertEquals(List.of(), w.process().env(), "a job's environment stays out of config.json");
+    assertEquals(List.of("MRT_HANDOFF_NONCE=n0"), w.process().env(),
+        "a job's environment stays out of config.json");
     assertEquals("/", w.process().cwd());
     Mount scratch = w.mounts().stream().filter(m -> m.destination().equals("/run/mrt-batch"))
         .findFirst().orElseThrow();

@@ -58,6 +58,8 @@ class WarmIT {
       "timeout_v0.0 = sleep",
       "missing_v0.0 = no-such-tool",
       "drain_v0.0 = sh",
+      // A command on a bind mount, so mrt does not look for it in the image: its exec fails.
+      "noexec_v0.0 = %SHARED%/not-executable",
       "");
 
   private static final String FUNCTIONS = String.join("\n",
@@ -77,7 +79,9 @@ class WarmIT {
       MrtCli cli = new MrtCli(mode, home).withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
       shared.mkdirOwned(shared.cacheDir());
       Path sharedDir = cli.mkdirOwned(home.resolve("sharedDirectory"));
-      Path modules = MrtCli.readableFile(home.resolve("modules"), MODULES);
+      Path modules = MrtCli.readableFile(home.resolve("modules"),
+          MODULES.replace("%SHARED%", sharedDir.toString()));
+      MrtCli.readableFile(sharedDir.resolve("not-executable"), "#!/bin/sh\n");
       Path properties = MrtCli.readableFile(home.resolve("serve.properties"), FUNCTIONS
           + "mrt.api.allowed-images=default," + OciImages.busyboxRootfs() + "\n" + moreConfig);
       Gearmand g = Gearmand.start(home.resolve("gearmand"), name);
@@ -403,6 +407,19 @@ class WarmIT {
     JsonNode next = s.job("default", "true");
     assertEquals(0, next.get("exitCode").asInt(), next.toString());
     assertEquals(1.0, delta(after, s.metrics(), "mrt_warm_hits_total{function=\"api\"}"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testCommandThatCannotExec_failsAsCold(Mode mode) throws IOException {
+    // On a bind mount, so mrt does not look for it in the image: the exec itself fails.
+    TaskReply cold = cold(mode, "noexec_v0.0", "x");
+    TaskReply warm = warm(mode, "noexec_v0.0", "x");
+    assertTrue(cold.exit() != 0, cold.stderror());
+    assertTrue(cold.stderror().contains("did not start"), cold.stderror());
+    assertEquals(List.of(cold.exit(), cold.stdout(), cold.stderror().replace(
+        cold(mode).shared().toString(), "SHARED")), List.of(warm.exit(), warm.stdout(),
+        warm.stderror().replace(shared(mode).shared().toString(), "SHARED")));
   }
 
   @ParameterizedTest
