@@ -33,7 +33,7 @@ public record Digest(String hex) {
   }
 
   /** Whether {@code text} is 64 lowercase hex digits, as a blob's file name is. */
-  static boolean isHex(String text) {
+  public static boolean isHex(String text) {
     return HEX.matcher(text).matches();
   }
 

@@ -2,11 +2,16 @@ package dev.mrt.image;
 
 import dev.mrt.MrtException;
 import dev.mrt.image.registry.RegistryClient;
+import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -38,14 +43,15 @@ public final class ImageGc {
   }
 
   public Report collect(OptionalLong budget) {
+    CacheLayout layout = store.layout();
     List<ImageStore.Entry> entries = store.entries();
     Set<Digest> keepBlobs = new HashSet<>();
     Set<Path> keepBundles = new HashSet<>();
     for (ImageStore.Entry e : entries) {
       keepBlobs.add(e.manifest());
-      keepBundles.add(store.bundle(e.manifest()));
+      keepBundles.add(layout.bundle(e.manifest()));
       try {
-        keepBlobs.addAll(RegistryClient.blobsOf(Files.readAllBytes(store.blob(e.manifest()))));
+        keepBlobs.addAll(RegistryClient.blobsOf(Files.readAllBytes(layout.blob(e.manifest()))));
       } catch (IOException missing) {
         // Its manifest is gone: its blobs are unreachable anyway.
       }
@@ -53,25 +59,21 @@ public final class ImageGc {
     int blobs = 0;
     int bundles = 0;
     long bytes = 0;
-    for (Path blob : list(store.root().resolve("blobs/sha256"))) {
-      String name = blob.getFileName().toString();
-      if (!name.startsWith(".") && !Digest.isHex(name)) {
+    for (CacheLayout.BlobFile file : listed(layout.blobs(), layout::blobFiles)) {
+      Path blob = file.path();
+      if (file instanceof CacheLayout.Foreign) {
         // Not a blob mrt wrote (someone's stray file): neither stop gc at it nor delete it.
         LOG.warnf("image gc: skipping %s, whose name is not a sha256 digest", blob);
         continue;
       }
-      boolean stale = name.startsWith(".tmp-") && olderThanAnHour(blob);
-      if (stale || (!name.startsWith(".") && !keepBlobs.contains(new Digest(name)))) {
+      boolean stale = file instanceof CacheLayout.Partial && olderThanAnHour(blob);
+      if (stale || (file instanceof CacheLayout.Blob b && !keepBlobs.contains(b.digest()))) {
         bytes += size(blob);
         delete(blob);
         blobs++;
       }
     }
-    Path bundleDir = store.root().resolve("bundles");
-    List<Path> allBundles = list(bundleDir).stream()
-        .filter(Files::isDirectory).filter(p -> p.getFileName().toString().startsWith("sha256-"))
-        .toList();
-    for (Path bundle : allBundles) {
+    for (Path bundle : listed(layout.bundles(), layout::bundleDirs)) {
       if (!keepBundles.contains(bundle)) {
         long s = size(bundle);
         if (remove(bundle)) {
@@ -81,11 +83,11 @@ public final class ImageGc {
       }
     }
     if (budget.isPresent()) {
-      long total = size(store.root());
+      long total = size(layout.root());
       List<ImageStore.Entry> oldestFirst = new ArrayList<>(entries);
       oldestFirst.sort(Comparator.comparing(ImageStore.Entry::lastUsed));
       for (ImageStore.Entry e : oldestFirst) {
-        Path bundle = store.bundle(e.manifest());
+        Path bundle = layout.bundle(e.manifest());
         if (total <= budget.getAsLong()) {
           break;
         }
@@ -100,7 +102,7 @@ public final class ImageGc {
       }
     }
     // Lock files whose bundle is gone (removed above, by an older mrt, or never completed).
-    for (Path file : list(bundleDir)) {
+    for (Path file : listed(layout.bundles(), layout::bundleFiles)) {
       BundleUse.bundleOfLockFile(file).filter(b -> !Files.exists(b)).ifPresent(this::remove);
     }
     return new Report(blobs, bundles, bytes);
@@ -109,28 +111,31 @@ public final class ImageGc {
   private static boolean olderThanAnHour(Path p) {
     try {
       return Files.getLastModifiedTime(p).toInstant()
-          .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+          .isBefore(Instant.now().minus(Duration.ofHours(1)));
     } catch (IOException e) {
       return false;
     }
   }
 
-  private static List<Path> list(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.toList();
+  /** A listing of {@code dir}; failing to read it stops gc, which cannot judge what it misses. */
+  private static <T> List<T> listed(Path dir, Listing<T> listing) {
+    try {
+      return listing.list();
     } catch (IOException e) {
       throw new MrtException("cannot list " + dir + " (" + e.getMessage() + ")", e);
     }
   }
 
+  @FunctionalInterface
+  private interface Listing<T> {
+    List<T> list() throws IOException;
+  }
+
   private static long size(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+      return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
           .mapToLong(p -> p.toFile().length()).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return 0;
     }
   }

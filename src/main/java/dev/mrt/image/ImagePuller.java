@@ -7,6 +7,7 @@ import dev.mrt.image.registry.Descriptor;
 import dev.mrt.image.registry.PulledManifest;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.registry.RegistryException;
+import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.Compression;
@@ -79,7 +80,8 @@ public final class ImagePuller {
           + " lists " + config.diffIds().size() + " diff_ids for " + m.layers().size()
           + " layers", null);
     }
-    Path bundle = PreparedDirectory.ensure(store.root(), "bundles/sha256-" + m.digest().hex(),
+    CacheLayout layout = store.layout();
+    Path bundle = PreparedDirectory.ensure(layout.root(), layout.bundleName(m.digest()),
         m.digest().toString(), temp -> {
           long t0 = System.nanoTime();
           unpackWhileFetching(source, m, config, temp.resolve("rootfs"), progress, fetched);

@@ -214,10 +214,10 @@ public class ImageResolver {
       return known.get();
     }
     String key = tarballKey(file);
-    String hex = sha256(file);
+    Digest digest = sha256(file);
     long[] unpacked = {-1};
-    Path dir = PreparedDirectory.ensure(cacheDir, "rootfs/sha256-" + hex, "sha256:" + hex,
-        temp -> {
+    Path dir = PreparedDirectory.ensure(cacheDir, store().layout().tarballName(digest),
+        digest.toString(), temp -> {
           TarExtractor.Summary s = extractor.extract(file, temp.resolve("rootfs"));
           if (s.entries() == 0) {
             // A short text or empty file reads as a tar with no entries: never cache that.
@@ -232,7 +232,7 @@ public class ImageResolver {
     } else {
       listeners.forEach(l -> l.hit(image));
     }
-    PreparedImage result = new PreparedImage(image, "sha256:" + hex, dir.resolve("rootfs"));
+    PreparedImage result = new PreparedImage(image, digest.toString(), dir.resolve("rootfs"));
     prepared.put(key, result);
     return result;
   }
@@ -268,9 +268,9 @@ public class ImageResolver {
     }
   }
 
-  private static String sha256(Path file) {
+  private static Digest sha256(Path file) {
     try {
-      return Digest.sha256(file).hex();
+      return Digest.sha256(file);
     } catch (IOException e) {
       throw unreadable(file, e);
     }

@@ -3,6 +3,7 @@ package dev.mrt.image.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.image.Digest;
 import java.io.IOException;
@@ -14,17 +15,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * The content-addressed image cache, laid out like an OCI image layout so tools can read it:
- * {@code <cache>/blobs/sha256/<hex>} holds manifests, configs and layers, each written to a temp
- * name and renamed only after its digest was verified (a blob shared by images is stored once,
- * and a reader never sees half of one); {@code <cache>/images.json} maps references to manifest
- * digests, read and rewritten under a file lock so concurrent mrt processes never lose an entry;
- * {@code <cache>/bundles/sha256-<manifest hex>} is each image's unpacked rootfs, made once through
- * {@link PreparedDirectory}.
+ * The content-addressed image cache, laid out like an OCI image layout so tools can read it (the
+ * names are {@link CacheLayout}'s): blobs hold manifests, configs and layers, each written to a
+ * temp name and renamed only after its digest was verified (a blob shared by images is stored
+ * once, and a reader never sees half of one); the index maps references to manifest digests,
+ * read and rewritten under a file lock so concurrent mrt processes never lose an entry; each
+ * image's bundle is its unpacked rootfs, made once through {@link PreparedDirectory}.
  */
 public final class ImageStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,18 +31,19 @@ public final class ImageStore {
   /** One name in the cache. */
   public record Entry(String reference, Digest manifest, long size, Instant lastUsed) {}
 
-  private final Path root;
+  private final CacheLayout layout;
 
   public ImageStore(Path cacheDir) {
-    this.root = cacheDir;
+    this.layout = new CacheLayout(cacheDir);
   }
 
-  public Path root() {
-    return root;
+  /** Where everything of this cache is. */
+  public CacheLayout layout() {
+    return layout;
   }
 
   public Path blob(Digest d) {
-    return root.resolve("blobs").resolve(Digest.ALGORITHM).resolve(d.hex());
+    return layout.blob(d);
   }
 
   /** A blob is present when its file exists with the size its descriptor promised. */
@@ -57,13 +57,13 @@ public final class ImageStore {
 
   /** A fresh temp file next to the blobs, for a writer that verifies before {@link #commit}. */
   public Path tempBlob(Digest d) {
-    Path dir = blob(d).getParent();
+    Path dir = layout.blobs();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw failed("create " + dir, e);
     }
-    return dir.resolve(".tmp-" + d.hex() + "-" + UUID.randomUUID());
+    return layout.newTempBlob(d);
   }
 
   /** Moves a verified temp file into place; the same content may already be there, which is fine. */
@@ -91,7 +91,7 @@ public final class ImageStore {
   }
 
   public Path bundle(Digest manifest) {
-    return root.resolve("bundles").resolve("sha256-" + manifest.hex());
+    return layout.bundle(manifest);
   }
 
   /** Names in the cache, as of now. */
@@ -127,11 +127,10 @@ public final class ImageStore {
    * Returns the new list.
    */
   private List<Entry> update(UnaryOperator<List<Entry>> change) {
-    Path index = root.resolve("images.json");
-    Path lockFile = root.resolve("images.json.lock");
+    Path index = layout.index();
     try {
-      Files.createDirectories(root);
-      try (LockFile lock = LockFile.acquire(lockFile, false)) {
+      Files.createDirectories(layout.root());
+      try (LockFile lock = LockFile.acquire(layout.indexLock(), false)) {
         List<Entry> before = read(index);
         List<Entry> after = change.apply(new ArrayList<>(before));
         if (!after.equals(before)) {
@@ -140,7 +139,7 @@ public final class ImageStore {
             out.addObject().put("reference", e.reference()).put("manifest", e.manifest().toString())
                 .put("size", e.size()).put("lastUsed", e.lastUsed().toString());
           }
-          Path temp = root.resolve(".images.json.tmp");
+          Path temp = layout.indexTemp();
           Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
           Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE,
               StandardCopyOption.REPLACE_EXISTING);
@@ -165,7 +164,7 @@ public final class ImageStore {
   }
 
   private MrtException failed(String what, IOException e) {
-    return new MrtException("cannot " + what + " in the image cache " + root + " ("
-        + dev.mrt.IoErrors.describe(e) + "); check the cache directory (mrt.cache-dir)", e);
+    return new MrtException("cannot " + what + " in the image cache " + layout.root() + " ("
+        + IoErrors.describe(e) + "); check the cache directory (mrt.cache-dir)", e);
   }
 }
