@@ -3,7 +3,13 @@ package dev.mrt.image;
 import dev.mrt.ByteSize;
 import dev.mrt.IoErrors;
 import dev.mrt.assets.EmbeddedAssets;
+import dev.mrt.bundle.Limits;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.image.registry.BlobSource;
+import dev.mrt.image.registry.OciLayout;
+import dev.mrt.image.registry.RegistryClient;
+import dev.mrt.image.registry.RegistryCredentials;
+import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
 import dev.mrt.runtime.HostIds;
@@ -11,8 +17,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * Turns what a user names as an image into a prepared root filesystem: {@code default} is the
@@ -32,16 +48,16 @@ public class ImageResolver {
   private final TarExtractor extractor;
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
   private final Map<String, PreparedImage> prepared = new ConcurrentHashMap<>();
-  private final java.util.List<ImageCacheListener> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ImageCacheListener> listeners =
+      new CopyOnWriteArrayList<>();
 
-  private final java.util.List<ImagePullListener> pullListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ImagePullListener> pullListeners =
+      new CopyOnWriteArrayList<>();
   private final MrtConfig config;
-  private final Map<String, java.util.concurrent.CompletableFuture<PreparedImage>> inflight =
+  private final Map<String, CompletableFuture<PreparedImage>> inflight =
       new ConcurrentHashMap<>();
   private final ImagePuller puller;
-  private volatile dev.mrt.image.registry.RegistryClient registry;
+  private volatile RegistryClient registry;
   private final BundleUse bundleUse = new BundleUse();
 
   public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
@@ -49,7 +65,7 @@ public class ImageResolver {
     this.cacheDir = config.cacheDir();
     this.config = config;
     this.extractor = new TarExtractor(TarExtractor.Options.forHost(HostIds.current()).withCaps(
-        dev.mrt.bundle.Limits.size(config.images().maxUnpackedSize(),
+        Limits.size(config.images().maxUnpackedSize(),
             "mrt.images.max-unpacked-size"), config.images().maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
   }
@@ -68,10 +84,10 @@ public class ImageResolver {
    */
   public ImagePuller.Result pull(ImageReference ref, Platform platform,
       ImagePuller.Progress progress) {
-    return pull(registry().source(ref), platform, progress);
+    return pull(registryClient().source(ref), platform, progress);
   }
 
-  private ImagePuller.Result pull(dev.mrt.image.registry.BlobSource source, Platform platform,
+  private ImagePuller.Result pull(BlobSource source, Platform platform,
       ImagePuller.Progress progress) {
     ImagePuller.Result r = puller.pull(source, platform, progress);
     bundleUse.use(r.image().rootfs().getParent());
@@ -80,16 +96,16 @@ public class ImageResolver {
   }
 
   /** The image cache, for {@code mrt images}, {@code rmi} and {@code gc}. */
-  public dev.mrt.image.store.ImageStore store() {
-    return new dev.mrt.image.store.ImageStore(cacheDir);
+  public ImageStore store() {
+    return new ImageStore(cacheDir);
   }
 
   /** Removes unused images from the cache; see {@link ImageGc}. */
   public ImageGc.Report gc() {
-    java.util.OptionalLong budget = config.images().cacheBudget()
-        .map(b -> java.util.OptionalLong.of(
+    OptionalLong budget = config.images().cacheBudget()
+        .map(b -> OptionalLong.of(
             ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
-        .orElse(java.util.OptionalLong.empty());
+        .orElse(OptionalLong.empty());
     return new ImageGc(store(), bundleUse).collect(budget);
   }
 
@@ -97,20 +113,20 @@ public class ImageResolver {
    * A registry image or OCI layout: from the cache when its name was pulled before, else pulled
    * now, once per process however many jobs ask at the same time.
    */
-  private PreparedImage pulled(dev.mrt.image.registry.BlobSource source) {
+  private PreparedImage pulledOnce(BlobSource source) {
     String name = source.name();
-    java.util.Optional<PreparedImage> cached = cachedPull(name);
+    Optional<PreparedImage> cached = cachedPull(name);
     if (cached.isPresent()) {
       return cached.get();
     }
-    java.util.concurrent.CompletableFuture<PreparedImage> mine =
-        new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.CompletableFuture<PreparedImage> running =
+    CompletableFuture<PreparedImage> mine =
+        new CompletableFuture<>();
+    CompletableFuture<PreparedImage> running =
         inflight.putIfAbsent(name, mine);
     if (running != null) {
       try {
         return running.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
@@ -128,8 +144,8 @@ public class ImageResolver {
   }
 
   /** A name pulled before whose bundle is still here, counted as a cache hit and in use. */
-  private java.util.Optional<PreparedImage> cachedPull(String name) {
-    java.util.Optional<PreparedImage> cached = puller.cached(name);
+  private Optional<PreparedImage> cachedPull(String name) {
+    Optional<PreparedImage> cached = puller.cached(name);
     cached.ifPresent(c -> {
       bundleUse.use(c.rootfs().getParent());
       listeners.forEach(l -> l.hit(name));
@@ -138,22 +154,22 @@ public class ImageResolver {
   }
 
   /** The client is made on first use: reading login files is for processes that pull. */
-  private dev.mrt.image.registry.RegistryClient registry() {
-    dev.mrt.image.registry.RegistryClient c = registry;
+  private RegistryClient registryClient() {
+    RegistryClient c = registry;
     if (c == null) {
       synchronized (this) {
         if (registry == null) {
           MrtConfig.Images images = config.images();
-          java.util.List<Path> authFiles = new java.util.ArrayList<>();
+          List<Path> authFiles = new ArrayList<>();
           images.authFile().ifPresent(authFiles::add);
-          authFiles.addAll(dev.mrt.image.registry.RegistryCredentials.defaultFiles(System.getenv(),
+          authFiles.addAll(RegistryCredentials.defaultFiles(System.getenv(),
               Path.of(System.getProperty("user.home"))));
-          registry = new dev.mrt.image.registry.RegistryClient(
-              new dev.mrt.image.registry.RegistryClient.Settings(
-                  dev.mrt.image.registry.RegistryCredentials.load(authFiles, System.getenv()),
-                  java.util.Set.copyOf(images.insecureRegistries().orElse(java.util.List.of())),
+          registry = new RegistryClient(
+              new RegistryClient.Settings(
+                  RegistryCredentials.load(authFiles, System.getenv()),
+                  Set.copyOf(images.insecureRegistries().orElse(List.of())),
                   images.parallelism(), images.timeout(), images.attempts(),
-                  java.time.Duration.ofMillis(200)));
+                  Duration.ofMillis(200)));
         }
         c = registry;
       }
@@ -168,48 +184,69 @@ public class ImageResolver {
    *
    * @throws ImageException with one line saying what is wrong with the image and what to do
    */
-  public java.util.Optional<PreparedImage> ready(String image) {
-    if (DEFAULT.equals(image)) {
-      return java.util.Optional.of(resolve(image));
-    }
-    ImageSource source = ImageSource.parse(image);
-    if (source instanceof ImageSource.Registry r) {
-      return cachedPull(registry().source(r.reference()).name());
-    }
-    if (source instanceof ImageSource.OciLayout layout) {
-      return cachedPull(
-          dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()).name());
-    }
-    Path file = tarball((ImageSource.Tarball) source);
-    return knownTarball(image, file);
+  public Optional<PreparedImage> ready(String image) {
+    return preparation(image).ready().get();
   }
 
   /**
    * @throws ImageException with one line saying what is wrong with the image and what to do
    */
   public PreparedImage resolve(String image) {
-    if (DEFAULT.equals(image)) {
-      PreparedImage known = prepared.get(DEFAULT);
-      if (known != null) {
-        listeners.forEach(l -> l.hit(image));
-        return known;
+    return preparation(image).resolve().get();
+  }
+
+  /** How one image is prepared: a look at whether it is ready, and the work to make it so. */
+  private record Preparation(Supplier<Optional<PreparedImage>> ready,
+      Supplier<PreparedImage> resolve) {}
+
+  /** The one place that tells the kinds of image apart. */
+  private Preparation preparation(String image) {
+    return ImageSource.parse(image).accept(new ImageSource.Kinds<>() {
+      @Override
+      public Preparation embedded(ImageSource.Default source) {
+        return new Preparation(() -> Optional.of(defaultImage()),
+            ImageResolver.this::defaultImage);
       }
-      // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
-      PreparedImage made =
-          new PreparedImage(DEFAULT, assets.defaultRootfsDigest(), assets.defaultRootfs());
-      prepared.put(DEFAULT, made);
-      listeners.forEach(l -> l.miss(image, 0));
-      return made;
+
+      @Override
+      public Preparation tarball(ImageSource.Tarball source) {
+        Path file = tarballFile(source);
+        return new Preparation(() -> knownTarball(image, file), () -> unpacked(image, file));
+      }
+
+      @Override
+      public Preparation registry(ImageSource.Registry source) {
+        return pulled(registryClient().source(source.reference()));
+      }
+
+      @Override
+      public Preparation ociLayout(ImageSource.OciLayout source) {
+        return pulled(OciLayout.open(source.directory(), source.tag()));
+      }
+
+      private Preparation pulled(BlobSource source) {
+        return new Preparation(() -> cachedPull(source.name()), () -> pulledOnce(source));
+      }
+    });
+  }
+
+  private PreparedImage defaultImage() {
+    PreparedImage known = prepared.get(DEFAULT);
+    if (known != null) {
+      listeners.forEach(l -> l.hit(DEFAULT));
+      return known;
     }
-    ImageSource source = ImageSource.parse(image);
-    if (source instanceof ImageSource.Registry r) {
-      return pulled(registry().source(r.reference()));
-    }
-    if (source instanceof ImageSource.OciLayout layout) {
-      return pulled(dev.mrt.image.registry.OciLayout.open(layout.directory(), layout.tag()));
-    }
-    Path file = tarball((ImageSource.Tarball) source);
-    java.util.Optional<PreparedImage> known = knownTarball(image, file);
+    // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
+    PreparedImage made =
+        new PreparedImage(DEFAULT, assets.defaultRootfsDigest(), assets.defaultRootfs());
+    prepared.put(DEFAULT, made);
+    listeners.forEach(l -> l.miss(DEFAULT, 0));
+    return made;
+  }
+
+  /** A tarball unpacked into the cache under its sha256, unless this process did so before. */
+  private PreparedImage unpacked(String image, Path file) {
+    Optional<PreparedImage> known = knownTarball(image, file);
     if (known.isPresent()) {
       return known.get();
     }
@@ -237,7 +274,7 @@ public class ImageResolver {
     return result;
   }
 
-  private static Path tarball(ImageSource.Tarball source) {
+  private static Path tarballFile(ImageSource.Tarball source) {
     Path file = source.file().toAbsolutePath().normalize();
     if (!Files.exists(file)) {
       throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
@@ -251,13 +288,13 @@ public class ImageResolver {
   }
 
   /** A tarball unpacked before by this process, if it has not changed since. */
-  private java.util.Optional<PreparedImage> knownTarball(String image, Path file) {
+  private Optional<PreparedImage> knownTarball(String image, Path file) {
     PreparedImage known = prepared.get(tarballKey(file));
     if (known != null && Files.isDirectory(known.rootfs())) {
       listeners.forEach(l -> l.hit(image));
-      return java.util.Optional.of(known);
+      return Optional.of(known);
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static String tarballKey(Path file) {

@@ -11,20 +11,54 @@ import java.util.Optional;
  */
 public sealed interface ImageSource {
 
+  /** Hands this source to the one method of {@code kinds} for its kind. */
+  <T> T accept(Kinds<T> kinds);
+
+  /** What to do with each kind of source; a new kind fails to compile until every user says. */
+  interface Kinds<T> {
+    T embedded(Default source);
+
+    T tarball(Tarball source);
+
+    T registry(Registry source);
+
+    T ociLayout(OciLayout source);
+  }
+
   /** The embedded Debian + Python root filesystem. */
-  record Default() implements ImageSource {}
+  record Default() implements ImageSource {
+    @Override
+    public <T> T accept(Kinds<T> kinds) {
+      return kinds.embedded(this);
+    }
+  }
 
   /** A root filesystem tarball, unpacked as is (not an image with layers and a config). */
-  record Tarball(Path file) implements ImageSource {}
+  record Tarball(Path file) implements ImageSource {
+    @Override
+    public <T> T accept(Kinds<T> kinds) {
+      return kinds.tarball(this);
+    }
+  }
 
   /** An image in a registry. */
-  record Registry(ImageReference reference) implements ImageSource {}
+  record Registry(ImageReference reference) implements ImageSource {
+    @Override
+    public <T> T accept(Kinds<T> kinds) {
+      return kinds.registry(this);
+    }
+  }
 
   /**
    * An OCI image layout directory; {@code tag} selects a manifest by its {@code
    * org.opencontainers.image.ref.name} annotation, empty for the only one.
    */
-  record OciLayout(Path directory, Optional<String> tag) implements ImageSource {}
+  record OciLayout(Path directory, Optional<String> tag) implements ImageSource {
+    @Override
+    public <T> T accept(Kinds<T> kinds) {
+      return kinds.ociLayout(this);
+    }
+  }
 
   /** @throws ImageReference.InvalidReferenceException naming the input */
   static ImageSource parse(String text) {
