@@ -1,0 +1,164 @@
+package dev.mrt.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mrt.assets.EmbeddedAssets;
+import dev.mrt.config.MrtConfig;
+import dev.mrt.image.store.CacheLayout;
+import dev.mrt.image.tar.TarFixture;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ImageResolver on each kind of image, with a fake config and embedded rootfs, no registry. */
+class ImageResolverTest {
+  @TempDir Path temp;
+
+  /** Every hit, miss and pull, as "hit NAME", "miss NAME" and "pulled NAME". */
+  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+  /** A config interface answered from a map; anything else it is asked fails the test. */
+  @SuppressWarnings("unchecked")
+  private static <T> T config(Class<T> type, Map<String, Object> answers) {
+    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (proxy, method, args) -> {
+          if (!answers.containsKey(method.getName())) {
+            throw new UnsupportedOperationException(method.getName() + " in a test config");
+          }
+          return answers.get(method.getName());
+        });
+  }
+
+  private MrtConfig config() {
+    MrtConfig.Images images = config(MrtConfig.Images.class, Map.of(
+        "maxUnpackedSize", "1G", "maxEntries", 1000L, "parallelism", 1, "attempts", 1,
+        "timeout", Duration.ofSeconds(5), "authFile", Optional.empty(),
+        "insecureRegistries", Optional.empty(), "cacheBudget", Optional.empty()));
+    return config(MrtConfig.class, Map.of("cacheDir", temp.resolve("cache"), "images", images));
+  }
+
+  /** The embedded rootfs, as a directory of the test. */
+  private final class FakeAssets extends EmbeddedAssets {
+    FakeAssets(MrtConfig config) {
+      super(config);
+    }
+
+    @Override
+    public String defaultRootfsDigest() {
+      return "sha256:" + "d".repeat(64);
+    }
+
+    @Override
+    public Path defaultRootfs() {
+      return temp.resolve("embedded");
+    }
+  }
+
+  private ImageResolver resolver() {
+    MrtConfig config = config();
+    ImageResolver r = new ImageResolver(new FakeAssets(config), config);
+    r.addListener(new ImageCacheListener() {
+      @Override
+      public void hit(String image) {
+        events.add("hit " + image);
+      }
+
+      @Override
+      public void miss(String image, long bytes) {
+        events.add("miss " + image);
+      }
+    });
+    r.addPullListener((reference, bytes) -> events.add("pulled " + reference));
+    return r;
+  }
+
+  private Path tarball(String name, byte[] content) throws IOException {
+    return Files.write(temp.resolve(name), content);
+  }
+
+  @Test
+  void testResolve_defaultIsTheEmbeddedRootfsCountedAsOneMiss() {
+    ImageResolver r = resolver();
+    PreparedImage image = r.resolve("default");
+    assertEquals(temp.resolve("embedded"), image.rootfs());
+    assertEquals("sha256:" + "d".repeat(64), image.digest());
+    assertSame(image, r.ready("default").orElseThrow());
+    assertEquals(List.of("miss default", "hit default"), events);
+  }
+
+  @Test
+  void testResolve_aTarballIsUnpackedOnceUnderItsDigest() throws IOException {
+    Path file = tarball("root.tar", new TarFixture().file("bin/sh", 0755, "#!").tar());
+    String name = file.toString();
+    ImageResolver r = resolver();
+    assertTrue(r.ready(name).isEmpty(), "not unpacked yet");
+
+    PreparedImage image = r.resolve(name);
+    Digest digest = Digest.sha256(file);
+    assertEquals(digest.toString(), image.digest());
+    CacheLayout layout = r.store().layout();
+    assertEquals(layout.root().resolve(layout.tarballName(digest)).resolve("rootfs"),
+        image.rootfs());
+    assertEquals("#!", Files.readString(image.rootfs().resolve("bin/sh")));
+    assertEquals(image, r.resolve(name));
+    assertEquals(image, r.ready(name).orElseThrow());
+    assertEquals(List.of("miss " + name, "hit " + name, "hit " + name), events);
+  }
+
+  @Test
+  void testResolve_aMissingTarballIsNamed() {
+    Path file = temp.resolve("gone.tar");
+    ImageException e = assertThrows(ImageException.class, () -> resolver().resolve(file.toString()));
+    assertTrue(e.getMessage().contains(file + " does not exist"), e.getMessage());
+    assertThrows(ImageException.class, () -> resolver().ready(file.toString()));
+  }
+
+  @Test
+  void testResolve_aFileWithoutEntriesIsRefusedAndNotCached() throws IOException {
+    Path file = tarball("empty.tar", new byte[0]);
+    ImageResolver r = resolver();
+    ImageException e = assertThrows(ImageException.class, () -> r.resolve(file.toString()));
+    assertTrue(e.getMessage().contains("holds no files"), e.getMessage());
+    Path unpacked = r.store().layout().root()
+        .resolve(r.store().layout().tarballName(Digest.sha256(file)));
+    assertFalse(Files.exists(unpacked));
+    assertTrue(r.ready(file.toString()).isEmpty());
+  }
+
+  @Test
+  void testResolve_anOciLayoutIsPulledOnceThenServedFromTheCache() throws IOException {
+    TestImage image = TestImage.of(TestImage.layer("app/run", "go"));
+    Path layout = image.writeLayout(temp.resolve("layout"), "v1");
+    String name = "oci:" + layout + ":v1";
+    ImageResolver r = resolver();
+    assertTrue(r.ready(name).isEmpty(), "not pulled yet");
+
+    PreparedImage pulled = r.resolve(name);
+    assertEquals(image.manifestDigest.toString(), pulled.digest());
+    assertEquals("go", Files.readString(pulled.rootfs().resolve("app/run")));
+    assertEquals(List.of("/bin/true"), pulled.config().cmd());
+    assertEquals(pulled, r.resolve(name));
+    assertEquals(pulled, r.ready(name).orElseThrow());
+    assertEquals(List.of("pulled " + name, "miss " + name, "hit " + name, "hit " + name), events);
+  }
+
+  @Test
+  void testReady_aRegistryImageNeverPulledIsNotReadyWithoutAskingTheRegistry() {
+    // Port 1 on loopback answers nobody: asking the registry would fail, not return empty.
+    assertTrue(resolver().ready("127.0.0.1:1/nobody/here:1").isEmpty());
+    assertEquals(List.of(), events);
+  }
+}
