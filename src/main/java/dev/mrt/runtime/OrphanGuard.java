@@ -26,17 +26,22 @@ public final class OrphanGuard implements AutoCloseable {
   static final String SCRIPT = """
       trap '' INT TERM HUP QUIT
       cat >/dev/null
+      end() {
+        "$1" --root "$2" kill "$3" KILL >/dev/null 2>&1
+        "$1" --root "$2" delete --force "$3" >/dev/null 2>&1
+        for pidfile in "$4/$3"/*.pid; do
+          [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+        done
+        rm -rf -- "$4/$3"
+      }
       for id in $("$1" --root "$2" list --quiet 2>/dev/null); do
-        case "$id" in
-          "$3"*)
-            "$1" --root "$2" kill "$id" KILL >/dev/null 2>&1
-            "$1" --root "$2" delete --force "$id" >/dev/null 2>&1
-            for pidfile in "$4/$id"/*.pid; do
-              [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
-            done
-            rm -rf -- "$4/$id"
-            ;;
-        esac
+        case "$id" in "$3"*) end "$1" "$2" "$id" "$4" ;; esac
+      done
+      # A container still being created (a warm one started ahead of its task) is not listed
+      # yet, but its bundle is there: give its runc a moment, then end it by its bundle.
+      sleep 1
+      for dir in "$4/$3"*; do
+        [ -d "$dir" ] && end "$1" "$2" "${dir##*/}" "$4"
       done
       """;
 
