@@ -97,18 +97,10 @@ public final class BundleStore {
     removeTree(bundle.dir());
   }
 
-  /**
-   * pasta ends by itself once the container's namespace is gone; this is the belt to that
-   * brace, so a pasta that did not never outlives its bundle.
-   */
+  /** So a pasta never outlives its bundle. */
   private static void stopPasta(Path dir) {
     try {
-      long pid = Long.parseLong(Files.readString(dir.resolve(Pasta.PID_FILE)).strip());
-      ProcessHandle.of(pid)
-          .filter(p -> p.info().command().map(c -> c.endsWith("/pasta")).orElse(false))
-          .ifPresent(ProcessHandle::destroyForcibly);
-    } catch (NoSuchFileException | NumberFormatException e) {
-      // No pasta for this container (or it wrote nothing yet): nothing to stop.
+      Pasta.stop(dir.resolve(Pasta.PID_FILE));
     } catch (IOException e) {
       LOG.warnf("cannot read %s: %s", dir.resolve(Pasta.PID_FILE), e.getMessage());
     }

@@ -1,7 +1,10 @@
 package dev.mrt.network;
 
 import dev.mrt.bundle.oci.Hooks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,44 @@ public final class Pasta {
 
   /** The pid file pasta writes in the bundle: its owner stops it with the container. */
   public static final String PID_FILE = "pasta.pid";
+
+  /**
+   * Ends the pasta that wrote {@code pidFile}, if it still runs. pasta ends by itself once the
+   * container's namespace is gone, but not always; this is the belt to that brace. The process
+   * is told by its command line (pasta, given this very pid file), not by {@code /proc/PID/exe}:
+   * pasta makes itself non-dumpable, so its own user cannot read that link.
+   *
+   * @throws IOException when the pid file exists but cannot be read
+   */
+  public static void stop(Path pidFile) throws IOException {
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).strip());
+    } catch (NoSuchFileException | NumberFormatException e) {
+      return; // no pasta for this container, or it wrote nothing yet
+    }
+    List<String> argv;
+    try {
+      argv = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid),
+          "cmdline")), StandardCharsets.UTF_8).split("\0"));
+    } catch (NoSuchFileException e) {
+      return; // already gone
+    }
+    if (!argv.isEmpty() && isPastaExecutable(argv.get(0))
+        && argv.contains(pidFile.toString())) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * Whether an executable is pasta as it runs: Debian's {@code pasta} is a link to {@code passt},
+   * which re-executes itself as {@code passt.avx2} on CPUs that have AVX2.
+   */
+  static boolean isPastaExecutable(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.equals("pasta") || name.equals("passt") || name.equals("pasta.avx2")
+        || name.equals("passt.avx2");
+  }
 
   /** The hook that links a container's namespace with these pasta options. */
   Hooks.Hook hook(boolean rootless, List<String> options) {
