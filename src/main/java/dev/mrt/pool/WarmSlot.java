@@ -66,11 +66,6 @@ public final class WarmSlot<K, W> implements Slot {
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Containers ready or being started now. */
-  public int waiting() {
-    return shelf.size();
-  }
-
   @Override
   public TaskOutcome run(PoolTask task, TaskControl control) {
     int want = closed ? 0 : settings.warm().applyAsInt(task.group());

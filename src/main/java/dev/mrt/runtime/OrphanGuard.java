@@ -38,11 +38,16 @@ public final class OrphanGuard implements AutoCloseable {
         case "$id" in "$3"*) end "$1" "$2" "$id" "$4" ;; esac
       done
       # A container still being created (a warm one started ahead of its task) is not listed
-      # yet, but its bundle is there: give its runc a moment, then end it by its bundle.
-      sleep 1
-      for dir in "$4/$3"*; do
-        [ -d "$dir" ] && end "$1" "$2" "${dir##*/}" "$4"
-      done
+      # yet, but its bundle is there: only then, give its runc a moment and end it by its
+      # bundle. Waiting when nothing is left would keep this process (and so the service
+      # user) alive past the service's stop.
+      set -- "$1" "$2" "$3" "$4" "$4/$3"*
+      if [ -d "$5" ]; then
+        sleep 1
+        for dir in "$4/$3"*; do
+          [ -d "$dir" ] && end "$1" "$2" "${dir##*/}" "$4"
+        done
+      fi
       """;
 
   private final Process shell;
