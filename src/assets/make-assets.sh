@@ -325,28 +325,33 @@ INFO
 
 # ---------------------------------------------------------------- mrt-handoff
 
-# The source and the exact compiler and C library packages make the key.
+# The source and the exact compiler, C library and libseccomp packages make the key.
 handoff_key() {
   local arch="$1"
   {
     echo "mrt-handoff $arch"
     sha256sum <"$HANDOFF_SOURCE"
+    echo "libseccomp-dev=$(candidate "$(seccomp_conf "$arch")" libseccomp-dev)"
     echo "$(cross_gcc "$arch")=$(host_version "$(cross_gcc "$arch")")"
     echo "$(libc_dev "$arch")=$(host_version "$(libc_dev "$arch")")"
   } | cache_key
 }
 
-# Static against glibc, stripped, no build id, source path fixed: the same
-# compiler and libc packages give the same bytes.
+# Static against glibc and the libseccomp runc links (it compiles warm containers'
+# filters as runc would), stripped, no build id, source path fixed: the same
+# compiler, libc and libseccomp packages give the same bytes.
 readonly HANDOFF_CFLAGS="-Os -static -s -Wall -Wextra -Werror -Wl,--build-id=none"
 build_handoff() {
   local arch="$1" out="$2"
   local cc=gcc
   [[ "$arch" == arm64 ]] && cc=aarch64-linux-gnu-gcc
-  local src_dir; src_dir="$(dirname "$HANDOFF_SOURCE")"
+  local src_dir; src_dir="$(dirname "$HANDOFF_SOURCE")" seccomp_root="$WORK/seccomp-$arch"
+  [[ -d "$seccomp_root" ]] || fetch_unpack "$(seccomp_conf "$arch")" "$seccomp_root" libseccomp-dev
   # shellcheck disable=SC2086 # the flags are words
   (cd "$src_dir" && "$cc" $HANDOFF_CFLAGS -ffile-prefix-map="$src_dir"=. \
-    -o "$WORK/mrt-handoff-$arch" mrt-handoff.c) || die "mrt-handoff for $arch did not compile"
+    -I"$seccomp_root/usr/include" -o "$WORK/mrt-handoff-$arch" mrt-handoff.c \
+    "$seccomp_root/usr/lib/$(gnu_triplet "$arch")/libseccomp.a") ||
+    die "mrt-handoff for $arch did not compile"
   local kind; kind="$(file -b "$WORK/mrt-handoff-$arch")"
   [[ "$kind" == *"statically linked"* ]] || die "mrt-handoff for $arch is not statically linked: $kind"
   zstd -q -19 -T1 -o "$out/mrt-handoff.zst" "$WORK/mrt-handoff-$arch"
@@ -357,7 +362,8 @@ source=src/assets/handoff/mrt-handoff.c
 source_sha256=$(sha256sum <"$HANDOFF_SOURCE" | cut -c1-64)
 compiler=$(cross_gcc "$arch") $(host_version "$(cross_gcc "$arch")")
 libc=$(libc_dev "$arch") $(host_version "$(libc_dev "$arch")")
-build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. mrt-handoff.c
+libseccomp=libseccomp-dev $(candidate "$(seccomp_conf "$arch")" libseccomp-dev) ($ROOTFS_SUITE $arch, static)
+build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. mrt-handoff.c libseccomp.a
 compression=zstd -19
 sha256_uncompressed=$(sha256sum "$WORK/mrt-handoff-$arch" | cut -c1-64)
 size_uncompressed=$(stat -c %s "$WORK/mrt-handoff-$arch")

@@ -18,16 +18,32 @@
  * exits 127. The nonce is in the helper's own environment only (config.json), so a
  * job cannot fake the line; mrt then starts the task afresh, which reports the
  * failure exactly as a container made for the task would.
+ *
+ * Seccomp: runc compiles a container's filter with libseccomp each time it starts
+ * one (most of its CPU for a short job). For a warm container mrt compiles the
+ * filter once instead, with this very binary on the host (--compile-seccomp, from
+ * the rules SeccompRules writes, built with the same libseccomp calls runc makes),
+ * and leaves it out of the container's config.json. The helper, started with
+ * no_new_privs as runc leaves it, reads the compiled filter named by
+ * $MRT_HANDOFF_SECCOMP and loads it after the command is found, just before execve,
+ * where runc loads it: the job runs under the same filter either way. A filter that
+ * will not load is a job not started, so mrt runs it afresh under runc's own.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_HANDOFF (16 * 1024 * 1024)
+#define MAX_FILTER (BPF_MAXINSNS * sizeof(struct sock_filter))
 
 static const char *nonce;
 
@@ -91,8 +107,128 @@ static int executable(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-int main(void) {
+/* --------------------------------------------------------------- seccomp */
+
+/* "ALLOW", "ERRNO 1", ... as SeccompRules writes them: libseccomp's action. */
+static int action(const char *name, const char *ret, uint32_t *out) {
+  long r = strtol(ret, NULL, 10);
+  if (!strcmp(name, "ALLOW")) *out = SCMP_ACT_ALLOW;
+  else if (!strcmp(name, "ERRNO")) *out = SCMP_ACT_ERRNO((uint16_t)r);
+  else if (!strcmp(name, "TRACE")) *out = SCMP_ACT_TRACE((uint16_t)r);
+  else if (!strcmp(name, "KILL_THREAD")) *out = SCMP_ACT_KILL;
+  else if (!strcmp(name, "KILL_PROCESS")) *out = SCMP_ACT_KILL_PROCESS;
+  else if (!strcmp(name, "TRAP")) *out = SCMP_ACT_TRAP;
+  else if (!strcmp(name, "LOG")) *out = SCMP_ACT_LOG;
+  else return -1;
+  return 0;
+}
+
+static int operator(const char *name, enum scmp_compare *out) {
+  static const struct { const char *name; enum scmp_compare op; } ops[] = {
+      {"NE", SCMP_CMP_NE}, {"LT", SCMP_CMP_LT}, {"LE", SCMP_CMP_LE}, {"EQ", SCMP_CMP_EQ},
+      {"GE", SCMP_CMP_GE}, {"GT", SCMP_CMP_GT}, {"MASKED_EQ", SCMP_CMP_MASKED_EQ}};
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (!strcmp(name, ops[i].name)) { *out = ops[i].op; return 0; }
+  return -1;
+}
+
+/*
+ * Reads rules on stdin, one per line ("default ACTION RET", "arch NAME", "optimize N",
+ * "rule ACTION RET SYSCALL [INDEX OP VALUE VALUE2]..."), and writes the filter as BPF on
+ * stdout. A syscall this libseccomp does not know is skipped, as runc skips it.
+ */
+static int compile_seccomp(void) {
+  char line[4096];
+  scmp_filter_ctx ctx = NULL;
+  for (int n = 1; fgets(line, sizeof line, stdin); n++) {
+    char *save, *word[4 + 4 * 6];
+    int words = 0;
+    for (char *w = strtok_r(line, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
+      if (words == (int)(sizeof word / sizeof *word)) die(2, "seccomp rule has too many words", NULL);
+      word[words++] = w;
+    }
+    if (words == 0) continue;
+    uint32_t act;
+    int rc = 0;
+    if (!strcmp(word[0], "default") && words == 3 && !ctx) {
+      if (action(word[1], word[2], &act) != 0) die(2, "unknown seccomp action", word[1]);
+      if (!(ctx = seccomp_init(act))) die(2, "seccomp_init failed", NULL);
+    } else if (!ctx) {
+      die(2, "seccomp rules must begin with their default action", NULL);
+    } else if (!strcmp(word[0], "arch") && words == 2) {
+      uint32_t arch = seccomp_arch_resolve_name(word[1]);
+      if (arch == 0) die(2, "unknown seccomp architecture", word[1]);
+      rc = seccomp_arch_add(ctx, arch);
+      if (rc == -EEXIST) rc = 0; /* the native one is there from seccomp_init */
+    } else if (!strcmp(word[0], "optimize") && words == 2) {
+      rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)atoi(word[1]));
+    } else if (!strcmp(word[0], "rule") && words >= 4 && (words - 4) % 4 == 0) {
+      if (action(word[1], word[2], &act) != 0) die(2, "unknown seccomp action", word[1]);
+      int nr = seccomp_syscall_resolve_name(word[3]);
+      if (nr == __NR_SCMP_ERROR) continue;
+      struct scmp_arg_cmp cmp[6];
+      unsigned count = (unsigned)(words - 4) / 4;
+      for (unsigned i = 0; i < count; i++) {
+        char **c = word + 4 + 4 * i;
+        cmp[i].arg = (unsigned)atoi(c[0]);
+        if (operator(c[1], &cmp[i].op) != 0) die(2, "unknown seccomp operator", c[1]);
+        cmp[i].datum_a = strtoull(c[2], NULL, 10);
+        cmp[i].datum_b = strtoull(c[3], NULL, 10);
+      }
+      rc = seccomp_rule_add_array(ctx, act, nr, count, cmp);
+    } else {
+      dprintf(2, "mrt-handoff: bad seccomp rule on line %d\n", n);
+      _exit(2);
+    }
+    if (rc != 0) {
+      dprintf(2, "mrt-handoff: libseccomp refused line %d: %s\n", n, strerror(-rc));
+      _exit(2);
+    }
+  }
+  if (!ctx) die(2, "no seccomp rules on stdin", NULL);
+  int rc = seccomp_export_bpf(ctx, 1);
+  if (rc != 0) die(2, "cannot write the filter", strerror(-rc));
+  seccomp_release(ctx);
+  return 0;
+}
+
+static struct sock_fprog filter; /* empty unless $MRT_HANDOFF_SECCOMP names one */
+
+/* At start, so a filter that cannot be read fails the warm container, not a job. */
+static void read_filter(const char *path) {
+  static struct sock_filter insns[BPF_MAXINSNS + 1];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die(1, "cannot open the seccomp filter", path);
+  size_t got = 0;
+  while (got < sizeof insns) {
+    ssize_t r = read(fd, (char *)insns + got, sizeof insns - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) die(1, "cannot read the seccomp filter", path);
+    if (r == 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got == 0 || got > MAX_FILTER || got % sizeof *insns != 0)
+    die(1, "the seccomp filter is not a BPF program", path);
+  filter.len = (unsigned short)(got / sizeof *insns);
+  filter.filter = insns;
+}
+
+/* The last step before execve, as in runc; needs the no_new_privs runc set. */
+static void confine(void) {
+  if (filter.len && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0)
+    not_started(126, "cannot load the seccomp filter", strerror(errno));
+  filter.len = 0;
+}
+
+/* ------------------------------------------------------------------ main */
+
+int main(int nargs, char **args) {
+  if (nargs == 2 && !strcmp(args[1], "--compile-seccomp")) return compile_seccomp();
+  if (nargs != 1) die(2, "usage: mrt-handoff [--compile-seccomp]", NULL);
   nonce = getenv("MRT_HANDOFF_NONCE");
+  const char *filter_path = getenv("MRT_HANDOFF_SECCOMP");
+  if (filter_path) read_filter(filter_path);
   if (write(1, "mrt-ready\n", 10) != 10) die(1, "cannot signal readiness", strerror(errno));
   long len = read_length();
   if (len > MAX_HANDOFF) die(1, "hand-off too large", NULL);
@@ -126,6 +262,7 @@ int main(void) {
 
   const char *cmd = argv[0];
   if (strchr(cmd, '/')) {
+    confine();
     execve(cmd, argv, env);
     not_started(errno == ENOENT ? 127 : 126, strerror(errno), cmd);
   }
@@ -139,6 +276,7 @@ int main(void) {
     int w = n == 0 ? snprintf(candidate, sizeof candidate, "./%s", cmd)
                    : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, dir, cmd);
     if (w > 0 && (size_t)w < sizeof candidate && executable(candidate)) {
+      confine();
       execve(candidate, argv, env);
       not_started(126, strerror(errno), candidate);
     }

@@ -25,6 +25,19 @@ final class WarmSpec {
   /** The helper's own variable: the nonce that makes its "could not start" line its own. */
   static final String NONCE_VARIABLE = "MRT_HANDOFF_NONCE";
 
+  /** The helper's own variable: the compiled seccomp filter it loads for the job. */
+  static final String SECCOMP_VARIABLE = "MRT_HANDOFF_SECCOMP";
+
+  /**
+   * mrt's helper as the waiting process.
+   *
+   * @param dir the directory holding it, mounted read-only at {@link #HANDOFF_DIR}
+   * @param nonce its nonce, for {@link #notStartedMarker}
+   * @param seccompFilter the job's filter compiled, relative to {@code dir}: the helper loads it
+   *     and runc loads none
+   */
+  record Helper(Path dir, String nonce, Optional<String> seccompFilter) {}
+
   private WarmSpec() {}
 
   /**
@@ -46,20 +59,24 @@ final class WarmSpec {
    *
    * @param scratch per destination, the container's own scratch directory
    * @param command the waiting process
-   * @param helperDir the directory holding mrt's helper, when it is the waiting process
-   * @param nonce the helper's, for {@link #notStartedMarker}
+   * @param helper when mrt's helper is the waiting process
    */
   static Spec waiting(Spec job, Map<String, Path> scratch, List<String> command,
-      Optional<Path> helperDir, String nonce) {
+      Optional<Helper> helper) {
     Process p = job.process();
-    // The helper's environment is its nonce alone: the job's comes with the hand-off, and the
-    // job never sees the nonce (execve replaces the environment).
-    Process waiting = helperDir.isPresent()
-        ? p.withCommand(command, List.of(NONCE_VARIABLE + "=" + nonce), "/")
-        : p.withCommand(command, p.env(), p.cwd());
     List<Mount> mounts = new ArrayList<>(withScratch(job.mounts(), scratch.keySet(), scratch));
-    helperDir.ifPresent(dir -> mounts.add(Mount.bind(dir.toString(), HANDOFF_DIR, true)));
-    return job.withProcess(waiting).withMounts(mounts);
+    if (helper.isEmpty()) {
+      return job.withProcess(p.withCommand(command, p.env(), p.cwd())).withMounts(mounts);
+    }
+    Helper h = helper.get();
+    // The helper's environment is its own alone: the job's comes with the hand-off, and the
+    // job never sees it (execve replaces the environment).
+    List<String> env = new ArrayList<>(List.of(NONCE_VARIABLE + "=" + h.nonce()));
+    h.seccompFilter().ifPresent(f -> env.add(SECCOMP_VARIABLE + "=" + HANDOFF_DIR + "/" + f));
+    mounts.add(Mount.bind(h.dir().toString(), HANDOFF_DIR, true));
+    Spec waiting = job.withProcess(p.withCommand(command, env, "/")).withMounts(mounts);
+    return h.seccompFilter().isEmpty() ? waiting
+        : waiting.withLinux(waiting.linux().withSeccomp(null));
   }
 
   /** How the helper's "could not start the job" line begins (see mrt-handoff.c). */

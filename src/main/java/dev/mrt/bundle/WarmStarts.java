@@ -36,11 +36,13 @@ public final class WarmStarts {
 
   private final ContainerRunner runner;
   private final Supplier<Path> helper;
+  private final SeccompFilters filters;
 
   /** @param helper the {@code mrt-handoff} binary, unpacked on first use */
   public WarmStarts(ContainerRunner runner, Supplier<Path> helper) {
     this.runner = runner;
     this.helper = helper;
+    this.filters = new SeccompFilters(helper);
   }
 
   /**
@@ -65,6 +67,7 @@ public final class WarmStarts {
     Spec job = runner.spec(image, request);
     Optional<Path> helperDir = request.warmCommand().isPresent() ? Optional.empty()
         : Optional.of(helper.get().getParent());
+    Optional<String> filter = helperDir.flatMap(d -> filters.forJob(job));
     List<String> command = request.warmCommand()
         .orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
     Map<String, Path> scratch = new LinkedHashMap<>();
@@ -76,7 +79,8 @@ public final class WarmStarts {
       for (String destination : scratchDestinations(request)) {
         scratch.put(destination, Files.createDirectory(dir.resolve("scratch-" + scratch.size())));
       }
-      return WarmSpec.waiting(job, scratch, command, helperDir, nonce);
+      return WarmSpec.waiting(job, scratch, command, helperDir.map(d -> new WarmSpec.Helper(d,
+          nonce, filter)));
     });
     RuncContainer process;
     try {

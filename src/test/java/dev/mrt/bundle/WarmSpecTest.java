@@ -58,7 +58,8 @@ class WarmSpecTest {
     Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("SECRET", "s"),
         "/s/job"));
     Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
-        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(Path.of("/cache/handoff/x")), "n0");
+        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(new WarmSpec.Helper(
+            Path.of("/cache/handoff/x"), "n0", Optional.empty())));
     assertEquals(List.of("/run/mrt-handoff/mrt-handoff"), w.process().args());
     assertEquals(List.of("MRT_HANDOFF_NONCE=n0"), w.process().env(),
         "a job's environment stays out of config.json");
@@ -71,6 +72,20 @@ class WarmSpecTest {
     assertTrue(helper.options().contains("ro"), helper.options().toString());
     assertEquals(job.mounts().size() + 1, w.mounts().size());
     assertEquals(job.linux(), w.linux(), "namespaces, limits and seccomp are the job's");
+  }
+
+  @Test
+  void testWaiting_compiledFilterGoesToTheHelperAndLeavesConfigJson() {
+    Spec job = SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job"))
+        .withLinux(SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job")).linux()
+            .withSeccomp(SeccompProfile.defaultFor("amd64", DefaultSpec.CAPABILITIES)));
+    Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
+        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(new WarmSpec.Helper(
+            Path.of("/cache/handoff/x"), "n0", Optional.of("seccomp/ab.bpf"))));
+    assertEquals(List.of("MRT_HANDOFF_NONCE=n0",
+        "MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/ab.bpf"), w.process().env());
+    assertEquals(null, w.linux().seccomp(), "runc must not compile it again");
+    assertEquals(job.linux().withSeccomp(null), w.linux(), "the rest of linux is the job's");
   }
 
   @Test

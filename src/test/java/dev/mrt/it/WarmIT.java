@@ -300,6 +300,33 @@ class WarmIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testSeccomp_warmJobUnderTheFilterCompiledOnceAsCold(Mode mode) throws IOException {
+    String show = "-c 'grep -E \"^(NoNewPrivs|Seccomp|Seccomp_filters):\" /proc/self/status;"
+        + " unshare -U true; echo \"unshare $?\"'";
+    TaskReply cold = cold(mode, "exact_v0.0", show);
+    TaskReply warm = warm(mode, "exact_v0.0", show);
+    assertTrue(cold.stdout().contains("Seccomp:\t2\nSeccomp_filters:\t1\nunshare 1\n"),
+        cold.stdout());
+    assertEquals(cold.stdout(), warm.stdout());
+    assertEquals(cold.stderror(), warm.stderror());
+    // runc loaded none in the waiting ones: the helper loads the filter mrt compiled once.
+    Server s = shared(mode);
+    s.settled();
+    try (Stream<Path> configs = Files.walk(s.cli().stateDir().resolve("bundles"))) {
+      List<String> waiting = configs.filter(p -> p.endsWith("config.json")).map(p -> {
+        try {
+          return Files.readString(p);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).filter(c -> c.contains("MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/")).toList();
+      assertFalse(waiting.isEmpty(), "no waiting container got a compiled filter");
+      waiting.forEach(c -> assertFalse(c.contains("\"seccomp\""), c));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testExitStatusAndHostSigkill_exactlyAsCold(Mode mode) throws Exception {
     String exit7 = "-c 'echo out; echo err >&2; exit 7'";
     TaskReply cold = cold(mode, "exit_v0.0", exit7);

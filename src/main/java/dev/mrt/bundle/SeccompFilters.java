@@ -1,0 +1,115 @@
+package dev.mrt.bundle;
+
+import dev.mrt.IoErrors;
+import dev.mrt.bundle.oci.Spec;
+import dev.mrt.image.Digest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Seccomp filters compiled once for warm containers: runc compiles a container's filter every
+ * time it starts one, which is most of its CPU for a short job. mrt's helper compiles it with the
+ * same libseccomp calls ({@link SeccompRules}) into {@code <helper dir>/seccomp/<sha256>.bpf},
+ * which warm containers see read-only under the helper's mount, and loads it just before it
+ * execs the job (see mrt-handoff.c). A profile that cannot be compiled so stays with runc.
+ */
+final class SeccompFilters {
+  private static final Logger LOG = Logger.getLogger(SeccompFilters.class);
+  private static final Duration COMPILE_PATIENCE = Duration.ofSeconds(30);
+  private static final String DIR = "seccomp";
+  /** A cBPF instruction: code, jt, jf, k. */
+  private static final int INSTRUCTION_BYTES = 8;
+
+  private final Supplier<Path> helper;
+  /** By the rules' digest: the filter's path relative to the helper's directory, or empty. */
+  private final Map<Digest, Optional<String>> compiled = new ConcurrentHashMap<>();
+
+  /** @param helper the {@code mrt-handoff} binary, unpacked on first use */
+  SeccompFilters(Supplier<Path> helper) {
+    this.helper = helper;
+  }
+
+  /**
+   * The compiled filter for a job's seccomp profile, as a path relative to the helper's
+   * directory; empty when the job has none, or runc must load it (see {@link SeccompRules}),
+   * or it did not compile (logged once per profile).
+   */
+  Optional<String> forJob(Spec job) {
+    if (job.linux().seccomp() == null || !job.process().noNewPrivileges()) {
+      // Without no_new_privs runc loads the filter earlier, with privileges the job lacks.
+      return Optional.empty();
+    }
+    return SeccompRules.of(job.linux().seccomp()).flatMap(rules -> compiled.computeIfAbsent(
+        Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)), d -> compile(rules, d)));
+  }
+
+  private Optional<String> compile(String rules, Digest digest) {
+    Path binary = helper.get();
+    String name = DIR + "/" + digest.hex() + ".bpf";
+    Path target = binary.getParent().resolve(name);
+    if (Files.isRegularFile(target)) {
+      return Optional.of(name);
+    }
+    Path temp = null;
+    Path errors = null;
+    try {
+      Files.createDirectories(target.getParent());
+      temp = Files.createTempFile(target.getParent(), ".tmp-", ".bpf");
+      errors = Files.createTempFile(target.getParent(), ".tmp-", ".err");
+      // Files, not pipes: a helper that hangs cannot hold this thread past the patience.
+      Process p = new ProcessBuilder(binary.toString(), "--compile-seccomp")
+          .redirectOutput(temp.toFile()).redirectError(errors.toFile()).start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(rules.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!p.waitFor(COMPILE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return failed(digest, "it took over " + COMPILE_PATIENCE.toSeconds() + "s");
+      }
+      long size = Files.size(temp);
+      if (p.exitValue() != 0 || size == 0 || size % INSTRUCTION_BYTES != 0) {
+        return failed(digest, "status " + p.exitValue() + ", " + size + " bytes: "
+            + Files.readString(errors).strip());
+      }
+      Files.setAttribute(temp, "unix:mode", 0644);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      return Optional.of(name);
+    } catch (IOException e) {
+      return failed(digest, IoErrors.describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } finally {
+      deleteQuietly(temp);
+      deleteQuietly(errors);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      if (file != null) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException ignored) {
+      // a stray temp file is harmless: gc removes the directory with its helper
+    }
+  }
+
+  private static Optional<String> failed(Digest digest, String why) {
+    LOG.warnf("seccomp profile %s could not be compiled for warm containers (%s): runc loads it"
+        + " in each container instead", digest.hex().substring(0, 12), why);
+    return Optional.empty();
+  }
+}
