@@ -37,7 +37,7 @@ serve_start() { # warm(count) log -> sets SERVE_PID
   as_user env "${MRT_ENV[@]}" MRT_GEARMAN_SERVERS="127.0.0.1:$PORT" \
     MRT_ARCHIVEMATICA_MODULES_FILE="$W/modules" MRT_ARCHIVEMATICA_SHARED_DIRECTORY="$W/shared" \
     MRT_ARCHIVEMATICA_CLIENT_ASSETS_DIRECTORY="$W/shared" MRT_POOL_SIZE=2 MRT_POOL_WARM="$1" \
-    QUARKUS_HTTP_PORT="$HTTP_PORT" "${MRT[@]}" serve >"$2" 2>&1 &
+    QUARKUS_HTTP_PORT="$HTTP_PORT" "${MRT_SERVE[@]}" >"$2" 2>&1 &
   SERVE_PID=$!
   for _ in $(seq 300); do grep -q "connected to gearmand" "$2" && return; sleep 0.1; done
   echo "bench: mrt serve did not connect; see $2" >&2; cat "$2" >&2; exit 1
