@@ -46,7 +46,9 @@ final class BatchMode {
     this.clock = clock;
   }
 
-  CompletableFuture<BatchRun> submit(FunctionTable.Function f, PreparedImage image, Batch batch) {
+  /** @param reservation the job's pool slot, taken by the batch's container if still held */
+  CompletableFuture<BatchRun> submit(FunctionTable.Function f, PreparedImage image, Batch batch,
+      ContainerPool.Reservation reservation) {
     Map<String, TaskResult> early = new LinkedHashMap<>();
     List<BatchFiles.Entry> entries = new ArrayList<>();
     for (Task t : batch.tasks()) {
@@ -76,7 +78,7 @@ final class BatchMode {
             "MRT_BATCH_TASKS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.TASKS,
             "MRT_BATCH_RESULTS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.RESULTS),
         List.of(BindMount.scratch(dir, BatchFiles.MOUNT_POINT)));
-    return pool.submit(containers.poolTask(f, image, request)).outcome()
+    return pool.submit(containers.poolTask(f, image, request), reservation).outcome()
         .thenApply(o -> read(f, o, dir, entries, early))
         .whenComplete((r, e) -> BundleStore.removeTree(dir));
   }

@@ -93,26 +93,40 @@ public final class McpClientJobs implements JobHandler {
   }
 
   @Override
-  public boolean acquire(Duration timeout) throws InterruptedException {
-    return pool.reserve(timeout);
+  public Optional<JobHandler.Claim> acquire(Duration timeout) throws InterruptedException {
+    return pool.reserve(timeout).map(JobClaim::new);
   }
 
-  @Override
-  public void release() {
-    pool.unreserve();
-  }
+  /** A pool reservation as the worker's claim: the job's once handed over, else given back. */
+  private final class JobClaim implements JobHandler.Claim {
+    private final ContainerPool.Reservation reservation;
+    /** Only the worker's server thread uses a claim. */
+    private boolean handed;
 
-  @Override
-  public void handle(GearmanJob job, JobReply reply) {
-    jobs.execute(() -> {
-      try {
-        process(job, reply);
-      } catch (RuntimeException e) {
-        // Never let one job take the daemon down; the server marks its tasks failed.
-        LOG.errorf(e, "%s: unexpected failure; replying WORK_FAIL", label(job));
-        reply.fail();
+    JobClaim(ContainerPool.Reservation reservation) {
+      this.reservation = reservation;
+    }
+
+    @Override
+    public void handle(GearmanJob job, JobReply reply) {
+      jobs.execute(() -> {
+        try {
+          process(job, reply, reservation);
+        } catch (RuntimeException e) {
+          // Never let one job take the daemon down; the server marks its tasks failed.
+          LOG.errorf(e, "%s: unexpected failure; replying WORK_FAIL", label(job));
+          reply.fail();
+        }
+      });
+      handed = true;
+    }
+
+    @Override
+    public void close() {
+      if (!handed) {
+        reservation.close();
       }
-    });
+    }
   }
 
   /**
@@ -128,61 +142,83 @@ public final class McpClientJobs implements JobHandler {
     }
   }
 
-  private void process(GearmanJob job, JobReply reply) {
-    boolean reservationHeld = true;
+  /** A batch decoded for a function this worker knows. */
+  private record Accepted(FunctionTable.Function function, Batch batch, Instant started) {}
+
+  /** The reservation is given back or passed on to the tasks before the wait for their end. */
+  private void process(GearmanJob job, JobReply reply, ContainerPool.Reservation reservation) {
+    Accepted accepted;
+    CompletableFuture<BatchRun> run;
+    try (reservation) {
+      Optional<Accepted> decoded = decode(job);
+      if (decoded.isEmpty()) {
+        reply.fail();
+        return;
+      }
+      accepted = decoded.get();
+      run = submit(job, accepted, reservation);
+    }
+    collect(job, reply, accepted, run);
+  }
+
+  /** @return empty, logged, for an unknown function or an undecodable payload: WORK_FAIL */
+  private Optional<Accepted> decode(GearmanJob job) {
+    Optional<FunctionTable.Function> function = functions.get(job.function());
+    if (function.isEmpty()) {
+      LOG.errorf("%s: unknown function; replying WORK_FAIL", label(job));
+      return Optional.empty();
+    }
     try {
-      Optional<FunctionTable.Function> function = functions.get(job.function());
-      if (function.isEmpty()) {
-        LOG.errorf("%s: unknown function; replying WORK_FAIL", label(job));
-        reply.fail();
-        return;
+      return Optional.of(new Accepted(function.get(), PayloadCodec.decode(job.data()),
+          clock.instant()));
+    } catch (PayloadException e) {
+      LOG.errorf("%s: undecodable payload (%d bytes): %s; replying WORK_FAIL", label(job),
+          job.data().length, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Resolves the image and hands the batch to the pool; the first task takes the reservation. */
+  private CompletableFuture<BatchRun> submit(GearmanJob job, Accepted accepted,
+      ContainerPool.Reservation reservation) {
+    FunctionTable.Function f = accepted.function();
+    Batch batch = accepted.batch();
+    try {
+      PreparedImage image = prepare(job, f, reservation);
+      if (!f.harness()) {
+        // MCPClient's harness sets these itself, inside the container.
+        rows.started(batch.tasks().stream().map(Task::uuid).toList(), clock.instant());
       }
-      Batch batch;
-      try {
-        batch = PayloadCodec.decode(job.data());
-      } catch (PayloadException e) {
-        LOG.errorf("%s: undecodable payload (%d bytes): %s; replying WORK_FAIL", label(job),
-            job.data().length, e.getMessage());
-        reply.fail();
-        return;
-      }
-      Instant started = clock.instant();
-      FunctionTable.Function f = function.get();
-      CompletableFuture<BatchRun> run;
-      try {
-        Optional<PreparedImage> here = images.ready(f.image());
-        if (here.isEmpty()) {
-          // A pull may take minutes: give the slot back so jobs on other images keep the whole
-          // pool busy meanwhile. Once the image is here the tasks queue in the pool in order.
-          LOG.infof("%s: preparing image %s; its container slot is free meanwhile", label(job),
-              f.image());
-          pool.unreserve();
-          reservationHeld = false;
-        }
-        PreparedImage image = here.isPresent() ? here.get() : images.resolve(f.image());
-        if (!f.harness()) {
-          // MCPClient's harness sets these itself, inside the container.
-          rows.started(batch.tasks().stream().map(Task::uuid).toList(), clock.instant());
-        }
-        run = f.mode() == FunctionsConfig.Mode.BATCH ? batchMode.submit(f, image, batch)
-            : submitTasks(f, image, batch);
-      } catch (MrtException e) {
-        run = CompletableFuture.completedFuture(allFailed(batch,
-            "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
-      }
-      if (reservationHeld) {
-        // Submitted: the tasks now count against the pool themselves.
-        pool.unreserve();
-        reservationHeld = false;
-      }
-      Optional<BatchRun> ran = await(job, batch, run);
-      if (ran.isPresent()) {
-        reply(job, reply, f, batch, ran.get(), started);
-      }
-    } finally {
-      if (reservationHeld) {
-        pool.unreserve();
-      }
+      return f.mode() == FunctionsConfig.Mode.BATCH
+          ? batchMode.submit(f, image, batch, reservation)
+          : submitTasks(f, image, batch, reservation);
+    } catch (MrtException e) {
+      return CompletableFuture.completedFuture(allFailed(batch,
+          "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
+    }
+  }
+
+  /** The function's image; gives the reservation back first when it has to be prepared. */
+  private PreparedImage prepare(GearmanJob job, FunctionTable.Function f,
+      ContainerPool.Reservation reservation) {
+    Optional<PreparedImage> here = images.ready(f.image());
+    if (here.isPresent()) {
+      return here.get();
+    }
+    // A pull may take minutes: give the slot back so jobs on other images keep the whole pool
+    // busy meanwhile. Once the image is here the tasks queue in the pool in order.
+    LOG.infof("%s: preparing image %s; its container slot is free meanwhile", label(job),
+        f.image());
+    reservation.close();
+    return images.resolve(f.image());
+  }
+
+  /** Waits for the batch's end, then writes its rows and replies (or not, on shutdown). */
+  private void collect(GearmanJob job, JobReply reply, Accepted accepted,
+      CompletableFuture<BatchRun> run) {
+    Optional<BatchRun> ran = await(job, accepted.batch(), run);
+    if (ran.isPresent()) {
+      reply(job, reply, accepted.function(), accepted.batch(), ran.get(), accepted.started());
     }
   }
 
@@ -241,7 +277,7 @@ public final class McpClientJobs implements JobHandler {
 
   /** Task mode: every task in a fresh container of its own, all submitted at once. */
   private CompletableFuture<BatchRun> submitTasks(FunctionTable.Function f, PreparedImage image,
-      Batch batch) {
+      Batch batch, ContainerPool.Reservation reservation) {
     Map<String, CompletableFuture<TaskResult>> pending = new LinkedHashMap<>();
     for (Task task : batch.tasks()) {
       List<String> argv;
@@ -254,7 +290,7 @@ public final class McpClientJobs implements JobHandler {
         continue;
       }
       pending.put(task.uuid(), pool.submit(containers.poolTask(f, image,
-              containers.request(f, argv, Map.of(), List.of())))
+              containers.request(f, argv, Map.of(), List.of())), reservation)
           .outcome()
           .thenApply(containers::result)
           .exceptionally(e -> {

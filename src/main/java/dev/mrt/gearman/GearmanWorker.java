@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 /**
  * A Gearman worker serving several gearmand servers at once, one platform thread per server.
  *
- * <p>Each server thread connects, registers the functions, then loops: reserve a slot from the
+ * <p>Each server thread connects, registers the functions, then loops: claim a slot from the
  * {@link JobHandler}, GRAB_JOB_UNIQ, hand the job over (or give the slot back on NO_JOB and
  * PRE_SLEEP until gearmand sends NOOP). A lost connection is re-established with capped
  * exponential backoff; jobs whose connection died before their reply are dropped, because
@@ -198,20 +198,17 @@ public final class GearmanWorker implements AutoCloseable {
     private void serve(GearmanWorkerConnection conn) throws IOException, InterruptedException {
       long lastTraffic = System.nanoTime();
       while (grabbing) {
-        if (!handler.acquire(options.pollInterval())) {
+        Optional<JobHandler.Claim> claim = handler.acquire(options.pollInterval());
+        if (claim.isEmpty()) {
           if (idleFor(lastTraffic)) {
             echo(conn);
             lastTraffic = System.nanoTime();
           }
           continue;
         }
-        boolean handedOver = false;
-        try {
-          handedOver = grab(conn);
-        } finally {
-          if (!handedOver) {
-            handler.release();
-          }
+        boolean handedOver;
+        try (JobHandler.Claim c = claim.get()) {
+          handedOver = grab(conn, c);
         }
         if (!handedOver && grabbing) {
           sleepUntilWoken(conn);
@@ -220,8 +217,8 @@ public final class GearmanWorker implements AutoCloseable {
       }
     }
 
-    /** GRAB_JOB_UNIQ; true when a job was handed to the handler (which now owns the slot). */
-    private boolean grab(GearmanWorkerConnection conn) throws IOException {
+    /** GRAB_JOB_UNIQ; true when a job was handed to the claim (which now belongs to the job). */
+    private boolean grab(GearmanWorkerConnection conn, JobHandler.Claim claim) throws IOException {
       conn.grabJob();
       Packet answer;
       try {
@@ -242,7 +239,7 @@ public final class GearmanWorker implements AutoCloseable {
               server, answer.argString(0), answer.argString(1), answer.argString(2), answer.arg(3));
       ConnectionReply reply = new ConnectionReply(conn, job);
       try {
-        handler.handle(job, reply);
+        claim.handle(job, reply);
         return true;
       } catch (RuntimeException e) {
         LOG.errorf(e, "job handler threw on %s; failing the job", job);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A bounded number of container slots. Tasks wait in arrival order; a task whose group is at its
- * limit lets later tasks of other groups pass. Callers ask {@link #hasCapacity} before taking
- * new work, so work is only accepted when a slot is free for it (backpressure).
+ * limit lets later tasks of other groups pass. Callers ask {@link #hasCapacity}, or hold a
+ * {@link Reservation}, before taking new work, so work is only accepted when a slot is free for
+ * it (backpressure).
  */
 public final class ContainerPool {
   private static final Logger LOG = Logger.getLogger(ContainerPool.class);
@@ -64,55 +66,74 @@ public final class ContainerPool {
    * Holds a free slot for work that is about to arrive (a Gearman job being grabbed), so two
    * intakes never both count on the same free slot. Waits up to {@code timeout} for one.
    *
-   * @return false when none became free in time or the pool is shutting down
+   * <p>The caller owns the reservation until it either closes it (no work came, or the work
+   * will wait elsewhere first) or hands it to {@link #submit(PoolTask, Reservation)}.
+   *
+   * @return empty when none became free in time or the pool is shutting down
    */
-  public synchronized boolean reserve(Duration timeout) throws InterruptedException {
+  public synchronized Optional<Reservation> reserve(Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!hasCapacity()) {
       long left = deadline - System.nanoTime();
       if (closed || left <= 0) {
-        return false;
+        return Optional.empty();
       }
       wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
     }
     reserved++;
-    return true;
-  }
-
-  /**
-   * Gives back a reservation: the work came and was submitted, or never came.
-   *
-   * @throws IllegalStateException when no reservation is held: a caller released twice, which
-   *     would otherwise go unseen and could give away a slot another intake counts on
-   */
-  public void unreserve() {
-    synchronized (this) {
-      if (reserved == 0) {
-        throw new IllegalStateException(
-            "container pool: unreserve() without a reservation held; a slot was released twice");
-      }
-      reserved--;
-      notifyAll();
-    }
-    changed();
+    return Optional.of(new Reservation(this));
   }
 
   /**
    * Accepts a task. Accepting never blocks; callers bound their own intake with {@link
-   * #hasCapacity}.
+   * #hasCapacity} or {@link #reserve}.
    *
    * @throws TaskCancelledException when the pool is shutting down
    */
   public TaskHandle submit(PoolTask task) {
+    return enqueue(task, Optional.empty());
+  }
+
+  /**
+   * Accepts a task in the place of a reservation: when {@code reservation} still holds its slot,
+   * the slot now belongs to the task, in one step, so no other intake can take it in between.
+   * A reservation already closed or consumed (the second task of a batch) makes this a plain
+   * {@link #submit(PoolTask)}.
+   *
+   * @throws TaskCancelledException when the pool is shutting down; the reservation is then
+   *     still the caller's to close
+   */
+  public TaskHandle submit(PoolTask task, Reservation reservation) {
+    if (reservation.pool != this) {
+      throw new IllegalArgumentException("container pool: a reservation of another pool");
+    }
+    return enqueue(task, Optional.of(reservation));
+  }
+
+  private TaskHandle enqueue(PoolTask task, Optional<Reservation> reservation) {
     TaskHandle handle = new TaskHandle(task, this);
     synchronized (this) {
       if (closed) {
         throw new TaskCancelledException("mrt is shutting down; not accepting tasks");
       }
+      if (reservation.map(Reservation::take).orElse(false)) {
+        // The slot passes from the reservation to the task: what counts against the pool stays.
+        reserved--;
+      }
       queue.addLast(handle);
     }
     dispatch();
     return handle;
+  }
+
+  /** Gives a reservation's slot back; called once per reservation, by it. */
+  private void unreserve() {
+    synchronized (this) {
+      reserved--;
+      notifyAll();
+    }
+    changed();
   }
 
   /**
@@ -234,6 +255,38 @@ public final class ContainerPool {
     PoolSnapshot s = snapshot();
     for (PoolListener l : listeners()) {
       l.poolChanged(s);
+    }
+  }
+
+  /**
+   * One slot held by {@link #reserve} for work about to arrive. It gives its slot back exactly
+   * once: on the first {@link #close}, unless {@link #submit(PoolTask, Reservation)} took the
+   * slot for a task first. Closing again, or after submit, does nothing, so a slot can never be
+   * released twice.
+   */
+  public static final class Reservation implements AutoCloseable {
+    private final ContainerPool pool;
+    /** Guarded by {@code pool}: true until the slot is given back or taken by a task. */
+    private boolean held = true;
+
+    private Reservation(ContainerPool pool) {
+      this.pool = pool;
+    }
+
+    /** True the first time only: the caller now gives the slot back or passes it on. */
+    private boolean take() {
+      synchronized (pool) {
+        boolean was = held;
+        held = false;
+        return was;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (take()) {
+        pool.unreserve();
+      }
     }
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,33 +37,45 @@ class GearmanWorkerIntegrationTest {
     private final Semaphore slots = new Semaphore(2);
 
     @Override
-    public boolean acquire(Duration timeout) throws InterruptedException {
-      return slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    public Optional<Claim> acquire(Duration timeout) throws InterruptedException {
+      if (!slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Claim() {
+        private boolean handed;
 
-    @Override
-    public void release() {
-      slots.release();
-    }
-
-    @Override
-    public void handle(GearmanJob job, JobReply reply) {
-      jobThreads.execute(
-          () -> {
+        @Override
+        public void handle(GearmanJob job, JobReply reply) {
+          jobThreads.execute(() -> {
             try {
-              byte[] prefix = (job.function() + ":" + job.unique() + ":").getBytes(StandardCharsets.UTF_8);
-              byte[] out = new byte[prefix.length + job.data().length];
-              System.arraycopy(prefix, 0, out, 0, prefix.length);
-              System.arraycopy(job.data(), 0, out, prefix.length, job.data().length);
-              if (new String(job.data(), StandardCharsets.UTF_8).equals("fail")) {
-                reply.fail();
-              } else {
-                reply.complete(out);
-              }
+              echo(job, reply);
             } finally {
-              release();
+              slots.release();
             }
           });
+          handed = true;
+        }
+
+        @Override
+        public void close() {
+          if (!handed) {
+            handed = true;
+            slots.release();
+          }
+        }
+      });
+    }
+
+    private void echo(GearmanJob job, JobReply reply) {
+      byte[] prefix = (job.function() + ":" + job.unique() + ":").getBytes(StandardCharsets.UTF_8);
+      byte[] out = new byte[prefix.length + job.data().length];
+      System.arraycopy(prefix, 0, out, 0, prefix.length);
+      System.arraycopy(job.data(), 0, out, prefix.length, job.data().length);
+      if (new String(job.data(), StandardCharsets.UTF_8).equals("fail")) {
+        reply.fail();
+      } else {
+        reply.complete(out);
+      }
     }
   }
 
@@ -139,23 +152,18 @@ class GearmanWorkerIntegrationTest {
         defaults.backoff(), 64 * 1024);
     List<String> handled = new CopyOnWriteArrayList<>();
     EchoHandler echo = new EchoHandler();
-    JobHandler counting = new JobHandler() {
-      @Override
-      public boolean acquire(Duration timeout) throws InterruptedException {
-        return echo.acquire(timeout);
-      }
-
-      @Override
-      public void release() {
-        echo.release();
-      }
-
+    JobHandler counting = timeout -> echo.acquire(timeout).map(claim -> new JobHandler.Claim() {
       @Override
       public void handle(GearmanJob job, JobReply reply) {
         handled.add(job.unique());
-        echo.handle(job, reply);
+        claim.handle(job, reply);
       }
-    };
+
+      @Override
+      public void close() {
+        claim.close();
+      }
+    });
     try (GearmanWorker worker = new GearmanWorker(List.of(server), List.of("echo_v0.0"), counting,
         options, states::add)) {
       worker.start();

@@ -68,6 +68,11 @@ class ContainerPoolTest {
     return new PoolTask(IMAGE, ContainerRequest.of(name), Optional.empty(), group, limit, 1024);
   }
 
+  /** A reservation the test expects to get at once. */
+  private static ContainerPool.Reservation held(ContainerPool pool) throws InterruptedException {
+    return pool.reserve(Duration.ofMillis(10)).orElseThrow();
+  }
+
   private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!c.getAsBoolean()) {
@@ -113,22 +118,20 @@ class ContainerPoolTest {
   void testReserve_holdsSlotUntilWorkArrives() throws Exception {
     GateSlot slot = new GateSlot();
     ContainerPool pool = new ContainerPool(2, slot);
-    assertTrue(pool.reserve(Duration.ofMillis(10)));
-    assertTrue(pool.reserve(Duration.ofMillis(10)));
-    assertFalse(pool.reserve(Duration.ofMillis(50)), "both slots are held");
+    ContainerPool.Reservation first = held(pool);
+    ContainerPool.Reservation second = held(pool);
     assertEquals(new PoolSnapshot(2, 0, 2), pool.snapshot());
     // The reserved work arrives: a batch of three tasks takes the place of the reservation.
     for (int i = 0; i < 3; i++) {
-      pool.submit(task("b" + i, "f", OptionalInt.empty()));
+      pool.submit(task("b" + i, "f", OptionalInt.empty()), first);
     }
-    pool.unreserve();
     await(() -> slot.running.get() == 2);
     assertFalse(pool.hasCapacity(), "queued batch tasks and the other reservation fill it");
-    pool.unreserve();
+    second.close();
     CountDownLatch reserved = new CountDownLatch(1);
     new Thread(() -> {
       try {
-        if (pool.reserve(Duration.ofSeconds(10))) {
+        if (pool.reserve(Duration.ofSeconds(10)).isPresent()) {
           reserved.countDown();
         }
       } catch (InterruptedException ignored) {
@@ -141,16 +144,88 @@ class ContainerPoolTest {
   }
 
   @Test
-  void testUnreserve_doubleReleaseThrows() throws Exception {
-    ContainerPool pool = new ContainerPool(2, new GateSlot());
-    assertTrue(pool.reserve(Duration.ofMillis(10)));
-    pool.unreserve();
+  void testReserve_timesOutEmptyWhenFull() throws Exception {
+    ContainerPool pool = new ContainerPool(1, new GateSlot());
+    held(pool);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, pool::unreserve);
-    assertEquals(
-        "container pool: unreserve() without a reservation held; a slot was released twice",
-        e.getMessage());
+    assertEquals(Optional.empty(), pool.reserve(Duration.ofMillis(50)));
+    assertEquals(new PoolSnapshot(1, 0, 1), pool.snapshot());
+  }
+
+  @Test
+  void testReserve_emptyAfterShutdown() throws Exception {
+    ContainerPool pool = new ContainerPool(1, new GateSlot());
+    pool.shutdown(Duration.ZERO);
+
+    assertEquals(Optional.empty(), pool.reserve(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void testClose_releasesOnce() throws Exception {
+    ContainerPool pool = new ContainerPool(2, new GateSlot());
+    ContainerPool.Reservation kept = held(pool);
+    ContainerPool.Reservation r = held(pool);
+    r.close();
+    r.close();
+
+    assertEquals(new PoolSnapshot(2, 0, 1), pool.snapshot(), "the other reservation stays");
+    kept.close();
     assertEquals(new PoolSnapshot(2, 0, 0), pool.snapshot());
+  }
+
+  @Test
+  void testSubmit_consumesReservation() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(1, slot);
+    ContainerPool.Reservation r = held(pool);
+
+    TaskHandle h = pool.submit(task("a", "f", OptionalInt.empty()), r);
+    await(() -> slot.running.get() == 1);
+    assertEquals(new PoolSnapshot(1, 1, 0), pool.snapshot(), "the task holds the slot now");
+    r.close();
+    assertEquals(new PoolSnapshot(1, 1, 0), pool.snapshot(), "closing after submit does nothing");
+    slot.release.release(1);
+    assertEquals(0, h.outcome().get(10, TimeUnit.SECONDS).exit().status());
+    await(pool::hasCapacity);
+  }
+
+  @Test
+  void testSubmit_closedReservationIsPlainSubmit() throws Exception {
+    GateSlot slot = new GateSlot();
+    ContainerPool pool = new ContainerPool(2, slot);
+    ContainerPool.Reservation r = held(pool);
+    ContainerPool.Reservation other = held(pool);
+    r.close();
+
+    pool.submit(task("a", "f", OptionalInt.empty()), r);
+    pool.submit(task("b", "f", OptionalInt.empty()), r);
+    assertEquals(3, pool.snapshot().busy() + pool.snapshot().queued(),
+        "two tasks and the other reservation");
+    other.close();
+    slot.release.release(2);
+  }
+
+  @Test
+  void testSubmit_reservationOfAnotherPoolThrows() throws Exception {
+    ContainerPool pool = new ContainerPool(1, new GateSlot());
+    ContainerPool.Reservation foreign = held(new ContainerPool(1, new GateSlot()));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> pool.submit(task("a", "f", OptionalInt.empty()), foreign));
+    assertEquals("container pool: a reservation of another pool", e.getMessage());
+  }
+
+  @Test
+  void testSubmit_shutdownLeavesReservationToClose() throws Exception {
+    ContainerPool pool = new ContainerPool(1, new GateSlot());
+    ContainerPool.Reservation r = held(pool);
+    pool.shutdown(Duration.ZERO);
+
+    assertThrows(TaskCancelledException.class,
+        () -> pool.submit(task("late", "f", OptionalInt.empty()), r));
+    assertEquals(new PoolSnapshot(1, 0, 1), pool.snapshot());
+    r.close();
+    assertEquals(new PoolSnapshot(1, 0, 0), pool.snapshot());
   }
 
   @Test
