@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +50,7 @@ public final class McpClientJobs implements JobHandler {
   private final Tokens tokens;
   private final TaskContainers containers;
   private final BatchMode batchMode;
+  private final TaskMode taskMode;
   private final TaskRows rows;
   private final BatchListener listener;
   private final Clock clock;
@@ -87,6 +87,7 @@ public final class McpClientJobs implements JobHandler {
     this.tokens = tokens;
     this.containers = new TaskContainers(settings, clock);
     this.batchMode = new BatchMode(containers, pool, tokens, batchDirs, clock);
+    this.taskMode = new TaskMode(containers, pool, tokens);
     this.rows = rows;
     this.listener = listener;
     this.clock = clock;
@@ -191,7 +192,7 @@ public final class McpClientJobs implements JobHandler {
       }
       return f.mode() == FunctionsConfig.Mode.BATCH
           ? batchMode.submit(f, image, batch, reservation)
-          : submitTasks(f, image, batch, reservation);
+          : taskMode.submit(f, image, batch, reservation);
     } catch (MrtException e) {
       return CompletableFuture.completedFuture(allFailed(batch,
           "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
@@ -227,7 +228,7 @@ public final class McpClientJobs implements JobHandler {
     try {
       return Optional.of(run.get());
     } catch (ExecutionException ex) {
-      Throwable cause = unwrap(ex.getCause());
+      Throwable cause = TaskMode.unwrap(ex.getCause());
       if (cause instanceof TaskCancelledException) {
         LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
             cause.getMessage());
@@ -273,51 +274,6 @@ public final class McpClientJobs implements JobHandler {
     if (!reply.complete(payload)) {
       LOG.warnf("%s: connection lost before the reply; gearmand will requeue it", label(job));
     }
-  }
-
-  /** Task mode: every task in a fresh container of its own, all submitted at once. */
-  private CompletableFuture<BatchRun> submitTasks(FunctionTable.Function f, PreparedImage image,
-      Batch batch, ContainerPool.Reservation reservation) {
-    Map<String, CompletableFuture<TaskResult>> pending = new LinkedHashMap<>();
-    for (Task task : batch.tasks()) {
-      List<String> argv;
-      try {
-        argv = new ArrayList<>(f.command());
-        argv.addAll(tokens.arguments(task));
-      } catch (PayloadException e) {
-        pending.put(task.uuid(),
-            CompletableFuture.completedFuture(containers.unsplittable(task, e)));
-        continue;
-      }
-      pending.put(task.uuid(), pool.submit(containers.poolTask(f, image,
-              containers.request(f, argv, Map.of(), List.of())), reservation)
-          .outcome()
-          .thenApply(containers::result)
-          .exceptionally(e -> {
-            Throwable cause = unwrap(e);
-            if (cause instanceof TaskCancelledException c) {
-              throw new CompletionException(c);
-            }
-            return containers.failed(1, "mrt: " + cause);
-          }));
-    }
-    return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
-        .whenComplete((v, e) -> {
-          if (e != null) {
-            // One cancelled (shutting down): the rest are moot, as no reply goes out.
-            pending.values().forEach(p -> p.cancel(false));
-          }
-        })
-        .thenApply(v -> {
-          Map<String, TaskResult> results = new LinkedHashMap<>();
-          pending.forEach((uuid, p) -> results.put(uuid, p.join()));
-          return BatchRun.of(results);
-        });
-  }
-
-  /** What went wrong, from under the CompletionException that stages wrap it in. */
-  private static Throwable unwrap(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private BatchRun allFailed(Batch batch, String reason) {
