@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mrt.MrtException;
-import dev.mrt.config.ArchivematicaConfig;
-import dev.mrt.config.FunctionsConfig;
 import dev.mrt.network.Endpoint;
 import dev.mrt.network.Network;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,15 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Each function's network and seccomp filter, from mrt.archivematica.* and its overrides. */
 class FunctionTableTest {
   private static FunctionTable table(Map<String, String> properties) {
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withMapping(ArchivematicaConfig.class)
-        .withMapping(FunctionsConfig.class)
-        .withSources(new PropertiesConfigSource(properties, "test", 500))
-        .build();
-    return FunctionTable.of(
-        ClientModules.parse("[supportedBatchCommands]\na_v0.0 = a\nb_v0.0 = b\n", "test"),
-        config.getConfigMapping(ArchivematicaConfig.class),
-        config.getConfigMapping(FunctionsConfig.class));
+    return TestFunctions.table("a_v0.0 = a\nb_v0.0 = b\n", properties);
   }
 
   private static FunctionTable.Function f(FunctionTable t, String name) {

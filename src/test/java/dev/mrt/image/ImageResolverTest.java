@@ -10,16 +10,13 @@ import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.tar.TarFixture;
+import dev.mrt.testing.TestConfigs;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,24 +27,8 @@ class ImageResolverTest {
   /** Every hit, miss and pull, as "hit NAME", "miss NAME" and "pulled NAME". */
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-  /** A config interface answered from a map; anything else it is asked fails the test. */
-  @SuppressWarnings("unchecked")
-  private static <T> T config(Class<T> type, Map<String, Object> answers) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          if (!answers.containsKey(method.getName())) {
-            throw new UnsupportedOperationException(method.getName() + " in a test config");
-          }
-          return answers.get(method.getName());
-        });
-  }
-
   private MrtConfig config() {
-    MrtConfig.Images images = config(MrtConfig.Images.class, Map.of(
-        "maxUnpackedSize", "1G", "maxEntries", 1000L, "parallelism", 1, "attempts", 1,
-        "timeout", Duration.ofSeconds(5), "authFile", Optional.empty(),
-        "insecureRegistries", Optional.empty(), "cacheBudget", Optional.empty()));
-    return config(MrtConfig.class, Map.of("cacheDir", temp.resolve("cache"), "images", images));
+    return TestConfigs.imageCache(temp.resolve("cache"));
   }
 
   /** The embedded rootfs, as a directory of the test. */

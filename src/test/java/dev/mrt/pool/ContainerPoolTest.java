@@ -9,60 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.runtime.ContainerExit;
+import dev.mrt.testing.Await;
+import dev.mrt.testing.GateSlot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Scheduling logic with a slot that stands in for containers: no runc here. */
+/** Scheduling logic with a slot that stands in for containers ({@link GateSlot}): no runc. */
 class ContainerPoolTest {
   private static final PreparedImage IMAGE = new PreparedImage("t", "sha256:0", Path.of("/"));
-
-  /** A slot whose tasks run until released, counting how many run at once per group. */
-  static final class GateSlot implements Slot {
-    final Semaphore release = new Semaphore(0);
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger maxRunning = new AtomicInteger();
-    final ConcurrentHashMap<String, AtomicInteger> byGroup = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, Integer> maxByGroup = new ConcurrentHashMap<>();
-    final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public TaskOutcome run(PoolTask task, TaskControl control) {
-      order.add(task.request().args().get(0));
-      int now = running.incrementAndGet();
-      maxRunning.accumulateAndGet(now, Math::max);
-      int g = byGroup.computeIfAbsent(task.group(), k -> new AtomicInteger()).incrementAndGet();
-      maxByGroup.merge(task.group(), g, Math::max);
-      try {
-        while (!release.tryAcquire(10, TimeUnit.MILLISECONDS)) {
-          if (control.killed()) {
-            return outcome(new ContainerExit.Killed(control.killReason()));
-          }
-        }
-        return outcome(new ContainerExit.Exited(0));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        running.decrementAndGet();
-        byGroup.get(task.group()).decrementAndGet();
-      }
-    }
-
-    private static TaskOutcome outcome(ContainerExit exit) {
-      return new TaskOutcome(exit, CapturedOutput.EMPTY, CapturedOutput.EMPTY, Duration.ZERO,
-          Duration.ZERO);
-    }
-  }
 
   private static PoolTask task(String name, String group, OptionalInt limit) {
     return new PoolTask(IMAGE, ContainerRequest.of(name), Optional.empty(), group, limit, 1024);
@@ -73,14 +36,6 @@ class ContainerPoolTest {
     return pool.reserve(Duration.ofMillis(10)).orElseThrow();
   }
 
-  private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!c.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not reached");
-      Thread.sleep(5);
-    }
-  }
-
   @Test
   void testSubmit_neverRunsMoreThanSize() throws Exception {
     GateSlot slot = new GateSlot();
@@ -89,7 +44,7 @@ class ContainerPoolTest {
     for (int i = 0; i < 6; i++) {
       handles.add(pool.submit(task("t" + i, "f", OptionalInt.empty())));
     }
-    await(() -> slot.running.get() == 2);
+    Await.until(() -> slot.running.get() == 2);
     assertEquals(new PoolSnapshot(2, 2, 4), pool.snapshot());
     slot.release.release(6);
     for (TaskHandle h : handles) {
@@ -110,7 +65,7 @@ class ContainerPoolTest {
     pool.submit(task("b", "f", OptionalInt.empty()));
     assertFalse(pool.hasCapacity());
     slot.release.release(1);
-    await(pool::hasCapacity);
+    Await.until(pool::hasCapacity);
     slot.release.release(1);
   }
 
@@ -125,7 +80,7 @@ class ContainerPoolTest {
     for (int i = 0; i < 3; i++) {
       pool.submit(task("b" + i, "f", OptionalInt.empty()), first);
     }
-    await(() -> slot.running.get() == 2);
+    Await.until(() -> slot.running.get() == 2);
     assertFalse(pool.hasCapacity(), "queued batch tasks and the other reservation fill it");
     second.close();
     CountDownLatch reserved = new CountDownLatch(1);
@@ -180,13 +135,13 @@ class ContainerPoolTest {
     ContainerPool.Reservation r = held(pool);
 
     TaskHandle h = pool.submit(task("a", "f", OptionalInt.empty()), r);
-    await(() -> slot.running.get() == 1);
+    Await.until(() -> slot.running.get() == 1);
     assertEquals(new PoolSnapshot(1, 1, 0), pool.snapshot(), "the task holds the slot now");
     r.close();
     assertEquals(new PoolSnapshot(1, 1, 0), pool.snapshot(), "closing after submit does nothing");
     slot.release.release(1);
     assertEquals(0, h.outcome().get(10, TimeUnit.SECONDS).exit().status());
-    await(pool::hasCapacity);
+    Await.until(pool::hasCapacity);
   }
 
   @Test
@@ -236,7 +191,7 @@ class ContainerPoolTest {
     hs.add(pool.submit(task("s1", "serial", OptionalInt.of(1))));
     hs.add(pool.submit(task("s2", "serial", OptionalInt.of(1))));
     hs.add(pool.submit(task("o1", "other", OptionalInt.empty())));
-    await(() -> slot.running.get() == 2);
+    Await.until(() -> slot.running.get() == 2);
     assertEquals(List.of("o1", "s1"), slot.order.stream().sorted().toList());
     slot.release.release(3);
     for (TaskHandle h : hs) {
@@ -265,7 +220,7 @@ class ContainerPoolTest {
     GateSlot slot = new GateSlot();
     ContainerPool pool = new ContainerPool(1, slot);
     TaskHandle h = pool.submit(task("long", "f", OptionalInt.empty()));
-    await(() -> slot.running.get() == 1);
+    Await.until(() -> slot.running.get() == 1);
     h.cancel("DELETE");
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> h.outcome().get(5, TimeUnit.SECONDS));
