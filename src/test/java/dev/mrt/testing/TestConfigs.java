@@ -1,6 +1,7 @@
 package dev.mrt.testing;
 
 import dev.mrt.config.MrtConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -44,6 +45,8 @@ public final class TestConfigs {
         .withMapping(type)
         // The properties may be meant for several mappings; each test reads the one it needs.
         .withValidateUnknown(false)
+        // As Quarkus reads durations: "10m", not only ISO-8601.
+        .withConverter(Duration.class, 100, new DurationConverter())
         .withSources(new PropertiesConfigSource(all, "test", 500))
         .build();
     return config.getConfigMapping(type);
