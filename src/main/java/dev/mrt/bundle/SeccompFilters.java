@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mrt.IoErrors;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.image.Digest;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,12 @@ final class SeccompFilters {
   private final Supplier<Path> helper;
   /** By the rules' digest: the filter's path relative to the helper's directory, or empty. */
   private final Map<Digest, Optional<String>> compiled = new ConcurrentHashMap<>();
+  /**
+   * The same, by profile instance: SeccompPolicy hands out one per setting, so a warm start
+   * need not write and hash the rules again (identity, as a deep hash would cost as much).
+   */
+  private final Map<JsonNode, Optional<String>> byProfile =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   /** @param helper the {@code mrt-handoff} binary, unpacked on first use */
   SeccompFilters(Supplier<Path> helper) {
@@ -50,8 +59,9 @@ final class SeccompFilters {
       // Without no_new_privs runc loads the filter earlier, with privileges the job lacks.
       return Optional.empty();
     }
-    return SeccompRules.of(job.linux().seccomp()).flatMap(rules -> compiled.computeIfAbsent(
-        Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)), d -> compile(rules, d)));
+    return byProfile.computeIfAbsent(job.linux().seccomp(), profile -> SeccompRules.of(profile)
+        .flatMap(rules -> compiled.computeIfAbsent(
+            Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)), d -> compile(rules, d))));
   }
 
   private Optional<String> compile(String rules, Digest digest) {
