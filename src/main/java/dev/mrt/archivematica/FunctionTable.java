@@ -105,8 +105,7 @@ public final class FunctionTable {
           o.flatMap(FunctionsConfig.Function::timeout).or(defaults::timeout),
           o.map(FunctionsConfig.Function::concurrency).orElse(OptionalInt.empty()),
           mode,
-          o.map(f -> Limits.parse(f.memory(), f.cpus(), f.pidsLimit(),
-              "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE),
+          o.map(f -> Limits.of(f, "mrt.functions.\"" + name + "\"")).orElse(Limits.NONE),
           runner,
           o.flatMap(FunctionsConfig.Function::network)
               .map(n -> Network.parse(n, "mrt.functions.\"" + name + "\".network"))

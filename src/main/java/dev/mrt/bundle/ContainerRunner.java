@@ -49,8 +49,7 @@ public class ContainerRunner {
     this.defaults = new DefaultSpec.Defaults(config.container().path(),
         config.container().hostname(),
         Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-        Limits.parse(config.container().memory(), config.container().cpus(),
-            config.container().pidsLimit(), "mrt.container.*"),
+        Limits.of(config.container(), "mrt.container.*"),
         Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
         Limits.size(config.container().runSize(), "mrt.container.run-size"));
     this.network = new NetworkSetup(Pasta.locate(config.container().pasta()),

@@ -3,6 +3,7 @@ package dev.mrt.bundle;
 import dev.mrt.ByteSize;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Resources;
+import dev.mrt.config.LimitSettings;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -40,6 +41,16 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
     } catch (IllegalArgumentException e) {
       throw new MrtException("bad limit in " + source + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Limits as a settings group states them.
+   *
+   * @param source where they were set, named in the error, e.g. {@code mrt.container.*}
+   * @throws MrtException naming {@code source} and the bad value
+   */
+  public static Limits of(LimitSettings settings, String source) {
+    return parse(settings.memory(), settings.cpus(), settings.pidsLimit(), source);
   }
 
   /**

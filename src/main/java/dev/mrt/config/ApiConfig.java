@@ -2,7 +2,6 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -20,7 +19,6 @@ public interface ApiConfig {
    * Where the generated token is kept, readable by mrt's user alone; clients on this host read
    * it from there. Put it on persistent storage to keep it across reboots.
    */
-  @WithName("token-file")
   @WithDefault("${mrt.state-dir}/api-token")
   java.nio.file.Path tokenFile();
 
@@ -38,7 +36,6 @@ public interface ApiConfig {
   }
 
   /** Jobs that may wait for a slot when the pool is full; beyond that the API answers 429. */
-  @WithName("queue-limit")
   @WithDefault("16")
   int queueLimit();
 
@@ -51,12 +48,10 @@ public interface ApiConfig {
    * {@code registry.example.org/tools/*}). Anything else is refused before it is looked at, so a
    * caller can neither read host files as images nor make mrt pull from a host of its choosing.
    */
-  @WithName("allowed-images")
   @WithDefault("default")
   java.util.List<String> allowedImages();
 
   /** Finished jobs kept at most (the oldest go first). */
-  @WithName("max-kept")
   @WithDefault("1000")
   int maxKept();
 }

@@ -2,7 +2,6 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,18 +15,15 @@ import java.util.Optional;
 public interface ArchivematicaConfig {
 
   /** Archivematica's {@code archivematicaClientModules} INI: the functions to serve. */
-  @WithName("modules-file")
   @WithDefault("/usr/lib/archivematica/MCPClient/archivematicaClientModules")
   Path modulesFile();
 
   /** Mounted read-write at the same path in every container; {@code %sharedPath%}. */
-  @WithName("shared-directory")
   @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_SHAREDDIRECTORYMOUNTED:"
       + "/var/archivematica/sharedDirectory/}")
   Path sharedDirectory();
 
   /** Mounted read-only at the same path; {@code %clientAssetsDirectory%}. */
-  @WithName("client-assets-directory")
   @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CLIENTASSETSDIRECTORY:"
       + "/usr/lib/archivematica/MCPClient/assets/}")
   Path clientAssetsDirectory();
@@ -56,7 +52,6 @@ public interface ArchivematicaConfig {
    * Send each task's stderr under {@code stderr} as well as MCPClient's {@code stderror}:
    * MCPServer reads {@code stderr} for a workflow link's stderr_file.
    */
-  @WithName("send-stderr")
   @WithDefault("true")
   boolean sendStderr();
 
@@ -95,7 +90,6 @@ public interface ArchivematicaConfig {
    * Send tasks' stdout and stderr back (when MCPServer wants them). Falls back to
    * ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CAPTURE_CLIENT_SCRIPT_OUTPUT.
    */
-  @WithName("capture-output")
   @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CAPTURE_CLIENT_SCRIPT_OUTPUT:true}")
   boolean captureOutput();
 

@@ -2,12 +2,10 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * Per-function overrides for {@code mrt serve}: {@code mrt.functions."<name>".image=...}, keyed
@@ -18,7 +16,8 @@ public interface FunctionsConfig {
 
   Map<String, Function> functions();
 
-  interface Function {
+  /** A function's settings; its limits, each one unset, are those of mrt.container.*. */
+  interface Function extends LimitSettings {
     /** The image this function's tasks run in. */
     Optional<String> image();
 
@@ -39,16 +38,6 @@ public interface FunctionsConfig {
 
     /** How many of this function's tasks may run at once (1 keeps it serial). */
     OptionalInt concurrency();
-
-    /** Memory limit of this function's containers (512M, 2G); else mrt.container.memory. */
-    Optional<String> memory();
-
-    /** CPU limit of this function's containers, in cores; else mrt.container.cpus. */
-    Optional<Double> cpus();
-
-    /** Most processes in this function's containers; else mrt.container.pids-limit. */
-    @WithName("pids-limit")
-    OptionalLong pidsLimit();
 
     /**
      * This function's network: none, host, private or HOST:PORT,...; else

@@ -2,7 +2,6 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -14,7 +13,6 @@ public interface MrtConfig {
    * Where the embedded runc, the unpacked root filesystems and prepared bundles live. Safe to
    * share between concurrent mrt processes of the same user.
    */
-  @WithName("cache-dir")
   @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/mrt")
   Path cacheDir();
 
@@ -22,7 +20,6 @@ public interface MrtConfig {
    * Per-run state: runc's state root and the per-job bundle directories. Anything left here by a
    * crashed process is removed by the next one.
    */
-  @WithName("state-dir")
   @WithDefault("${XDG_RUNTIME_DIR:${java.io.tmpdir}}/mrt-${user.name}")
   Path stateDir();
 
@@ -40,7 +37,6 @@ public interface MrtConfig {
      * Registries (host[:port] as references name them) reached over plain HTTP. Loopback
      * registries always are; nothing else is unless listed here.
      */
-    @WithName("insecure-registries")
     Optional<java.util.List<String>> insecureRegistries();
 
     /** References {@code mrt serve} pulls at start, so the first job on them does not wait. */
@@ -50,12 +46,10 @@ public interface MrtConfig {
      * The most an image (or tarball) may unpack to, by the sizes its tar headers declare, summed
      * over its layers and checked before each file is written: a 330 KB archive can hold 10 GiB.
      */
-    @WithName("max-unpacked-size")
     @WithDefault("8G")
     String maxUnpackedSize();
 
     /** The most entries (files, directories, links) an image may unpack. */
-    @WithName("max-entries")
     @WithDefault("2000000")
     long maxEntries();
 
@@ -75,7 +69,6 @@ public interface MrtConfig {
      * A registry login file ({@code auths} as docker's config.json), read before
      * $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json and ~/.docker/config.json.
      */
-    @WithName("auth-file")
     Optional<Path> authFile();
 
     /**
@@ -83,7 +76,6 @@ public interface MrtConfig {
      * below this size (written as every size setting is: 10G, 1.5G); unset keeps everything still
      * referenced.
      */
-    @WithName("cache-budget")
     Optional<String> cacheBudget();
   }
 
@@ -95,12 +87,11 @@ public interface MrtConfig {
      * After SIGTERM, how long running tasks may finish before they are killed (and, having no
      * reply, requeued by gearmand). Keep the service manager's stop timeout longer.
      */
-    @WithName("drain-timeout")
     @WithDefault("60s")
     java.time.Duration drainTimeout();
   }
 
-  interface Container {
+  interface Container extends LimitSettings {
     /** Hostname inside containers that do not ask for one. */
     @WithDefault("mrt")
     String hostname();
@@ -110,24 +101,13 @@ public interface MrtConfig {
     String path();
 
     /**
-     * Memory limit of every container, e.g. {@code 512M} or {@code 2G} (powers of 1024); unset
-     * for none. Limits need root, or cgroup v2 with delegation (the systemd unit's Delegate=yes).
-     */
-    Optional<String> memory();
-
-    /** CPU limit of every container in cores, e.g. {@code 1.5}; unset for none. */
-    Optional<Double> cpus();
-
-    /**
      * Size of every container's /tmp (a tmpfs, in memory): a job that writes more gets ENOSPC
      * instead of taking the host's memory. Powers of 1024 (512M, 2G).
      */
-    @WithName("tmp-size")
     @WithDefault("1G")
     String tmpSize();
 
     /** Size of every container's /run tmpfs (where mrt also mounts batch files). */
-    @WithName("run-size")
     @WithDefault("64M")
     String runSize();
 
@@ -145,12 +125,8 @@ public interface MrtConfig {
      */
     Optional<Path> pasta();
 
-    /**
-     * Most processes (threads included) in every container: a fork bomb stops here. Rootful a
-     * cgroup limit; rootless RLIMIT_NPROC in the container's own user namespace (no cgroups
-     * needed).
-     */
-    @WithName("pids-limit")
+    /** Most processes in every container; see {@link LimitSettings#pidsLimit}. */
+    @Override
     @WithDefault("4096")
     java.util.OptionalLong pidsLimit();
   }

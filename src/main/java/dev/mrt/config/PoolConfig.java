@@ -2,7 +2,6 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.OptionalInt;
 
@@ -14,7 +13,6 @@ public interface PoolConfig {
   OptionalInt size();
 
   /** Bytes of stdout and of stderr kept per task; the rest is dropped with a marker. */
-  @WithName("output-limit")
   @WithDefault("1048576")
   int outputLimit();
 
