@@ -2,8 +2,8 @@ package dev.mrt.archivematica;
 
 import dev.mrt.IoErrors;
 import dev.mrt.bundle.BindMount;
-import dev.mrt.bundle.BundleStore;
 import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.host.FileTrees;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.pool.CapturedOutput;
 import dev.mrt.pool.ContainerPool;
@@ -80,7 +80,7 @@ final class BatchMode {
         List.of(BindMount.scratch(dir, BatchFiles.MOUNT_POINT)));
     return pool.submit(containers.poolTask(f, image, request), reservation).outcome()
         .thenApply(o -> read(f, o, dir, entries, early))
-        .whenComplete((r, e) -> BundleStore.removeTree(dir));
+        .whenComplete((r, e) -> FileTrees.removeTree(dir));
   }
 
   private BatchRun read(FunctionTable.Function f, TaskOutcome o, Path dir,

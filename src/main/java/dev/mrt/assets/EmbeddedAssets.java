@@ -2,10 +2,11 @@ package dev.mrt.assets;
 
 import dev.mrt.MrtException;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.host.Arch;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.Digest;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
-import dev.mrt.runtime.HostIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -79,15 +80,15 @@ public class EmbeddedAssets {
         com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
   }
 
-  /**
-   * The default root filesystem for this host: {@code <cache>/rootfs/sha256-<hex>/rootfs}. The
-   * marker of {@link PreparedDirectory} sits next to it, outside what the container sees.
-   */
   /** {@code sha256:<hex>} of the embedded default rootfs tarball: its identity as an image. */
   public String defaultRootfsDigest() {
     return "sha256:" + expectedSha256(ROOTFS);
   }
 
+  /**
+   * The default root filesystem for this host: {@code <cache>/rootfs/sha256-<hex>/rootfs}. The
+   * marker of {@link PreparedDirectory} sits next to it, outside what the container sees.
+   */
   public Path defaultRootfs() {
     String hex = expectedSha256(ROOTFS);
     TarExtractor extractor = new TarExtractor(TarExtractor.Options.forHost(ids));

@@ -2,6 +2,7 @@ package dev.mrt.bundle;
 
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.host.FileTrees;
 import dev.mrt.network.Pasta;
 import dev.mrt.runtime.Runc;
 import dev.mrt.runtime.RuncCommandException;
@@ -69,7 +70,7 @@ public final class BundleStore {
       spec = specFor.spec(dir);
       Files.writeString(dir.resolve(CONFIG_FILE), SpecJson.toJson(spec), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      removeTree(dir);
+      FileTrees.removeTree(dir);
       throw new MrtException(
           "cannot write a bundle under " + bundles + " (" + dev.mrt.IoErrors.describe(e)
               + "); check that mrt.state-dir is writable", e);
@@ -94,7 +95,7 @@ public final class BundleStore {
       deleteQuietly(runc, bundle.containerId());
     }
     stopPasta(bundle.dir());
-    removeTree(bundle.dir());
+    FileTrees.removeTree(bundle.dir());
   }
 
   /** So a pasta never outlives its bundle. */
@@ -121,7 +122,7 @@ public final class BundleStore {
             String id = dir.getFileName().toString();
             deleteQuietly(runc, id);
             stopPasta(dir);
-            removeTree(dir);
+            FileTrees.removeTree(dir);
             reaped++;
             LOG.infof("removed container %s left by a process that is gone", id);
           }
@@ -179,14 +180,4 @@ public final class BundleStore {
       LOG.warnf("could not delete container %s: %s", id, e.getMessage());
     }
   }
-
-  /** Deletes a directory tree; what cannot be deleted is logged, not thrown. */
-  public static void removeTree(Path dir) {
-    try {
-      dev.mrt.image.store.PreparedDirectory.deleteTree(dir);
-    } catch (IOException e) {
-      LOG.warnf("could not remove %s: %s", dir, dev.mrt.IoErrors.describe(e));
-    }
-  }
-
 }

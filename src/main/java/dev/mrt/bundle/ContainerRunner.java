@@ -2,11 +2,13 @@ package dev.mrt.bundle;
 
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.host.HostIds;
+import dev.mrt.host.RootfsPaths;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.network.EndpointRelays;
 import dev.mrt.network.NetworkSetup;
 import dev.mrt.network.Pasta;
-import dev.mrt.runtime.HostIds;
+import dev.mrt.runtime.ContainerExit;
 import dev.mrt.runtime.OrphanGuard;
 import dev.mrt.runtime.Runc;
 import dev.mrt.runtime.RuncLocator;
@@ -18,10 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
-import dev.mrt.runtime.ContainerExit;
 
 /**
  * Makes fresh containers: builds the spec (rootless when not root), writes a bundle, starts runc.

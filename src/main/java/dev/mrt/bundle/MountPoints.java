@@ -4,6 +4,7 @@ import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.host.RootfsPaths;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

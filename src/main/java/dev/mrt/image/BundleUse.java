@@ -1,6 +1,6 @@
 package dev.mrt.image;
 
-import dev.mrt.image.store.LockFile;
+import dev.mrt.host.LockFile;
 import dev.mrt.image.store.PreparedDirectory;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.mrt.image;
 
 import dev.mrt.MrtException;
+import dev.mrt.host.FileTrees;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.store.ImageStore;
-import dev.mrt.image.store.PreparedDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ public final class ImageGc {
 
   private static void delete(Path p) {
     try {
-      PreparedDirectory.deleteTree(p);
+      FileTrees.deleteTree(p);
     } catch (IOException e) {
       throw cannotRemove(p, e);
     }
@@ -151,7 +151,7 @@ public final class ImageGc {
   /** Removes a bundle and its lock files unless it is in use or being prepared. */
   private boolean remove(Path bundle) {
     try {
-      return use.removeIfUnused(bundle, PreparedDirectory::deleteTree);
+      return use.removeIfUnused(bundle, FileTrees::deleteTree);
     } catch (IOException e) {
       throw cannotRemove(bundle, e);
     }

@@ -5,6 +5,7 @@ import dev.mrt.IoErrors;
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.bundle.Limits;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.OciLayout;
 import dev.mrt.image.registry.RegistryClient;
@@ -12,7 +13,6 @@ import dev.mrt.image.registry.RegistryCredentials;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
-import dev.mrt.runtime.HostIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ import java.util.function.Supplier;
 public class ImageResolver {
   public static final String DEFAULT = "default";
 
-  private final EmbeddedAssets assets;
+  private final EmbeddedAssets defaultRootfs;
   private final Path cacheDir;
   private final TarExtractor extractor;
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
@@ -60,8 +60,8 @@ public class ImageResolver {
   private volatile RegistryClient registry;
   private final BundleUse bundleUse = new BundleUse();
 
-  public ImageResolver(EmbeddedAssets assets, MrtConfig config) {
-    this.assets = assets;
+  public ImageResolver(EmbeddedAssets defaultRootfs, MrtConfig config) {
+    this.defaultRootfs = defaultRootfs;
     this.cacheDir = config.cacheDir();
     this.config = config;
     this.extractor = new TarExtractor(TarExtractor.Options.forHost(HostIds.current()).withCaps(
@@ -238,7 +238,8 @@ public class ImageResolver {
     }
     // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
     PreparedImage made =
-        new PreparedImage(DEFAULT, assets.defaultRootfsDigest(), assets.defaultRootfs());
+        new PreparedImage(DEFAULT, defaultRootfs.defaultRootfsDigest(),
+            defaultRootfs.defaultRootfs());
     prepared.put(DEFAULT, made);
     listeners.forEach(l -> l.miss(DEFAULT, 0));
     return made;

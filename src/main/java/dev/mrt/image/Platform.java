@@ -1,6 +1,6 @@
 package dev.mrt.image;
 
-import dev.mrt.assets.Arch;
+import dev.mrt.host.Arch;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,6 @@
 package dev.mrt.runtime;
 
+import dev.mrt.host.HostIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

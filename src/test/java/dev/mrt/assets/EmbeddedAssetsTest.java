@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt.host.Arch;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarFixture;
-import dev.mrt.runtime.HostIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

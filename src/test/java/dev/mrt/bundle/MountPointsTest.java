@@ -1,10 +1,10 @@
 package dev.mrt.bundle;
 
-import dev.mrt.network.Network;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.network.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +60,7 @@ class MountPointsTest {
     for (int round = 0; round < 20; round++) {
       Path dir = rootfs.resolve("srv");
       if (Files.exists(dir)) {
-        dev.mrt.image.store.PreparedDirectory.deleteTree(dir);
+        dev.mrt.host.FileTrees.deleteTree(dir);
       }
       CompletableFuture<Void> one = CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));
       CompletableFuture<Void> two = CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt.host.LockFile;
 import dev.mrt.image.store.ImageStore;
-import dev.mrt.image.store.LockFile;
 import dev.mrt.image.store.PreparedDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

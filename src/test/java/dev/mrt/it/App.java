@@ -44,7 +44,7 @@ final class App {
       // Leave nothing in /tmp: this run's app copy and its per-test homes go with the JVM.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         for (String dir : new String[] {"app-", "run-"}) {
-          dev.mrt.bundle.BundleStore.removeTree(Path.of("/tmp/mrt-it", dir
+          dev.mrt.host.FileTrees.removeTree(Path.of("/tmp/mrt-it", dir
               + ProcessHandle.current().pid()));
         }
       }));

@@ -235,7 +235,7 @@ final class HarnessImage {
         String name = p.getFileName().toString();
         if ((name.startsWith("image-") && !name.equals(image))
             || (name.startsWith("rootfs-") && !name.equals(rootfs) && !name.contains(".tmp"))) {
-          dev.mrt.bundle.BundleStore.removeTree(p);
+          dev.mrt.host.FileTrees.removeTree(p);
         }
       }
     }

@@ -268,7 +268,7 @@ public final class MariaDb implements AutoCloseable {
   @Override
   public void close() {
     kill();
-    dev.mrt.bundle.BundleStore.removeTree(dir);
+    dev.mrt.host.FileTrees.removeTree(dir);
   }
 
   private void kill() {

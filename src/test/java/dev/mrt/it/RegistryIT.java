@@ -70,7 +70,7 @@ class RegistryIT {
     if (registry != null) {
       registry.close();
     }
-    dev.mrt.bundle.BundleStore.removeTree(ROOT);
+    dev.mrt.host.FileTrees.removeTree(ROOT);
   }
 
   private static MrtCli fresh(Mode mode, Path temp) {

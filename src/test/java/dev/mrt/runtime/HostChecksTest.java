@@ -3,6 +3,7 @@ package dev.mrt.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt.host.HostIds;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

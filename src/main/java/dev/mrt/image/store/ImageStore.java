@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
+import dev.mrt.host.LockFile;
 import dev.mrt.image.Digest;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,17 +1,16 @@
 package dev.mrt.image.store;
 
 import dev.mrt.MrtException;
+import dev.mrt.host.FileTrees;
+import dev.mrt.host.LockFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -95,12 +94,12 @@ public final class PreparedDirectory {
   private static void removeLeftovers(Path dir) throws IOException {
     if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       LOG.infof("removing incomplete or outdated %s", dir);
-      deleteTree(dir);
+      FileTrees.deleteTree(dir);
     }
     String prefix = "." + dir.getFileName() + TEMP_INFIX;
     try (Stream<Path> siblings = Files.list(dir.getParent())) {
       for (Path stale : (Iterable<Path>) siblings.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {
-        deleteTree(stale);
+        FileTrees.deleteTree(stale);
       }
     }
   }
@@ -121,7 +120,7 @@ public final class PreparedDirectory {
       done = true;
     } finally {
       if (!done) {
-        deleteTree(temp);
+        FileTrees.deleteTree(temp);
       }
     }
   }
@@ -131,40 +130,5 @@ public final class PreparedDirectory {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     }
-  }
-
-  /**
-   * Deletes a tree without following symlinks, making directories writable first (an unpacked
-   * rootfs has read-only ones).
-   */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Files.setAttribute(dir, "unix:mode", 0700);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

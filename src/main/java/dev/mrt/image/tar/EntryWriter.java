@@ -1,6 +1,6 @@
 package dev.mrt.image.tar;
 
-import dev.mrt.image.store.PreparedDirectory;
+import dev.mrt.host.FileTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -126,7 +126,7 @@ final class EntryWriter implements EntryPaths.Disk {
 
   /** Removes a file, symlink or whole tree (never following symlinks) and forgets it. */
   void removeTree(Path path) throws IOException {
-    PreparedDirectory.deleteTree(path);
+    FileTrees.deleteTree(path);
     paths.forget(path);
     attributes.forget(path);
   }

@@ -1,6 +1,6 @@
 package dev.mrt.image.tar;
 
-import dev.mrt.runtime.HostIds;
+import dev.mrt.host.HostIds;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

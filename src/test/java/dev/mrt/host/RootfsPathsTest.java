@@ -1,4 +1,4 @@
-package dev.mrt.bundle;
+package dev.mrt.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.mrt.image.store;
+package dev.mrt.host;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

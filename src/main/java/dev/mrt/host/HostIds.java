@@ -1,4 +1,4 @@
-package dev.mrt.runtime;
+package dev.mrt.host;
 
 import dev.mrt.MrtException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mrt.assets;
+package dev.mrt.host;
 
 import dev.mrt.MrtException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.mrt.bundle;
+package dev.mrt.host;
 
 import java.io.IOException;
 import java.nio.file.Files;
