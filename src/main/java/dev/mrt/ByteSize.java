@@ -61,4 +61,17 @@ public record ByteSize(long bytes) {
       throw new MrtException("bad " + where + ": " + e.getMessage());
     }
   }
+
+  /**
+   * A size setting that must be at least 1 MiB (a tmpfs, an unpack cap): its bytes.
+   *
+   * @throws MrtException naming the setting and the bad value
+   */
+  public static long parseAtLeast1M(String text, String where) {
+    long bytes = parse(text, where).bytes();
+    if (bytes < 1L << 20) {
+      throw new MrtException("bad " + where + ": '" + text + "' is below 1M");
+    }
+    return bytes;
+  }
 }

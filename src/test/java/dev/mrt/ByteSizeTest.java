@@ -60,4 +60,14 @@ class ByteSizeTest {
   void testNew_refusesNegative() {
     assertThrows(IllegalArgumentException.class, () -> new ByteSize(-1));
   }
+
+  @Test
+  void testParseAtLeast1M_atLeastOneMebibyteAndNamesTheSetting() {
+    assertEquals(1L << 20, ByteSize.parseAtLeast1M("1M", "mrt.container.run-size"));
+    assertEquals("bad mrt.container.run-size: '512k' is below 1M", assertThrows(
+        MrtException.class, () -> ByteSize.parseAtLeast1M("512k", "mrt.container.run-size")).getMessage());
+    assertEquals("bad mrt.container.run-size: 'lots' is not a size; write e.g. 512M, 2G or a"
+        + " number of bytes", assertThrows(MrtException.class,
+        () -> ByteSize.parseAtLeast1M("lots", "mrt.container.run-size")).getMessage());
+  }
 }

@@ -4,6 +4,7 @@ import dev.mrt.MrtException;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.host.Arch;
 import dev.mrt.host.HostIds;
+import dev.mrt.image.DefaultRootfs;
 import dev.mrt.image.Digest;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * so a damaged jar fails before anything is used.
  */
 @ApplicationScoped
-public class EmbeddedAssets {
+public class EmbeddedAssets implements DefaultRootfs {
 
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
@@ -81,6 +82,7 @@ public class EmbeddedAssets {
   }
 
   /** {@code sha256:<hex>} of the embedded default rootfs tarball: its identity as an image. */
+  @Override
   public String defaultRootfsDigest() {
     return "sha256:" + expectedSha256(ROOTFS);
   }
@@ -89,6 +91,7 @@ public class EmbeddedAssets {
    * The default root filesystem for this host: {@code <cache>/rootfs/sha256-<hex>/rootfs}. The
    * marker of {@link PreparedDirectory} sits next to it, outside what the container sees.
    */
+  @Override
   public Path defaultRootfs() {
     String hex = expectedSha256(ROOTFS);
     TarExtractor extractor = new TarExtractor(TarExtractor.Options.forHost(ids));

@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.ByteSize;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.host.HostIds;
@@ -51,8 +52,8 @@ public class ContainerRunner {
         config.container().hostname(),
         Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
         Limits.of(config.container(), "mrt.container.*"),
-        Limits.size(config.container().tmpSize(), "mrt.container.tmp-size"),
-        Limits.size(config.container().runSize(), "mrt.container.run-size"));
+        ByteSize.parseAtLeast1M(config.container().tmpSize(), "mrt.container.tmp-size"),
+        ByteSize.parseAtLeast1M(config.container().runSize(), "mrt.container.run-size"));
     this.network = new NetworkSetup(Pasta.locate(config.container().pasta()),
         new EndpointRelays(), config.stateDir().resolve("network"));
     this.seccomp = new SeccompPolicy(config.container().seccomp());

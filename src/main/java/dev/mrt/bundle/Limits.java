@@ -53,19 +53,6 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
     return parse(settings.memory(), settings.cpus(), settings.pidsLimit(), source);
   }
 
-  /**
-   * A size setting such as a tmpfs's, at least 1 MiB.
-   *
-   * @throws MrtException naming the setting and the bad value
-   */
-  public static long size(String text, String setting) {
-    long bytes = ByteSize.parse(text, setting).bytes();
-    if (bytes < 1L << 20) {
-      throw new MrtException("bad " + setting + ": '" + text + "' is below 1M");
-    }
-    return bytes;
-  }
-
   /** Each limit of {@code override} that is set, else this one's. */
   public Limits overriddenBy(Limits override) {
     return new Limits(

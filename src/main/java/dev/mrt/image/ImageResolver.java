@@ -2,8 +2,6 @@ package dev.mrt.image;
 
 import dev.mrt.ByteSize;
 import dev.mrt.IoErrors;
-import dev.mrt.assets.EmbeddedAssets;
-import dev.mrt.bundle.Limits;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.host.HostIds;
 import dev.mrt.image.registry.BlobSource;
@@ -43,7 +41,7 @@ import java.util.function.Supplier;
 public class ImageResolver {
   public static final String DEFAULT = "default";
 
-  private final EmbeddedAssets defaultRootfs;
+  private final DefaultRootfs defaultRootfs;
   private final Path cacheDir;
   private final TarExtractor extractor;
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
@@ -60,12 +58,12 @@ public class ImageResolver {
   private volatile RegistryClient registry;
   private final BundleUse bundleUse = new BundleUse();
 
-  public ImageResolver(EmbeddedAssets defaultRootfs, MrtConfig config) {
+  public ImageResolver(DefaultRootfs defaultRootfs, MrtConfig config) {
     this.defaultRootfs = defaultRootfs;
     this.cacheDir = config.cacheDir();
     this.config = config;
     this.extractor = new TarExtractor(TarExtractor.Options.forHost(HostIds.current()).withCaps(
-        Limits.size(config.images().maxUnpackedSize(),
+        ByteSize.parseAtLeast1M(config.images().maxUnpackedSize(),
             "mrt.images.max-unpacked-size"), config.images().maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
   }

@@ -30,16 +30,6 @@ class LimitsTest {
   }
 
   @Test
-  void testSize_atLeastOneMebibyteAndNamesTheSetting() {
-    assertEquals(1L << 20, Limits.size("1M", "mrt.container.run-size"));
-    assertEquals("bad mrt.container.run-size: '512k' is below 1M", assertThrows(
-        MrtException.class, () -> Limits.size("512k", "mrt.container.run-size")).getMessage());
-    assertEquals("bad mrt.container.run-size: 'lots' is not a size; write e.g. 512M, 2G or a"
-        + " number of bytes", assertThrows(MrtException.class,
-        () -> Limits.size("lots", "mrt.container.run-size")).getMessage());
-  }
-
-  @Test
   void testNew_refusesLimitsNoContainerCanRunUnder() {
     assertThrows(IllegalArgumentException.class, () -> memory(1024));
     assertThrows(IllegalArgumentException.class,

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.tar.TarFixture;
@@ -32,11 +31,7 @@ class ImageResolverTest {
   }
 
   /** The embedded rootfs, as a directory of the test. */
-  private final class FakeAssets extends EmbeddedAssets {
-    FakeAssets(MrtConfig config) {
-      super(config);
-    }
-
+  private final class FakeAssets implements DefaultRootfs {
     @Override
     public String defaultRootfsDigest() {
       return "sha256:" + "d".repeat(64);
@@ -50,7 +45,7 @@ class ImageResolverTest {
 
   private ImageResolver resolver() {
     MrtConfig config = config();
-    ImageResolver r = new ImageResolver(new FakeAssets(config), config);
+    ImageResolver r = new ImageResolver(new FakeAssets(), config);
     r.addListener(new ImageCacheListener() {
       @Override
       public void hit(String image) {
