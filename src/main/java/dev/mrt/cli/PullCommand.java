@@ -24,7 +24,7 @@ public class PullCommand implements Callable<Integer> {
 
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
       description = "Which image of a multi-platform index. Default: this host's (linux/amd64 or"
-          + " linux/arm64).")
+          + " linux/arm64; with mrt.runc set, any CPU's, e.g. linux/riscv64).")
   String platform;
 
   private final ImageResolver images;
@@ -36,7 +36,7 @@ public class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ImageReference ref = ImageReference.parse(reference);
-    Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
+    Platform wanted = platform == null ? images.hostPlatform() : Platform.parse(platform);
     long start = System.nanoTime();
     // On stderr: stdout carries only the digest, for scripts. A bar only on a terminal; logs and
     // pipes get plain lines.

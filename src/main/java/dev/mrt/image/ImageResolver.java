@@ -93,6 +93,14 @@ public class ImageResolver {
     return r;
   }
 
+  /**
+   * The platform images are pulled for unless one is named: this CPU's, which with {@code
+   * mrt.runc} set may be one mrt ships no runc for.
+   */
+  public Platform hostPlatform() {
+    return Platform.host(config.runc().isPresent());
+  }
+
   /** The image cache, for {@code mrt images}, {@code rmi} and {@code gc}. */
   public ImageStore store() {
     return new ImageStore(cacheDir);
@@ -129,7 +137,7 @@ public class ImageResolver {
       }
     }
     try {
-      ImagePuller.Result r = pull(source, Platform.host(), ImagePuller.Progress.NONE);
+      ImagePuller.Result r = pull(source, hostPlatform(), ImagePuller.Progress.NONE);
       listeners.forEach(l -> l.miss(name, r.bytesFetched()));
       mine.complete(r.image());
       return r.image();

@@ -1,6 +1,7 @@
 package dev.mrt.image;
 
 import dev.mrt.host.Arch;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,40 @@ public record Platform(String os, String architecture, Optional<String> variant)
     variant = variant.filter(v -> !v.isEmpty());
   }
 
-  /** Linux on this JVM's CPU, the platform containers here can run. */
-  public static Platform host() {
-    return new Platform("linux", Arch.host().debianName(), Optional.empty());
+  /**
+   * Linux on this machine's CPU, the platform containers here can run.
+   *
+   * @param hostRunc whether {@code mrt.runc} names a runc of the host's: then any CPU, by its OCI
+   *     name; with the embedded runc only a CPU mrt ships one for
+   * @throws dev.mrt.MrtException without a host runc, on a CPU mrt ships no runc for
+   */
+  public static Platform host(boolean hostRunc) {
+    return host(System.getProperty("os.arch"), hostRunc);
+  }
+
+  /** {@link #host(boolean)} for a Java {@code os.arch} value. */
+  static Platform host(String osArch, boolean hostRunc) {
+    String architecture = hostRunc ? ociArchitecture(osArch)
+        : Arch.fromOsArch(osArch).debianName();
+    return new Platform("linux", architecture, Optional.empty());
+  }
+
+  /**
+   * The OCI (Go) name of a Java {@code os.arch}, as image indexes name architectures; a name
+   * not listed is taken as it is.
+   */
+  static String ociArchitecture(String osArch) {
+    String arch = osArch.toLowerCase(Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      case "x86", "i386", "i486", "i586", "i686" -> "386";
+      case "arm", "armv7l", "aarch32" -> "arm";
+      case "mips64el" -> "mips64le";
+      case "mipsel" -> "mipsle";
+      case "loongarch64" -> "loong64";
+      default -> arch;
+    };
   }
 
   /**

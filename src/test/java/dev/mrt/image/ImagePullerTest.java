@@ -91,7 +91,7 @@ class ImagePullerTest {
   private ImagePuller.Result pull(FakeSource source) {
     ImagePuller puller =
         new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
-    return puller.pull(source, Platform.host(), ImagePuller.Progress.NONE);
+    return puller.pull(source, Platform.host(false), ImagePuller.Progress.NONE);
   }
 
   private static TestImage twoLayers() {

@@ -58,6 +58,7 @@ public final class TestConfigs {
         "maxUnpackedSize", "1G", "maxEntries", 1000L, "parallelism", 1, "attempts", 1,
         "timeout", Duration.ofSeconds(5), "authFile", Optional.empty(),
         "insecureRegistries", Optional.empty(), "cacheBudget", Optional.empty()));
-    return proxy(MrtConfig.class, Map.of("cacheDir", cacheDir, "images", images));
+    return proxy(MrtConfig.class, Map.of("cacheDir", cacheDir, "images", images, "runc",
+        Optional.empty()));
   }
 }
