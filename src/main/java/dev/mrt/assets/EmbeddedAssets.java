@@ -1,7 +1,7 @@
 package dev.mrt.assets;
 
 import dev.mrt.MrtException;
-import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
 import dev.mrt.host.Arch;
 import dev.mrt.host.HostIds;
 import dev.mrt.image.DefaultRootfs;
@@ -50,12 +50,9 @@ public class EmbeddedAssets implements DefaultRootfs {
   private final HostIds ids;
 
   @Inject
-  public EmbeddedAssets(MrtConfig config) {
-    this(
-        config.cacheDir(),
-        Arch.host(),
-        AssetSource.classpath(EmbeddedAssets.class.getClassLoader()),
-        HostIds.current());
+  public EmbeddedAssets(MrtPaths paths, HostIds ids) {
+    this(paths.cacheDir(), Arch.host(),
+        AssetSource.classpath(EmbeddedAssets.class.getClassLoader()), ids);
   }
 
   EmbeddedAssets(Path cacheDir, Arch arch, AssetSource source, HostIds ids) {

@@ -3,6 +3,7 @@ package dev.mrt.bundle;
 import dev.mrt.ByteSize;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
 import dev.mrt.host.RootfsPaths;
 import dev.mrt.image.PreparedImage;
@@ -31,9 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class ContainerRunner {
-  private final MrtConfig config;
+  private final Path stateDir;
   private final RuncLocator locator;
-  private final HostIds ids = HostIds.current();
+  private final HostIds ids;
   /** Host facts that hold for the life of the process, read once rather than per job. */
   private final DefaultSpec.Defaults defaults;
   private volatile Ready ready;
@@ -45,18 +46,20 @@ public class ContainerRunner {
   /** @param guard kills our containers if this process dies without cleaning up */
   record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
 
-  public ContainerRunner(MrtConfig config, RuncLocator locator) {
-    this.config = config;
+  public ContainerRunner(MrtConfig.Container container, MrtPaths paths, RuncLocator locator,
+      HostIds ids) {
+    this.stateDir = paths.stateDir();
     this.locator = locator;
-    this.defaults = new DefaultSpec.Defaults(config.container().path(),
-        config.container().hostname(),
+    this.ids = ids;
+    this.defaults = new DefaultSpec.Defaults(container.path(),
+        container.hostname(),
         Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-        Limits.of(config.container(), "mrt.container.*"),
-        ByteSize.parseAtLeast1M(config.container().tmpSize(), "mrt.container.tmp-size"),
-        ByteSize.parseAtLeast1M(config.container().runSize(), "mrt.container.run-size"));
-    this.network = new NetworkSetup(Pasta.locate(config.container().pasta()),
-        new EndpointRelays(), config.stateDir().resolve("network"));
-    this.seccomp = new SeccompPolicy(config.container().seccomp());
+        Limits.of(container, "mrt.container.*"),
+        ByteSize.parseAtLeast1M(container.tmpSize(), "mrt.container.tmp-size"),
+        ByteSize.parseAtLeast1M(container.runSize(), "mrt.container.run-size"));
+    this.network = new NetworkSetup(Pasta.locate(container.pasta()),
+        new EndpointRelays(), stateDir.resolve("network"));
+    this.seccomp = new SeccompPolicy(container.seccomp());
   }
 
   /** The exact spec a job would run with. */
@@ -245,7 +248,7 @@ public class ContainerRunner {
       synchronized (this) {
         r = ready;
         if (r == null) {
-          Path state = config.stateDir();
+          Path state = stateDir;
           try {
             Files.createDirectories(state.resolve("runc"));
           } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.mrt.image;
 import dev.mrt.ByteSize;
 import dev.mrt.IoErrors;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.OciLayout;
@@ -51,20 +52,23 @@ public class ImageResolver {
 
   private final List<ImagePullListener> pullListeners =
       new CopyOnWriteArrayList<>();
-  private final MrtConfig config;
+  private final MrtConfig.Images settings;
+  private final boolean hostRunc;
   private final Map<String, CompletableFuture<PreparedImage>> inflight =
       new ConcurrentHashMap<>();
   private final ImagePuller puller;
   private volatile RegistryClient registry;
   private final BundleUse bundleUse = new BundleUse();
 
-  public ImageResolver(DefaultRootfs defaultRootfs, MrtConfig config) {
+  public ImageResolver(DefaultRootfs defaultRootfs, MrtConfig.Images settings, MrtPaths paths,
+      HostIds ids) {
     this.defaultRootfs = defaultRootfs;
-    this.cacheDir = config.cacheDir();
-    this.config = config;
-    this.extractor = new TarExtractor(TarExtractor.Options.forHost(HostIds.current()).withCaps(
-        ByteSize.parseAtLeast1M(config.images().maxUnpackedSize(),
-            "mrt.images.max-unpacked-size"), config.images().maxEntries()));
+    this.cacheDir = paths.cacheDir();
+    this.settings = settings;
+    this.hostRunc = paths.runc().isPresent();
+    this.extractor = new TarExtractor(TarExtractor.Options.forHost(ids).withCaps(
+        ByteSize.parseAtLeast1M(settings.maxUnpackedSize(),
+            "mrt.images.max-unpacked-size"), settings.maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
   }
 
@@ -98,7 +102,7 @@ public class ImageResolver {
    * mrt.runc} set may be one mrt ships no runc for.
    */
   public Platform hostPlatform() {
-    return Platform.host(config.runc().isPresent());
+    return Platform.host(hostRunc);
   }
 
   /** The image cache, for {@code mrt images}, {@code rmi} and {@code gc}. */
@@ -108,7 +112,7 @@ public class ImageResolver {
 
   /** Removes unused images from the cache; see {@link ImageGc}. */
   public ImageGc.Report gc() {
-    OptionalLong budget = config.images().cacheBudget()
+    OptionalLong budget = settings.cacheBudget()
         .map(b -> OptionalLong.of(
             ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
         .orElse(OptionalLong.empty());
@@ -165,7 +169,7 @@ public class ImageResolver {
     if (c == null) {
       synchronized (this) {
         if (registry == null) {
-          MrtConfig.Images images = config.images();
+          MrtConfig.Images images = settings;
           List<Path> authFiles = new ArrayList<>();
           images.authFile().ifPresent(authFiles::add);
           authFiles.addAll(RegistryCredentials.defaultFiles(System.getenv(),

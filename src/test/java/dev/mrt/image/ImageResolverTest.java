@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.tar.TarFixture;
 import dev.mrt.testing.TestConfigs;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +29,8 @@ class ImageResolverTest {
   /** Every hit, miss and pull, as "hit NAME", "miss NAME" and "pulled NAME". */
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-  private MrtConfig config() {
-    return TestConfigs.imageCache(temp.resolve("cache"));
+  private MrtConfig.Images images() {
+    return TestConfigs.imageCache(temp.resolve("cache")).images();
   }
 
   /** The embedded rootfs, as a directory of the test. */
@@ -44,8 +47,9 @@ class ImageResolverTest {
   }
 
   private ImageResolver resolver() {
-    MrtConfig config = config();
-    ImageResolver r = new ImageResolver(new FakeAssets(), config);
+    ImageResolver r = new ImageResolver(new FakeAssets(), images(),
+        new MrtPaths(temp.resolve("cache"), temp.resolve("state"), Optional.empty()),
+        HostIds.current());
     r.addListener(new ImageCacheListener() {
       @Override
       public void hit(String image) {
