@@ -8,7 +8,6 @@ import dev.mrt.host.HostIds;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.OciLayout;
 import dev.mrt.image.registry.RegistryClient;
-import dev.mrt.image.registry.RegistryCredentials;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
@@ -16,13 +15,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,17 +165,7 @@ public class ImageResolver {
     if (c == null) {
       synchronized (this) {
         if (registry == null) {
-          MrtConfig.Images images = settings;
-          List<Path> authFiles = new ArrayList<>();
-          images.authFile().ifPresent(authFiles::add);
-          authFiles.addAll(RegistryCredentials.defaultFiles(System.getenv(),
-              Path.of(System.getProperty("user.home"))));
-          registry = new RegistryClient(
-              new RegistryClient.Settings(
-                  RegistryCredentials.load(authFiles, System.getenv()),
-                  Set.copyOf(images.insecureRegistries().orElse(List.of())),
-                  images.parallelism(), images.timeout(), images.attempts(),
-                  Duration.ofMillis(200)));
+          registry = new RegistryClient(RegistryClient.Settings.of(settings));
         }
         c = registry;
       }

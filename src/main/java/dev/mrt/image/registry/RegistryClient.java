@@ -1,6 +1,7 @@
 package dev.mrt.image.registry;
 
 import dev.mrt.DaemonThreads;
+import dev.mrt.config.MrtConfig;
 import dev.mrt.image.ImageConfig;
 import dev.mrt.image.ImageReference;
 import dev.mrt.image.Platform;
@@ -39,6 +40,20 @@ public final class RegistryClient {
       if (parallelism < 1 || attempts < 1) {
         throw new IllegalArgumentException("parallelism and attempts must be at least 1");
       }
+    }
+
+    /**
+     * As {@code mrt.images.*} configures them, with the logins of its auth-file and then of
+     * the files docker and podman write ({@link RegistryCredentials#defaultFiles}).
+     */
+    public static Settings of(MrtConfig.Images images) {
+      List<Path> authFiles = new ArrayList<>();
+      images.authFile().ifPresent(authFiles::add);
+      authFiles.addAll(RegistryCredentials.defaultFiles(System.getenv(),
+          Path.of(System.getProperty("user.home"))));
+      return new Settings(RegistryCredentials.load(authFiles, System.getenv()),
+          Set.copyOf(images.insecureRegistries().orElse(List.of())),
+          images.parallelism(), images.timeout(), images.attempts(), Duration.ofMillis(200));
     }
   }
 
