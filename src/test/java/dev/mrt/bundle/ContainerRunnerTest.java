@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.network.Network;
 import dev.mrt.testing.FakeImages;
@@ -35,7 +37,8 @@ class ContainerRunnerTest {
     image = FakeImages.image("t", rootfs);
     MrtConfig config = TestConfigs.mapping(MrtConfig.class,
         Map.of("mrt.state-dir", temp.resolve("state").toString()));
-    runner = new ContainerRunner(config, () -> temp.resolve("no-runc"));
+    runner = new ContainerRunner(config.container(), MrtPaths.of(config),
+        () -> temp.resolve("no-runc"), HostIds.current());
   }
 
   private static ContainerRequest request(String... args) {

@@ -2,6 +2,8 @@ package dev.mrt.testing;
 
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.config.MrtPaths;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.ImageException;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.PreparedImage;
@@ -25,11 +27,13 @@ public final class FakeImages extends ImageResolver {
 
   /** @param dir a directory of the test; nothing is written to it */
   public FakeImages(Path dir) {
-    this(TestConfigs.imageCache(dir.resolve("cache")));
+    this(TestConfigs.imageCache(dir.resolve("cache")).images(),
+        new MrtPaths(dir.resolve("cache"), dir.resolve("state"), Optional.empty()),
+        HostIds.current());
   }
 
-  private FakeImages(MrtConfig config) {
-    super(new EmbeddedAssets(config), config);
+  private FakeImages(MrtConfig.Images images, MrtPaths paths, HostIds ids) {
+    super(new EmbeddedAssets(paths, ids), images, paths, ids);
   }
 
   /** A prepared image of this name, rooted at {@code rootfs}. */
