@@ -2,7 +2,7 @@
 # Issue 3 benchmark: pull + unpack of one image from a loopback registry, cold cache each run.
 #   - `mrt pull REF` through the installed launcher (deploy/bin/mrt: C1 only, serial GC for
 #     CLI commands) with a fresh MRT_CACHE_DIR: JVM start, manifest, blob fetch verified by
-#     digest, diff_id check, unpack into the bundle cache
+#     digest, diff_id check, unpack into the image cache
 #   - `skopeo copy docker://REF oci:DIR:TAG` + `umoci unpack --rootless` of the same image
 # The image is mrt's embedded default rootfs as one gzip layer (umoci's compression): about
 # 78 MB unpacked. Debian's docker-registry serves it on 127.0.0.1. Both sides run rootless as
@@ -63,7 +63,7 @@ for i in $(seq "$RUNS"); do
   as_user rm -rf "$W/cache" "$W/copy" "$W/unpacked"
   s=$(now); as_user env MRT_CACHE_DIR="$W/cache" MRT_APP_DIR="$W/app" "$W/mrt" pull "$REF" >/dev/null 2>"$W/pull.err"; e=$(now)
   T_MRT+=("$(echo "$e - $s" | bc)")
-  # mrt's own timer, from the command's start to the bundle ready: what a running daemon pays.
+  # mrt's own timer, from the command's start to the rootfs ready: what a running daemon pays.
   T_INPROC+=("$(sed -n 's/^pulled .* in \([0-9.]*\) s$/\1/p' "$W/pull.err")")
   s=$(now)
   as_user skopeo copy --quiet --src-tls-verify=false "docker://$REF" "oci:$W/copy:bench"

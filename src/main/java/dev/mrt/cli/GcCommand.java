@@ -18,7 +18,7 @@ public class GcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ImageGc.Report r = images.gc();
-    System.out.printf("removed %d blobs and %d unpacked images, %s%n", r.blobs(), r.bundles(),
+    System.out.printf("removed %d blobs and %d unpacked images, %s%n", r.blobs(), r.unpacked(),
         PullCommand.megabytes(r.bytes()));
     return 0;
   }

@@ -144,7 +144,7 @@ public class ServeCommand implements Callable<Integer> {
     // Crash leftovers go now, and the runtime and default image are ready before any job.
     runner.runc();
     images.resolve(ImageResolver.DEFAULT);
-    status.bundleReady();
+    status.defaultRootfsReady();
     Optional<String> probe = runner.probe(images.resolve(ImageResolver.DEFAULT));
     probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
     status.probed(probe);

@@ -10,7 +10,7 @@ import java.util.Optional;
 public interface MrtConfig {
 
   /**
-   * Where the embedded runc, the unpacked root filesystems and prepared bundles live. Safe to
+   * Where the embedded runc, the images and the unpacked root filesystems live. Safe to
    * share between concurrent mrt processes of the same user.
    */
   @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/mrt")

@@ -22,22 +22,22 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Frees the image cache: blobs no name refers to, bundles of forgotten images, and (with a
- * budget) the bundles of the least recently used images, never one a live mrt process uses
- * ({@link BundleUse}) or is preparing; with each bundle go its {@code .lock} and {@code .inuse}
- * files. Names and their blobs stay: an evicted bundle is unpacked again, from the
+ * Frees the image cache: blobs no name refers to, the prepared root filesystems of forgotten
+ * images, and (with a budget) those of the least recently used images, never one a live mrt
+ * process uses ({@link RootfsUse}) or is preparing; with each go its {@code .lock} and {@code
+ * .inuse} files. Names and their blobs stay: an evicted root filesystem is unpacked again, from the
  * local blobs, on next use.
  */
 public final class ImageGc {
   private static final Logger LOG = Logger.getLogger(ImageGc.class);
 
   /** What one run removed. */
-  public record Report(int blobs, int bundles, long bytes) {}
+  public record Report(int blobs, int unpacked, long bytes) {}
 
   private final ImageStore store;
-  private final BundleUse use;
+  private final RootfsUse use;
 
-  public ImageGc(ImageStore store, BundleUse use) {
+  public ImageGc(ImageStore store, RootfsUse use) {
     this.store = store;
     this.use = use;
   }
@@ -46,10 +46,10 @@ public final class ImageGc {
     CacheLayout layout = store.layout();
     List<ImageStore.Entry> entries = store.entries();
     Set<Digest> keepBlobs = new HashSet<>();
-    Set<Path> keepBundles = new HashSet<>();
+    Set<Path> keepRootfs = new HashSet<>();
     for (ImageStore.Entry e : entries) {
       keepBlobs.add(e.manifest());
-      keepBundles.add(layout.bundle(e.manifest()));
+      keepRootfs.add(layout.imageRootfs(e.manifest()));
       try {
         keepBlobs.addAll(RegistryClient.blobsOf(Files.readAllBytes(layout.blob(e.manifest()))));
       } catch (IOException missing) {
@@ -57,7 +57,7 @@ public final class ImageGc {
       }
     }
     int blobs = 0;
-    int bundles = 0;
+    int unpacked = 0;
     long bytes = 0;
     for (CacheLayout.BlobFile file : listed(layout.blobs(), layout::blobFiles)) {
       Path blob = file.path();
@@ -73,12 +73,12 @@ public final class ImageGc {
         blobs++;
       }
     }
-    for (Path bundle : listed(layout.bundles(), layout::bundleDirs)) {
-      if (!keepBundles.contains(bundle)) {
-        long s = size(bundle);
-        if (remove(bundle)) {
+    for (Path rootfs : listed(layout.imageRootfsDir(), layout::imageRootfsEntries)) {
+      if (!keepRootfs.contains(rootfs)) {
+        long s = size(rootfs);
+        if (remove(rootfs)) {
           bytes += s;
-          bundles++;
+          unpacked++;
         }
       }
     }
@@ -87,25 +87,25 @@ public final class ImageGc {
       List<ImageStore.Entry> oldestFirst = new ArrayList<>(entries);
       oldestFirst.sort(Comparator.comparing(ImageStore.Entry::lastUsed));
       for (ImageStore.Entry e : oldestFirst) {
-        Path bundle = layout.bundle(e.manifest());
+        Path rootfs = layout.imageRootfs(e.manifest());
         if (total <= budget.getAsLong()) {
           break;
         }
-        if (Files.isDirectory(bundle)) {
-          long s = size(bundle);
-          if (remove(bundle)) {
+        if (Files.isDirectory(rootfs)) {
+          long s = size(rootfs);
+          if (remove(rootfs)) {
             total -= s;
             bytes += s;
-            bundles++;
+            unpacked++;
           }
         }
       }
     }
-    // Lock files whose bundle is gone (removed above, by an older mrt, or never completed).
-    for (Path file : listed(layout.bundles(), layout::bundleFiles)) {
-      BundleUse.bundleOfLockFile(file).filter(b -> !Files.exists(b)).ifPresent(this::remove);
+    // Lock files whose rootfs is gone (removed above, by an older mrt, or never completed).
+    for (Path file : listed(layout.imageRootfsDir(), layout::imageRootfsFiles)) {
+      RootfsUse.rootfsOfLockFile(file).filter(b -> !Files.exists(b)).ifPresent(this::remove);
     }
-    return new Report(blobs, bundles, bytes);
+    return new Report(blobs, unpacked, bytes);
   }
 
   private static boolean olderThanAnHour(Path p) {
@@ -148,12 +148,12 @@ public final class ImageGc {
     }
   }
 
-  /** Removes a bundle and its lock files unless it is in use or being prepared. */
-  private boolean remove(Path bundle) {
+  /** Removes a prepared rootfs and its lock files unless it is in use or being prepared. */
+  private boolean remove(Path rootfs) {
     try {
-      return use.removeIfUnused(bundle, FileTrees::deleteTree);
+      return use.removeIfUnused(rootfs, FileTrees::deleteTree);
     } catch (IOException e) {
-      throw cannotRemove(bundle, e);
+      throw cannotRemove(rootfs, e);
     }
   }
 

@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Pulls a registry image into the {@link ImageStore} and unpacks it into a bundle shared by every
- * job on it. The bundle is made under {@link PreparedDirectory}'s lock, and missing layers are
+ * Pulls a registry image into the {@link ImageStore} and unpacks it into a prepared rootfs
+ * shared by every job on it. It is made under {@link PreparedDirectory}'s lock, and missing layers are
  * fetched inside it, so concurrent processes pulling the same image download it once.
  */
 public final class ImagePuller {
@@ -58,7 +58,7 @@ public final class ImagePuller {
   public record Result(PreparedImage image, PulledManifest manifest, long bytesFetched) {}
 
   /**
-   * Resolves the image at its source and makes sure its bundle is ready.
+   * Resolves the image at its source and makes sure its prepared root filesystem is ready.
    *
    * @throws RegistryException naming the image
    */
@@ -70,7 +70,7 @@ public final class ImagePuller {
     if (!store.hasBlob(m.config().digest(), m.config().size())) {
       missing.add(m.config());
     }
-    // Layers are only needed while the bundle is missing: read later under its lock.
+    // Layers are only needed while the prepared rootfs is missing: read later under its lock.
     progress.started(m, missing.stream().mapToLong(Descriptor::size).sum());
     long[] fetched = {0};
     fetch(source, missing, progress, fetched);
@@ -81,7 +81,7 @@ public final class ImagePuller {
           + " layers", null);
     }
     CacheLayout layout = store.layout();
-    Path bundle = PreparedDirectory.ensure(layout.root(), layout.bundleName(m.digest()),
+    Path prepared = PreparedDirectory.ensure(layout.root(), layout.imageRootfsName(m.digest()),
         m.digest().toString(), temp -> {
           long t0 = System.nanoTime();
           unpackWhileFetching(source, m, config, temp.resolve("rootfs"), progress, fetched);
@@ -91,27 +91,27 @@ public final class ImagePuller {
         });
     String name = ref;
     store.record(name, m.digest(), m.totalSize());
-    return new Result(new PreparedImage(name, m.digest().toString(), bundle.resolve("rootfs"),
+    return new Result(new PreparedImage(name, m.digest().toString(), prepared.resolve("rootfs"),
         config), m, fetched[0]);
   }
 
   /**
-   * The bundle of a name pulled before, without asking the registry (as docker runs a local
-   * image without pulling); empty when it was never pulled or its bundle is gone.
+   * The prepared rootfs of a name pulled before, without asking the registry (as docker runs a local
+   * image without pulling); empty when it was never pulled or its root filesystem is gone.
    */
   public Optional<PreparedImage> cached(String name) {
     return store.find(name).flatMap(e -> {
-      Path bundle = store.bundle(e.manifest());
+      Path prepared = store.imageRootfs(e.manifest());
       try {
         if (!e.manifest().toString().equals(
-            Files.readString(bundle.resolve(PreparedDirectory.MARKER)))) {
+            Files.readString(prepared.resolve(PreparedDirectory.MARKER)))) {
           return Optional.empty();
         }
         ImageConfig config = RegistryClient.readConfig(name,
-            Files.readAllBytes(bundle.resolve("config.json")));
+            Files.readAllBytes(prepared.resolve("config.json")));
         store.record(e.reference(), e.manifest(), e.size());
         return Optional.of(new PreparedImage(e.reference(), e.manifest().toString(),
-            bundle.resolve("rootfs"), config));
+            prepared.resolve("rootfs"), config));
       } catch (IOException notThere) {
         return Optional.empty();
       }
@@ -143,8 +143,8 @@ public final class ImagePuller {
    * Applies the layers in order while they download: the first layer is unpacked as its bytes
    * arrive (through a pipe), the others download meanwhile and are unpacked from the store. Bytes
    * are unpacked before their blob's digest is known; that is safe because the extractor refuses
-   * hostile entries whatever their origin, and everything goes into the bundle's temp directory,
-   * which is deleted when a digest then fails.
+   * hostile entries whatever their origin, and everything goes into the prepared rootfs's temp
+   * directory, which is deleted when a digest then fails.
    */
   private void unpackWhileFetching(BlobSource source, PulledManifest m, ImageConfig config,
       Path rootfs, Progress progress, long[] fetched) throws IOException {

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * reference is pulled on first use ({@link ImagePuller}) and run from the cache afterwards.
  *
  * <p>Jobs of one process that need the same reference share one pull (a map of futures); other
- * processes wait on the bundle's file lock. A pull blocks only the jobs that need its image.
+ * processes wait on the prepared rootfs's file lock. A pull blocks only the jobs that need its image.
  */
 @ApplicationScoped
 public class ImageResolver {
@@ -54,7 +54,7 @@ public class ImageResolver {
       new ConcurrentHashMap<>();
   private final ImagePuller puller;
   private volatile RegistryClient registry;
-  private final BundleUse bundleUse = new BundleUse();
+  private final RootfsUse rootfsUse = new RootfsUse();
 
   public ImageResolver(DefaultRootfs defaultRootfs, MrtConfig.Images settings, MrtPaths paths,
       HostIds ids) {
@@ -88,7 +88,7 @@ public class ImageResolver {
   private ImagePuller.Result pull(BlobSource source, Platform platform,
       ImagePuller.Progress progress) {
     ImagePuller.Result r = puller.pull(source, platform, progress);
-    bundleUse.use(r.image().rootfs().getParent());
+    rootfsUse.use(r.image().rootfs().getParent());
     pullListeners.forEach(l -> l.pulled(source.name(), r.bytesFetched()));
     return r;
   }
@@ -112,7 +112,7 @@ public class ImageResolver {
         .map(b -> OptionalLong.of(
             ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
         .orElse(OptionalLong.empty());
-    return new ImageGc(store(), bundleUse).collect(budget);
+    return new ImageGc(store(), rootfsUse).collect(budget);
   }
 
   /**
@@ -149,11 +149,11 @@ public class ImageResolver {
     }
   }
 
-  /** A name pulled before whose bundle is still here, counted as a cache hit and in use. */
+  /** A name pulled before whose prepared rootfs is still here, counted as a cache hit and in use. */
   private Optional<PreparedImage> cachedPull(String name) {
     Optional<PreparedImage> cached = puller.cached(name);
     cached.ifPresent(c -> {
-      bundleUse.use(c.rootfs().getParent());
+      rootfsUse.use(c.rootfs().getParent());
       listeners.forEach(l -> l.hit(name));
     });
     return cached;

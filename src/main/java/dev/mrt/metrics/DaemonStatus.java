@@ -7,12 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What readiness depends on, as {@code mrt serve} learns it: the default bundle prepared, a probe
+ * What readiness depends on, as {@code mrt serve} learns it: the default rootfs prepared, a probe
  * container run, and the state of every gearmand connection.
  */
 @ApplicationScoped
 public class DaemonStatus {
-  private volatile boolean bundleReady;
+  private volatile boolean defaultRootfsReady;
   private volatile Optional<String> probeFailure = Optional.of("not run yet");
   private volatile boolean gearmanEnabled;
   private final Map<String, ServerState> servers = new ConcurrentHashMap<>();
@@ -27,12 +27,12 @@ public class DaemonStatus {
     return database;
   }
 
-  public void bundleReady() {
-    bundleReady = true;
+  public void defaultRootfsReady() {
+    defaultRootfsReady = true;
   }
 
-  public boolean isBundleReady() {
-    return bundleReady;
+  public boolean isDefaultRootfsReady() {
+    return defaultRootfsReady;
   }
 
   /** @param failure empty when the probe container ran and exited 0 */

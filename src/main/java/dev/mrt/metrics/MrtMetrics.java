@@ -82,7 +82,7 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
     }
     truncated();
     Gauge.builder("mrt.bundle.cache", cacheBytes, AtomicLong::doubleValue).baseUnit("bytes")
-        .description("Bytes this process unpacked into the bundle cache")
+        .description("Bytes this process unpacked into the image cache")
         .register(registry);
     hits();
     misses();

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only when jobs would run: the default bundle is prepared, a probe container ran at start,
+ * Ready only when jobs would run: the default rootfs is prepared, a probe container ran at start,
  * (with Gearman on) at least one gearmand connection is up, and (with a database configured) the
  * Tasks table was reachable at the last try. The data says which failed.
  */
@@ -26,8 +26,8 @@ public class ReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder r = HealthCheckResponse.named("mrt");
     boolean up = true;
-    r.withData("default-bundle", status.isBundleReady() ? "prepared" : "not prepared");
-    up &= status.isBundleReady();
+    r.withData("default-bundle", status.isDefaultRootfsReady() ? "prepared" : "not prepared");
+    up &= status.isDefaultRootfsReady();
     r.withData("runtime", status.probeFailure().map(f -> "probe failed: " + f)
         .orElse("probe container ran"));
     up &= status.probeFailure().isEmpty();

@@ -21,15 +21,15 @@ class ImageGcTest {
   @TempDir Path cache;
 
   /** Stores an image manifest pointing at one config and one layer; returns its digest. */
-  private Digest image(ImageStore store, String name, int bundleBytes) throws Exception {
+  private Digest image(ImageStore store, String name, int rootfsBytes) throws Exception {
     Digest config = put(store, "config-" + name);
     Digest layer = put(store, "layer-" + name);
     Digest manifest = put(store, "{\"schemaVersion\":2,\"mediaType\":"
         + "\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"" + config
         + "\",\"size\":1},\"layers\":[{\"digest\":\"" + layer + "\",\"size\":1}]}");
-    Path bundle = Files.createDirectories(store.bundle(manifest).resolve("rootfs"));
-    Files.write(bundle.resolve("data"), new byte[bundleBytes]);
-    store.record(name, manifest, bundleBytes);
+    Path rootfs = Files.createDirectories(store.imageRootfs(manifest).resolve("rootfs"));
+    Files.write(rootfs.resolve("data"), new byte[rootfsBytes]);
+    store.record(name, manifest, rootfsBytes);
     return manifest;
   }
 
@@ -42,7 +42,7 @@ class ImageGcTest {
 
   /**
    * Stores two images, forgets one, puts {@code strays} among the blobs and collects; checks that
-   * exactly the forgotten image's three blobs and bundle went.
+   * exactly the forgotten image's three blobs and prepared root filesystem went.
    *
    * @return the blobs directory
    */
@@ -55,12 +55,12 @@ class ImageGcTest {
     for (String stray : strays) {
       Files.writeString(blobs.resolve(stray), "not a blob");
     }
-    ImageGc.Report r = new ImageGc(store, new BundleUse()).collect(OptionalLong.empty());
+    ImageGc.Report r = new ImageGc(store, new RootfsUse()).collect(OptionalLong.empty());
     assertEquals(3, r.blobs());
-    assertEquals(1, r.bundles());
+    assertEquals(1, r.unpacked());
     assertTrue(Files.exists(store.blob(kept)));
     assertFalse(Files.exists(store.blob(gone)));
-    assertTrue(Files.isDirectory(store.bundle(kept)));
+    assertTrue(Files.isDirectory(store.imageRootfs(kept)));
     return blobs;
   }
 
@@ -79,21 +79,21 @@ class ImageGcTest {
   }
 
   @Test
-  void testCollect_budgetEvictsLeastRecentlyUsedBundlesNotInUse() throws Exception {
+  void testCollect_budgetEvictsLeastRecentlyUsedRootfsNotInUse() throws Exception {
     ImageStore store = new ImageStore(cache);
     Digest old = image(store, "old", 100_000);
     Thread.sleep(5);
     Digest used = image(store, "used", 100_000);
     Thread.sleep(5);
     Digest recent = image(store, "recent", 100_000);
-    BundleUse use = new BundleUse();
-    use.use(store.bundle(used)); // oldest but one, yet in use: must survive
+    RootfsUse use = new RootfsUse();
+    use.use(store.imageRootfs(used)); // oldest but one, yet in use: must survive
     ImageGc.Report r = new ImageGc(store, use).collect(OptionalLong.of(150_000));
-    assertFalse(Files.exists(store.bundle(old)));
-    assertTrue(Files.exists(store.bundle(used)));
-    assertFalse(Files.exists(store.bundle(recent)), "still over budget after the oldest");
-    assertEquals(2, r.bundles());
-    assertEquals(3, store.entries().size(), "names and blobs stay; bundles are re-made on use");
+    assertFalse(Files.exists(store.imageRootfs(old)));
+    assertTrue(Files.exists(store.imageRootfs(used)));
+    assertFalse(Files.exists(store.imageRootfs(recent)), "still over budget after the oldest");
+    assertEquals(2, r.unpacked());
+    assertEquals(3, store.entries().size(), "names and blobs stay; rootfs are re-made on use");
   }
 
   @Test
@@ -101,32 +101,32 @@ class ImageGcTest {
     ImageStore store = new ImageStore(cache);
     Digest kept = image(store, "kept", 10);
     Digest gone = image(store, "gone", 10);
-    Path bundles = store.bundle(gone).getParent();
+    Path dir = store.imageRootfs(gone).getParent();
     for (Digest d : new Digest[] {kept, gone}) {
       // As a pull and a finished mrt process leave them.
-      LockFile.acquire(PreparedDirectory.lockFile(store.bundle(d)), false).close();
-      LockFile.acquire(bundles.resolve("sha256-" + d.hex() + ".inuse"), true).close();
+      LockFile.acquire(PreparedDirectory.lockFile(store.imageRootfs(d)), false).close();
+      LockFile.acquire(dir.resolve("sha256-" + d.hex() + ".inuse"), true).close();
     }
-    Files.createFile(bundles.resolve("sha256-" + "0".repeat(64) + ".lock")); // an aborted pull
+    Files.createFile(dir.resolve("sha256-" + "0".repeat(64) + ".lock")); // an aborted pull
     store.remove("gone");
-    BundleUse running = new BundleUse();
+    RootfsUse running = new RootfsUse();
     ImageGc.Report r = new ImageGc(store, running).collect(OptionalLong.empty());
-    assertEquals(1, r.bundles());
+    assertEquals(1, r.unpacked());
     String k = "sha256-" + kept.hex();
-    assertEquals(List.of(k, k + ".inuse", k + ".lock"), listing(bundles));
+    assertEquals(List.of(k, k + ".inuse", k + ".lock"), listing(dir));
   }
 
   @Test
-  void testCollect_keepsTheLockFilesOfBundlesInUse() throws Exception {
+  void testCollect_keepsTheLockFilesOfRootfsInUse() throws Exception {
     ImageStore store = new ImageStore(cache);
     Digest gone = image(store, "gone", 10);
     store.remove("gone");
-    BundleUse use = new BundleUse();
-    use.use(store.bundle(gone));
+    RootfsUse use = new RootfsUse();
+    use.use(store.imageRootfs(gone));
     ImageGc.Report r = new ImageGc(store, use).collect(OptionalLong.empty());
-    assertEquals(0, r.bundles());
+    assertEquals(0, r.unpacked());
     String g = "sha256-" + gone.hex();
-    assertEquals(List.of(g, g + ".inuse"), listing(store.bundle(gone).getParent()));
+    assertEquals(List.of(g, g + ".inuse"), listing(store.imageRootfs(gone).getParent()));
   }
 
   private static List<String> listing(Path dir) throws Exception {

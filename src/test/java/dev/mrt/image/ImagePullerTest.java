@@ -114,7 +114,7 @@ class ImagePullerTest {
     assertEquals("1", Files.readString(rootfs.resolve("etc/a")));
     assertEquals("upper", Files.readString(rootfs.resolve("etc/b")));
     assertEquals(List.of("/bin/true"), r.image().config().cmd());
-    assertEquals(store().layout().bundle(image.manifestDigest), rootfs.getParent());
+    assertEquals(store().layout().imageRootfs(image.manifestDigest), rootfs.getParent());
     assertArrayEquals(image.blobs.get(image.config.digest()),
         Files.readAllBytes(rootfs.resolveSibling("config.json")));
     assertEquals(image.manifestDigest, store().find(NAME).orElseThrow().manifest());
@@ -155,7 +155,7 @@ class ImagePullerTest {
     DigestMismatchException e =
         assertThrows(DigestMismatchException.class, () -> pull(new FakeSource(image)));
     assertTrue(e.getMessage().contains("diff_id"), e.getMessage());
-    assertFalse(Files.exists(store().layout().bundle(image.manifestDigest)));
+    assertFalse(Files.exists(store().layout().imageRootfs(image.manifestDigest)));
     assertTrue(store().find(NAME).isEmpty());
     Descriptor layer = image.layers.get(0);
     assertFalse(store().hasBlob(layer.digest(), layer.size()), "an unverified layer was kept");
@@ -169,7 +169,7 @@ class ImagePullerTest {
   }
 
   @Test
-  void testCached_onlyWhileItsBundleIsComplete() throws IOException {
+  void testCached_onlyWhileItsRootfsIsComplete() throws IOException {
     ImagePuller puller =
         new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
     assertTrue(puller.cached(NAME).isEmpty());
@@ -178,7 +178,7 @@ class ImagePullerTest {
     PreparedImage cached = puller.cached(NAME).orElseThrow();
     assertEquals(image.manifestDigest.toString(), cached.digest());
     assertEquals("upper", Files.readString(cached.rootfs().resolve("etc/b")));
-    Files.delete(store().layout().bundle(image.manifestDigest).resolve(PreparedDirectory.MARKER));
-    assertTrue(puller.cached(NAME).isEmpty(), "a bundle without its marker is incomplete");
+    Files.delete(store().layout().imageRootfs(image.manifestDigest).resolve(PreparedDirectory.MARKER));
+    assertTrue(puller.cached(NAME).isEmpty(), "a rootfs without its marker is incomplete");
   }
 }

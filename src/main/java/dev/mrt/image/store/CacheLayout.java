@@ -18,17 +18,18 @@ import java.util.stream.Stream;
  * images.json.lock, .images.json.tmp  its lock, and the file a rewrite goes through
  * blobs/sha256/HEX                    manifests, configs and layers, by digest
  * blobs/sha256/.tmp-HEX-UUID          a blob being written, renamed once it is verified
- * bundles/sha256-HEX                  an image (by manifest digest) unpacked: rootfs, config.json
+ * bundles/sha256-HEX                  an image's prepared root filesystem (by manifest
+ *                                     digest): rootfs/, config.json
  * rootfs/sha256-HEX                   a root filesystem tarball (by its digest) unpacked
  * </pre>
  *
- * <p>Bundles and unpacked tarballs are {@link PreparedDirectory}s, whose lock files (and
- * BundleUse's in-use markers) stand beside them.
+ * <p>Images' prepared root filesystems and unpacked tarballs are {@link PreparedDirectory}s, whose
+ * lock files (and RootfsUse's in-use markers) stand beside them.
  */
 public final class CacheLayout {
   private static final String TEMP_PREFIX = ".tmp-";
   private static final String ENTRY_PREFIX = Digest.ALGORITHM + "-";
-  private static final String BUNDLES = "bundles";
+  private static final String IMAGE_ROOTFS = "bundles";
   private static final String ROOTFS = "rootfs";
 
   /** A file in the blob directory, as gc must treat it. */
@@ -106,30 +107,30 @@ public final class CacheLayout {
     }).toList();
   }
 
-  /** The directory the bundles stand in, with their lock files. */
-  public Path bundles() {
-    return root.resolve(BUNDLES);
+  /** The directory images' prepared root filesystems stand in, with their lock files. */
+  public Path imageRootfsDir() {
+    return root.resolve(IMAGE_ROOTFS);
   }
 
-  /** The bundle of the image whose manifest is {@code manifest}. */
-  public Path bundle(Digest manifest) {
-    return root.resolve(bundleName(manifest));
+  /** The prepared root filesystem of the image whose manifest is {@code manifest}. */
+  public Path imageRootfs(Digest manifest) {
+    return root.resolve(imageRootfsName(manifest));
   }
 
-  /** {@link #bundle} relative to the root, as {@link PreparedDirectory#ensure} takes it. */
-  public String bundleName(Digest manifest) {
-    return BUNDLES + "/" + ENTRY_PREFIX + manifest.hex();
+  /** {@link #imageRootfs} relative to the root, as {@link PreparedDirectory#ensure} takes it. */
+  public String imageRootfsName(Digest manifest) {
+    return IMAGE_ROOTFS + "/" + ENTRY_PREFIX + manifest.hex();
   }
 
-  /** The bundle directories there are, complete or not; not their lock files. */
-  public List<Path> bundleDirs() throws IOException {
-    return list(bundles()).stream().filter(Files::isDirectory)
+  /** The prepared root filesystems there are, complete or not; not their lock files. */
+  public List<Path> imageRootfsEntries() throws IOException {
+    return list(imageRootfsDir()).stream().filter(Files::isDirectory)
         .filter(p -> p.getFileName().toString().startsWith(ENTRY_PREFIX)).toList();
   }
 
-  /** Everything in {@link #bundles}: the bundles, their temp directories and lock files. */
-  public List<Path> bundleFiles() throws IOException {
-    return list(bundles());
+  /** Everything in {@link #imageRootfsDir}: the entries, their temp directories and lock files. */
+  public List<Path> imageRootfsFiles() throws IOException {
+    return list(imageRootfsDir());
   }
 
   /** A root filesystem tarball whose sha256 is {@code d}, relative to the root. */

@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  * temp name and renamed only after its digest was verified (a blob shared by images is stored
  * once, and a reader never sees half of one); the index maps references to manifest digests,
  * read and rewritten under a file lock so concurrent mrt processes never lose an entry; each
- * image's bundle is its unpacked rootfs, made once through {@link PreparedDirectory}.
+ * image is unpacked once, with its config, into a prepared root filesystem ({@link
+ * PreparedDirectory}).
  */
 public final class ImageStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,8 +92,8 @@ public final class ImageStore {
     commit(temp, d);
   }
 
-  public Path bundle(Digest manifest) {
-    return layout.bundle(manifest);
+  public Path imageRootfs(Digest manifest) {
+    return layout.imageRootfs(manifest);
   }
 
   /** Names in the cache, as of now. */

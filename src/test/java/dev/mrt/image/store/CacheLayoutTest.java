@@ -27,8 +27,8 @@ class CacheLayoutTest {
     // What existing caches hold: changing any of these orphans them.
     CacheLayout l = layout();
     assertEquals(cache.resolve("blobs/sha256/" + D.hex()), l.blob(D));
-    assertEquals(cache.resolve("bundles/sha256-" + D.hex()), l.bundle(D));
-    assertEquals(l.bundle(D), cache.resolve(l.bundleName(D)));
+    assertEquals(cache.resolve("bundles/sha256-" + D.hex()), l.imageRootfs(D));
+    assertEquals(l.imageRootfs(D), cache.resolve(l.imageRootfsName(D)));
     assertEquals("rootfs/sha256-" + D.hex(), l.tarballName(D));
     assertEquals(cache.resolve("images.json"), l.index());
     assertEquals(cache.resolve("images.json.lock"), l.indexLock());
@@ -64,14 +64,14 @@ class CacheLayoutTest {
   }
 
   @Test
-  void testBundleDirs_onlyBundleDirectoriesNotTheirLockFiles() throws Exception {
+  void testImageRootfsEntries_onlyDirectoriesNotTheirLockFiles() throws Exception {
     CacheLayout l = layout();
-    assertEquals(List.of(), l.bundleDirs(), "no bundle directory yet");
-    Path bundle = Files.createDirectories(l.bundle(D));
-    Path lock = Files.createFile(PreparedDirectory.lockFile(bundle));
-    Files.createDirectories(l.bundles().resolve("other"));
-    assertEquals(List.of(bundle), l.bundleDirs());
-    assertEquals(3, l.bundleFiles().size());
-    assertTrue(l.bundleFiles().contains(lock));
+    assertEquals(List.of(), l.imageRootfsEntries(), "no prepared root filesystem yet");
+    Path rootfs = Files.createDirectories(l.imageRootfs(D));
+    Path lock = Files.createFile(PreparedDirectory.lockFile(rootfs));
+    Files.createDirectories(l.imageRootfsDir().resolve("other"));
+    assertEquals(List.of(rootfs), l.imageRootfsEntries());
+    assertEquals(3, l.imageRootfsFiles().size());
+    assertTrue(l.imageRootfsFiles().contains(lock));
   }
 }

@@ -9,16 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Marks image bundles as in use by this process: a shared lock on {@code <bundle>.inuse}, held
- * until the process ends (the OS drops it even after a crash). {@code mrt gc} in any process
- * removes a bundle only when it can take that lock exclusively, and then deletes the marker too.
+ * Marks images' prepared rootfs as in use by this process: a shared lock on {@code
+ * <dir>.inuse}, held until the process ends (the OS drops it even after a crash). {@code mrt gc} in any process
+ * removes one only when it can take that lock exclusively, and then deletes the marker too.
  */
-public final class BundleUse {
+public final class RootfsUse {
   private final Map<Path, LockFile> held = new ConcurrentHashMap<>();
 
-  /** Marks {@code bundle} used by this process; best effort (a read-only cache cannot lock). */
-  public void use(Path bundle) {
-    held.computeIfAbsent(bundle, b -> {
+  /** Marks {@code dir} used by this process; best effort (a read-only cache cannot lock). */
+  public void use(Path dir) {
+    held.computeIfAbsent(dir, b -> {
       try {
         return LockFile.acquire(marker(b), true);
       } catch (IOException e) {
@@ -28,27 +28,27 @@ public final class BundleUse {
   }
 
   /**
-   * Removes {@code bundle} with {@code remover} unless a process (this one included) uses it or
+   * Removes {@code dir} with {@code remover} unless a process (this one included) uses it or
    * is preparing it, then deletes its lock files. Both locks are held throughout, so nobody
    * starts using or re-preparing it halfway.
    *
    * @return whether it was removed
    */
-  boolean removeIfUnused(Path bundle, Remover remover) throws IOException {
-    if (held.containsKey(bundle)) {
+  boolean removeIfUnused(Path dir, Remover remover) throws IOException {
+    if (held.containsKey(dir)) {
       return false;
     }
-    Optional<LockFile> preparing = LockFile.tryAcquire(PreparedDirectory.lockFile(bundle));
+    Optional<LockFile> preparing = LockFile.tryAcquire(PreparedDirectory.lockFile(dir));
     if (preparing.isEmpty()) {
       return false;
     }
     try (LockFile prepare = preparing.get()) {
-      Optional<LockFile> using = LockFile.tryAcquire(marker(bundle));
+      Optional<LockFile> using = LockFile.tryAcquire(marker(dir));
       if (using.isEmpty()) {
         return false;
       }
       try (LockFile use = using.get()) {
-        remover.remove(bundle);
+        remover.remove(dir);
         use.delete();
         prepare.delete();
         return true;
@@ -56,14 +56,14 @@ public final class BundleUse {
     }
   }
 
-  /** Deletes a bundle directory. */
+  /** Deletes a prepared root filesystem's directory. */
   @FunctionalInterface
   interface Remover {
-    void remove(Path bundle) throws IOException;
+    void remove(Path dir) throws IOException;
   }
 
-  /** The bundle a lock file of {@link #removeIfUnused} belongs to, if {@code file} is one. */
-  static Optional<Path> bundleOfLockFile(Path file) {
+  /** The prepared rootfs a lock file of {@link #removeIfUnused} belongs to, if {@code file} is one. */
+  static Optional<Path> rootfsOfLockFile(Path file) {
     String name = file.getFileName().toString();
     for (String suffix : new String[] {".inuse", ".lock"}) {
       if (name.endsWith(suffix)) {
@@ -73,7 +73,7 @@ public final class BundleUse {
     return Optional.empty();
   }
 
-  private static Path marker(Path bundle) {
-    return bundle.resolveSibling(bundle.getFileName() + ".inuse");
+  private static Path marker(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".inuse");
   }
 }
