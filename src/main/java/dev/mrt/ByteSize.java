@@ -31,16 +31,17 @@ public record ByteSize(long bytes) {
   public static ByteSize parse(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 512M, 2G or"
-          + " a number of bytes");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size; write e.g. 512M, 2G or" + " a number of bytes");
     }
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
     double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
     if (bytes >= Long.MAX_VALUE) {
       throw new IllegalArgumentException("'" + text + "' is too large a size");

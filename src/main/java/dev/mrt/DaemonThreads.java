@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * mrt's background threads. All are daemons: the process ends when its main work does (a CLI
  * command returns, serve's shutdown completes), never because a pump, pool or probe is still
- * waiting; whatever must finish first is awaited explicitly. Each has a name that says its job,
- * for thread dumps and logs.
+ * waiting; whatever must finish first is awaited explicitly. Each has a name that says its job, for
+ * thread dumps and logs.
  */
 public final class DaemonThreads {
   private DaemonThreads() {}

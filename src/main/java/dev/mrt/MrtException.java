@@ -1,8 +1,8 @@
 package dev.mrt;
 
 /**
- * Base of every failure mrt reports to a user: the message is one line that says what was wrong
- * and what to do. Subclasses carry the facts (paths, ids, digests) as fields.
+ * Base of every failure mrt reports to a user: the message is one line that says what was wrong and
+ * what to do. Subclasses carry the facts (paths, ids, digests) as fields.
  */
 public class MrtException extends RuntimeException {
   private final int exitCode;

@@ -47,8 +47,8 @@ public class ApiToken {
     if (expected().isEmpty()) {
       return "job API: no authentication (mrt.api.auth=none)";
     }
-    return "job API: Authorization: Bearer <token>" + (config.token().isPresent()
-        ? " (mrt.api.token)" : ", token in " + config.tokenFile());
+    return "job API: Authorization: Bearer <token>"
+        + (config.token().isPresent() ? " (mrt.api.token)" : ", token in " + config.tokenFile());
   }
 
   private Optional<String> load() {
@@ -65,22 +65,34 @@ public class ApiToken {
         new SecureRandom().nextBytes(random);
         Files.createDirectories(file.toAbsolutePath().getParent());
         try {
-          Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString("rw-------"))), HexFormat.of().formatHex(random)
-              + "\n", StandardCharsets.US_ASCII);
+          Files.writeString(
+              Files.createFile(
+                  file,
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------"))),
+              HexFormat.of().formatHex(random) + "\n",
+              StandardCharsets.US_ASCII);
         } catch (FileAlreadyExistsException raced) {
           // Another mrt sharing the directory made it first: use theirs.
         }
       }
       String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
       if (text.length() < 16) {
-        throw new MrtException("API token file " + file + " holds fewer than 16 characters;"
-            + " delete it to have a new one generated, or set mrt.api.token");
+        throw new MrtException(
+            "API token file "
+                + file
+                + " holds fewer than 16 characters;"
+                + " delete it to have a new one generated, or set mrt.api.token");
       }
       return Optional.of(text);
     } catch (IOException e) {
-      throw new MrtException("cannot read or create the API token file " + file + " ("
-          + IoErrors.describe(e) + "); set mrt.api.token-file to a writable place", e);
+      throw new MrtException(
+          "cannot read or create the API token file "
+              + file
+              + " ("
+              + IoErrors.describe(e)
+              + "); set mrt.api.token-file to a writable place",
+          e);
     }
   }
 }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /** The job API needs {@code Authorization: Bearer <token>} (see {@link ApiToken}). */
 @Provider
@@ -20,20 +21,26 @@ public class BearerTokenFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    java.util.Optional<String> token = this.token.get().expected();
+    Optional<String> token = this.token.get().expected();
     if (token.isEmpty() || !request.getUriInfo().getPath().startsWith("/v1/")) {
       return;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     String expected = "Bearer " + token.get();
     // Constant time, so the token cannot be guessed from response timing.
-    if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8))) {
-      Response r = Problem.response(Response.Status.UNAUTHORIZED,
-          "this API needs Authorization: Bearer <token>: the token is mrt.api.token, or the"
-              + " contents of mrt.api.token-file", null);
-      request.abortWith(Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE,
-          "Bearer realm=\"mrt\"").build());
+    if (header == null
+        || !MessageDigest.isEqual(
+            header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+      Response r =
+          Problem.response(
+              Response.Status.UNAUTHORIZED,
+              "this API needs Authorization: Bearer <token>: the token is mrt.api.token, or the"
+                  + " contents of mrt.api.token-file",
+              null);
+      request.abortWith(
+          Response.fromResponse(r)
+              .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mrt\"")
+              .build());
     }
   }
 }

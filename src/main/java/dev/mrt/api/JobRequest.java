@@ -27,7 +27,9 @@ public record JobRequest(
   private static final Set<String> FIELDS =
       Set.of("image", "args", "env", "workdir", "timeout", "stdin");
 
-  /** @throws ProblemException 400 naming the first wrong field */
+  /**
+   * @throws ProblemException 400 naming the first wrong field
+   */
   static JobRequest parse(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw ProblemException.badField(null, "the body must be a JSON object with at least args");
@@ -47,8 +49,8 @@ public record JobRequest(
     }
     JsonNode argsNode = body.get("args");
     if (argsNode == null || !argsNode.isArray() || argsNode.isEmpty()) {
-      throw ProblemException.badField("args",
-          "args must be a non-empty array of strings, e.g. [\"python3\", \"-V\"]");
+      throw ProblemException.badField(
+          "args", "args must be a non-empty array of strings, e.g. [\"python3\", \"-V\"]");
     }
     List<String> args = new ArrayList<>();
     for (JsonNode a : argsNode) {
@@ -69,8 +71,8 @@ public record JobRequest(
       for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> kv = it.next();
         if (!kv.getValue().isTextual() || kv.getKey().isEmpty() || kv.getKey().contains("=")) {
-          throw ProblemException.badField("env",
-              "env." + kv.getKey() + " must be a string, under a name without '='");
+          throw ProblemException.badField(
+              "env", "env." + kv.getKey() + " must be a string, under a name without '='");
         }
         env.put(kv.getKey(), kv.getValue().asText());
       }
@@ -86,10 +88,13 @@ public record JobRequest(
     Optional<Duration> timeout = Optional.empty();
     if (body.has("timeout")) {
       JsonNode t = body.get("timeout");
-      Duration d = t.isNumber() ? Duration.ofMillis((long) (t.asDouble() * 1000))
-          : t.isTextual() ? Durations.parse(t.asText()) : null;
+      Duration d =
+          t.isNumber()
+              ? Duration.ofMillis((long) (t.asDouble() * 1000))
+              : t.isTextual() ? Durations.parse(t.asText()) : null;
       if (d == null || d.isZero() || d.isNegative()) {
-        throw ProblemException.badField("timeout",
+        throw ProblemException.badField(
+            "timeout",
             "timeout must be a positive number of seconds or a duration such as \"30s\"");
       }
       timeout = Optional.of(d);

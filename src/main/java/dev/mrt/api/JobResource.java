@@ -61,7 +61,9 @@ public class JobResource {
   }
 
   private static ProblemException notFound(String id) {
-    return new ProblemException(Response.Status.NOT_FOUND,
-        "no job " + id + " (finished jobs are kept for mrt.api.retention)", null);
+    return new ProblemException(
+        Response.Status.NOT_FOUND,
+        "no job " + id + " (finished jobs are kept for mrt.api.retention)",
+        null);
   }
 }

@@ -1,11 +1,12 @@
 package dev.mrt.api;
 
+import dev.mrt.MrtException;
 import dev.mrt.bundle.ContainerRequest;
-import dev.mrt.network.Network;
 import dev.mrt.config.ApiConfig;
 import dev.mrt.config.PoolConfig;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.PreparedImage;
+import dev.mrt.network.Network;
 import dev.mrt.pool.ContainerPool;
 import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskCancelledException;
@@ -53,8 +54,8 @@ public class JobStore {
     }
   }
 
-  public JobStore(ContainerPool pool, ImageResolver images, ApiConfig config,
-      PoolConfig poolConfig) {
+  public JobStore(
+      ContainerPool pool, ImageResolver images, ApiConfig config, PoolConfig poolConfig) {
     this.pool = pool;
     this.images = images;
     this.config = config;
@@ -62,8 +63,12 @@ public class JobStore {
   }
 
   private boolean allowed(String image) {
-    return config.allowedImages().stream().anyMatch(a -> a.endsWith("*")
-        ? image.startsWith(a.substring(0, a.length() - 1)) : a.equals(image));
+    return config.allowedImages().stream()
+        .anyMatch(
+            a ->
+                a.endsWith("*")
+                    ? image.startsWith(a.substring(0, a.length() - 1))
+                    : a.equals(image));
   }
 
   /**
@@ -74,28 +79,51 @@ public class JobStore {
   public String submit(JobRequest request) {
     if (!allowed(request.image())) {
       // Said before anything is resolved: the answer must not tell which host files exist.
-      throw ProblemException.badField("image", "image '" + request.image() + "' is not one API"
-          + " jobs may use (" + String.join(", ", config.allowedImages()) + "); an operator"
-          + " adds it to mrt.api.allowed-images");
+      throw ProblemException.badField(
+          "image",
+          "image '"
+              + request.image()
+              + "' is not one API"
+              + " jobs may use ("
+              + String.join(", ", config.allowedImages())
+              + "); an operator"
+              + " adds it to mrt.api.allowed-images");
     }
     PreparedImage image;
     try {
       image = images.resolve(request.image());
-    } catch (dev.mrt.MrtException e) {
+    } catch (MrtException e) {
       throw ProblemException.badField("image", e.getMessage());
     }
-    ContainerRequest container = new ContainerRequest(request.args(), request.env(),
-        request.workdir(), Optional.empty(), Network.parse(config.network(), "mrt.api.network"),
-        List.of());
-    PoolTask task = new PoolTask(image, container, request.timeout(), GROUP, OptionalInt.empty(),
-        outputLimit, request.stdin());
+    ContainerRequest container =
+        new ContainerRequest(
+            request.args(),
+            request.env(),
+            request.workdir(),
+            Optional.empty(),
+            Network.parse(config.network(), "mrt.api.network"),
+            List.of());
+    PoolTask task =
+        new PoolTask(
+            image,
+            container,
+            request.timeout(),
+            GROUP,
+            OptionalInt.empty(),
+            outputLimit,
+            request.stdin());
     String id = UUID.randomUUID().toString();
     synchronized (this) {
       evict();
       if (!pool.hasCapacity() && waiting() >= config.queueLimit()) {
-        throw new ProblemException(Response.Status.TOO_MANY_REQUESTS,
-            "all " + pool.size() + " container slots are busy and " + waiting()
-                + " jobs wait already; retry later", null);
+        throw new ProblemException(
+            Response.Status.TOO_MANY_REQUESTS,
+            "all "
+                + pool.size()
+                + " container slots are busy and "
+                + waiting()
+                + " jobs wait already; retry later",
+            null);
       }
       TaskHandle handle;
       try {
@@ -149,26 +177,45 @@ public class JobStore {
   private JobView view(Job job) {
     Instant started = job.handle.startedAt().orElse(null);
     if (!job.handle.outcome().isDone()) {
-      return new JobView(job.id, started == null ? "queued" : "running", null, null, null,
-          started, null, null, null, null);
+      return new JobView(
+          job.id,
+          started == null ? "queued" : "running",
+          null,
+          null,
+          null,
+          started,
+          null,
+          null,
+          null,
+          null);
     }
     TaskOutcome o;
     try {
       o = job.handle.outcome().join();
     } catch (CompletionException e) {
       String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
-      return new JobView(job.id, "cancelled", null, null, null, started, job.finishedAt, null,
-          null, why);
+      return new JobView(
+          job.id, "cancelled", null, null, null, started, job.finishedAt, null, null, why);
     }
     ContainerExit exit = o.exit();
     String error = exit instanceof ContainerExit.FailedToStart f ? f.reason() : null;
-    return new JobView(job.id, "done", exit.status(), o.stdout().text(), o.stderr().text(),
-        started, job.finishedAt, exit instanceof ContainerExit.TimedOut, o.truncated(), error);
+    return new JobView(
+        job.id,
+        "done",
+        exit.status(),
+        o.stdout().text(),
+        o.stderr().text(),
+        started,
+        job.finishedAt,
+        exit instanceof ContainerExit.TimedOut,
+        o.truncated(),
+        error);
   }
 
   private long waiting() {
-    return jobs.values().stream().filter(j -> j.handle.startedAt().isEmpty()
-        && !j.handle.outcome().isDone()).count();
+    return jobs.values().stream()
+        .filter(j -> j.handle.startedAt().isEmpty() && !j.handle.outcome().isDone())
+        .count();
   }
 
   private void evict() {

@@ -10,8 +10,8 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response badJson(JsonProcessingException e) {
-    return Problem.response(Response.Status.BAD_REQUEST,
-        "the body is not valid JSON: " + e.getOriginalMessage(), null);
+    return Problem.response(
+        Response.Status.BAD_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage(), null);
   }
 
   @ServerExceptionMapper
@@ -21,9 +21,10 @@ public class ProblemMappers {
       return r;
     }
     Response.Status status = Response.Status.fromStatusCode(r.getStatus());
-    String detail = e.getCause() instanceof JsonProcessingException j
-        ? "the body is not valid JSON: " + j.getOriginalMessage()
-        : e.getMessage();
+    String detail =
+        e.getCause() instanceof JsonProcessingException j
+            ? "the body is not valid JSON: " + j.getOriginalMessage()
+            : e.getMessage();
     return Problem.response(status == null ? Response.Status.BAD_REQUEST : status, detail, null);
   }
 }

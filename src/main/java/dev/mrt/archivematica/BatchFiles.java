@@ -14,14 +14,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The batch-mode contract: one container gets a whole batch as {@code tasks.json} and answers
- * with {@code results.json}, both in a directory mounted at {@link #MOUNT_POINT}.
+ * The batch-mode contract: one container gets a whole batch as {@code tasks.json} and answers with
+ * {@code results.json}, both in a directory mounted at {@link #MOUNT_POINT}.
  *
  * <pre>
  * tasks.json   {"function": "...", "module": "...",
@@ -33,12 +34,11 @@ import java.util.Optional;
  *               "batchFailed": "...", "setupFailed": "..."}
  * </pre>
  *
- * {@code arguments} has MCPClient's tokens replaced, {@code args} is it split as MCPClient
- * splits it, and {@code argv} is what a task-mode container would run. In the results, {@code
- * endTime} is optional (mrt's clock when absent); {@code batchFailed} says the batch as a whole
- * failed (Gearman WORK_FAIL, as MCPClient when a script's call raises), {@code setupFailed} that
- * no task ran at all, and why. The paths are also given as {@code MRT_BATCH_TASKS} and {@code
- * MRT_BATCH_RESULTS}.
+ * {@code arguments} has MCPClient's tokens replaced, {@code args} is it split as MCPClient splits
+ * it, and {@code argv} is what a task-mode container would run. In the results, {@code endTime} is
+ * optional (mrt's clock when absent); {@code batchFailed} says the batch as a whole failed (Gearman
+ * WORK_FAIL, as MCPClient when a script's call raises), {@code setupFailed} that no task ran at
+ * all, and why. The paths are also given as {@code MRT_BATCH_TASKS} and {@code MRT_BATCH_RESULTS}.
  */
 public final class BatchFiles {
   /** Inside the container: under the per-container tmpfs /run, so the image is never touched. */
@@ -102,16 +102,23 @@ public final class BatchFiles {
       throw new IOException(RESULTS + " has no \"results\" object");
     }
     Map<String, Reported> out = new LinkedHashMap<>();
-    var fields = results == null ? java.util.Collections.<Map.Entry<String, JsonNode>>emptyIterator()
-        : results.fields();
+    var fields =
+        results == null
+            ? Collections.<Map.Entry<String, JsonNode>>emptyIterator()
+            : results.fields();
     while (fields.hasNext()) {
       var f = fields.next();
       JsonNode r = f.getValue();
       if (!r.path("exitCode").canConvertToInt()) {
         throw new IOException("result for " + f.getKey() + " has no integer exitCode");
       }
-      out.put(f.getKey(), new Reported(r.get("exitCode").asInt(), r.path("stdout").asText(""),
-          r.path("stderr").asText(""), endTime(f.getKey(), r.get("endTime"))));
+      out.put(
+          f.getKey(),
+          new Reported(
+              r.get("exitCode").asInt(),
+              r.path("stdout").asText(""),
+              r.path("stderr").asText(""),
+              endTime(f.getKey(), r.get("endTime"))));
     }
     return new Answer(out, text(root, "batchFailed"), setupFailed);
   }
@@ -128,11 +135,13 @@ public final class BatchFiles {
     }
     try {
       TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(n.asText());
-      return Optional.of(t.isSupported(ChronoField.OFFSET_SECONDS) ? Instant.from(t)
-          : LocalDateTime.from(t).toInstant(ZoneOffset.UTC));
+      return Optional.of(
+          t.isSupported(ChronoField.OFFSET_SECONDS)
+              ? Instant.from(t)
+              : LocalDateTime.from(t).toInstant(ZoneOffset.UTC));
     } catch (DateTimeException e) {
-      throw new IOException("result for " + uuid + " has an endTime that is not ISO 8601: "
-          + n.asText());
+      throw new IOException(
+          "result for " + uuid + " has an endTime that is not ISO 8601: " + n.asText());
     }
   }
 }

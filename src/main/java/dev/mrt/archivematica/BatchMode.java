@@ -34,11 +34,12 @@ final class BatchMode {
   private final Tokens tokens;
   private final Path batchDirs;
   private final Clock clock;
+
   /** Functions whose runner could not start: logged once each, not once per batch. */
   private final Set<String> setupFailuresLogged = ConcurrentHashMap.newKeySet();
 
-  BatchMode(TaskContainers containers, ContainerPool pool, Tokens tokens, Path batchDirs,
-      Clock clock) {
+  BatchMode(
+      TaskContainers containers, ContainerPool pool, Tokens tokens, Path batchDirs, Clock clock) {
     this.containers = containers;
     this.pool = pool;
     this.tokens = tokens;
@@ -46,8 +47,13 @@ final class BatchMode {
     this.clock = clock;
   }
 
-  /** @param reservation the job's pool slot, taken by the batch's container if still held */
-  CompletableFuture<BatchRun> submit(FunctionTable.Function f, PreparedImage image, Batch batch,
+  /**
+   * @param reservation the job's pool slot, taken by the batch's container if still held
+   */
+  CompletableFuture<BatchRun> submit(
+      FunctionTable.Function f,
+      PreparedImage image,
+      Batch batch,
       ContainerPool.Reservation reservation) {
     Map<String, TaskResult> early = new LinkedHashMap<>();
     List<BatchFiles.Entry> entries = new ArrayList<>();
@@ -70,21 +76,34 @@ final class BatchMode {
       dir = Files.createTempDirectory(batchDirs, "batch-");
       BatchFiles.writeTasks(dir, f.name(), f.module(), entries);
     } catch (IOException e) {
-      entries.forEach(en -> early.put(en.task().uuid(), containers.failed(1,
-          "mrt: cannot write the batch file: " + IoErrors.describe(e))));
+      entries.forEach(
+          en ->
+              early.put(
+                  en.task().uuid(),
+                  containers.failed(
+                      1, "mrt: cannot write the batch file: " + IoErrors.describe(e))));
       return CompletableFuture.completedFuture(BatchRun.of(early));
     }
-    ContainerRequest request = containers.request(f, f.command(), Map.of(
-            "MRT_BATCH_TASKS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.TASKS,
-            "MRT_BATCH_RESULTS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.RESULTS),
-        List.of(BindMount.scratch(dir, BatchFiles.MOUNT_POINT)));
-    return pool.submit(containers.poolTask(f, image, request), reservation).outcome()
+    ContainerRequest request =
+        containers.request(
+            f,
+            f.command(),
+            Map.of(
+                "MRT_BATCH_TASKS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.TASKS,
+                "MRT_BATCH_RESULTS", BatchFiles.MOUNT_POINT + "/" + BatchFiles.RESULTS),
+            List.of(BindMount.scratch(dir, BatchFiles.MOUNT_POINT)));
+    return pool.submit(containers.poolTask(f, image, request), reservation)
+        .outcome()
         .thenApply(o -> read(f, o, dir, entries, early))
         .whenComplete((r, e) -> FileTrees.removeTree(dir));
   }
 
-  private BatchRun read(FunctionTable.Function f, TaskOutcome o, Path dir,
-      List<BatchFiles.Entry> entries, Map<String, TaskResult> early) {
+  private BatchRun read(
+      FunctionTable.Function f,
+      TaskOutcome o,
+      Path dir,
+      List<BatchFiles.Entry> entries,
+      Map<String, TaskResult> early) {
     TaskResult container = containers.result(o);
     Map<String, TaskResult> results = new LinkedHashMap<>(early);
     BatchFiles.Answer answer;
@@ -94,14 +113,16 @@ final class BatchMode {
       missing = "the batch runner reported no result for this task";
     } catch (IOException e) {
       answer = new BatchFiles.Answer(Map.of(), Optional.empty(), Optional.empty());
-      missing = "the batch runner left no usable " + BatchFiles.RESULTS + " (" + e.getMessage()
-          + ")";
+      missing =
+          "the batch runner left no usable " + BatchFiles.RESULTS + " (" + e.getMessage() + ")";
     }
     if (answer.setupFailed().isPresent()) {
       String why = answer.setupFailed().get();
       if (setupFailuresLogged.add(f.name())) {
-        LOG.errorf("%s: no task can run in image %s: %s (logged once; every batch of %s fails"
-            + " until this is fixed)", f.name(), f.image(), why, f.name());
+        LOG.errorf(
+            "%s: no task can run in image %s: %s (logged once; every batch of %s fails"
+                + " until this is fixed)",
+            f.name(), f.image(), why, f.name());
       }
       entries.forEach(en -> results.put(en.task().uuid(), containers.failed(1, "mrt: " + why)));
       return BatchRun.of(results);
@@ -112,14 +133,23 @@ final class BatchMode {
       String uuid = en.task().uuid();
       BatchFiles.Reported r = answer.results().get(uuid);
       if (r == null) {
-        results.put(uuid, new TaskResult(container.exitCode() == 0 ? 1 : container.exitCode(),
-            clock.instant(), container.stdout(), container.stderror() + "mrt: " + missing + "\n"));
+        results.put(
+            uuid,
+            new TaskResult(
+                container.exitCode() == 0 ? 1 : container.exitCode(),
+                clock.instant(),
+                container.stdout(),
+                container.stderror() + "mrt: " + missing + "\n"));
         continue;
       }
       boolean capture = containers.settings().captureOutput();
-      results.put(uuid, new TaskResult(r.exitCode(), r.endTime().orElseGet(clock::instant),
-          capture ? CapturedOutput.of(r.stdout(), limit).text() : "",
-          capture ? CapturedOutput.of(r.stderr(), limit).text() : ""));
+      results.put(
+          uuid,
+          new TaskResult(
+              r.exitCode(),
+              r.endTime().orElseGet(clock::instant),
+              capture ? CapturedOutput.of(r.stdout(), limit).text() : "",
+              capture ? CapturedOutput.of(r.stderr(), limit).text() : ""));
       if (f.harness()) {
         written.add(uuid);
       }

@@ -1,5 +1,6 @@
 package dev.mrt.archivematica;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +12,14 @@ import java.util.Set;
  * @param results a result for every task of the batch, by UUID
  * @param rowsWritten tasks whose Tasks row MCPClient's own harness already wrote; mrt writes the
  *     others
- * @param workFail present when the batch as a whole failed (MCPClient's WORK_FAIL, after a
- *     script's call raised): the reason
+ * @param workFail present when the batch as a whole failed (MCPClient's WORK_FAIL, after a script's
+ *     call raised): the reason
  */
-record BatchRun(Map<String, TaskResult> results, Set<String> rowsWritten,
-    Optional<String> workFail) {
+record BatchRun(
+    Map<String, TaskResult> results, Set<String> rowsWritten, Optional<String> workFail) {
 
   BatchRun {
-    results = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
+    results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
     rowsWritten = Set.copyOf(rowsWritten);
   }
 

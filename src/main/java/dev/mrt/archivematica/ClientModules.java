@@ -1,5 +1,6 @@
 package dev.mrt.archivematica;
 
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +17,12 @@ import org.jboss.logging.Logger;
 /**
  * The functions mrt registers, read from Archivematica's {@code archivematicaClientModules} INI
  * file: section {@code [supportedBatchCommands]}, lines {@code name = module} or {@code name:
- * module}. Parsed with Python configparser's rules as MCPClient uses them: full-line {@code #}
- * and {@code ;} comments, keys lowercased, keys and values trimmed, indented lines continue the
+ * module}. Parsed with Python configparser's rules as MCPClient uses them: full-line {@code #} and
+ * {@code ;} comments, keys lowercased, keys and values trimmed, indented lines continue the
  * previous value, duplicate keys or sections are errors.
  *
- * <p>MCPServer's own RPC functions share the gearmand; registering one would steal the
- * dashboard's calls, so they are logged and skipped whatever the file says.
+ * <p>MCPServer's own RPC functions share the gearmand; registering one would steal the dashboard's
+ * calls, so they are logged and skipped whatever the file says.
  */
 public final class ClientModules {
   private static final Logger LOG = Logger.getLogger(ClientModules.class);
@@ -54,9 +55,14 @@ public final class ClientModules {
     try {
       return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
-      throw new MrtException("cannot read client modules file " + file + " ("
-          + dev.mrt.IoErrors.describe(e) + "); set mrt.archivematica.modules-file "
-          + "(MRT_ARCHIVEMATICA_MODULES_FILE) to Archivematica's archivematicaClientModules", e);
+      throw new MrtException(
+          "cannot read client modules file "
+              + file
+              + " ("
+              + IoErrors.describe(e)
+              + "); set mrt.archivematica.modules-file "
+              + "(MRT_ARCHIVEMATICA_MODULES_FILE) to Archivematica's archivematicaClientModules",
+          e);
     }
   }
 
@@ -118,7 +124,9 @@ public final class ClientModules {
     batch.forEach(
         (name, module) -> {
           if (SERVER_RPC_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            LOG.warnf("%s: skipping %s, it is an MCPServer RPC function, not a client script", source, name);
+            LOG.warnf(
+                "%s: skipping %s, it is an MCPServer RPC function, not a client script",
+                source, name);
           } else {
             modules.put(name, module);
           }

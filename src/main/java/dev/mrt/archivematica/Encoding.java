@@ -1,8 +1,8 @@
 package dev.mrt.archivematica;
 
 /**
- * How MCPServer encoded a job; the reply goes back in the same encoding, because each
- * Archivematica version only decodes its own.
+ * How MCPServer encoded a job; the reply goes back in the same encoding, because each Archivematica
+ * version only decodes its own.
  */
 public enum Encoding {
   /** Compact JSON, Archivematica 1.17 and later. */

@@ -29,12 +29,12 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * MCPClient's job handling on top of the container pool: decodes a batch, runs each task in a
- * fresh container (or the whole batch in one, in batch mode and for the archivematica runner),
- * keeps the Tasks rows MCPClient's harness would have written, and replies exactly as MCPClient
- * would. Only an undecodable batch, an unknown function or a script whose {@code call} raised is
- * WORK_FAIL; everything else that goes wrong with a task is that task's non-zero exit code with
- * the reason in its stderror.
+ * MCPClient's job handling on top of the container pool: decodes a batch, runs each task in a fresh
+ * container (or the whole batch in one, in batch mode and for the archivematica runner), keeps the
+ * Tasks rows MCPClient's harness would have written, and replies exactly as MCPClient would. Only
+ * an undecodable batch, an unknown function or a script whose {@code call} raised is WORK_FAIL;
+ * everything else that goes wrong with a task is that task's non-zero exit code with the reason in
+ * its stderror.
  */
 public final class McpClientJobs implements JobHandler {
   private static final Logger LOG = Logger.getLogger(McpClientJobs.class);
@@ -54,8 +54,8 @@ public final class McpClientJobs implements JobHandler {
   private final TaskRows rows;
   private final BatchListener listener;
   private final Clock clock;
-  private final ExecutorService jobs = Executors.newCachedThreadPool(
-      DaemonThreads.factory("mrt-job"));
+  private final ExecutorService jobs =
+      Executors.newCachedThreadPool(DaemonThreads.factory("mrt-job"));
 
   /**
    * What every task container gets.
@@ -78,8 +78,15 @@ public final class McpClientJobs implements JobHandler {
       Optional<Path> harnessScript,
       Map<String, String> harnessEnv) {}
 
-  public McpClientJobs(FunctionTable functions, ContainerPool pool, ImageResolver images,
-      Tokens tokens, Settings settings, Path batchDirs, TaskRows rows, BatchListener listener,
+  public McpClientJobs(
+      FunctionTable functions,
+      ContainerPool pool,
+      ImageResolver images,
+      Tokens tokens,
+      Settings settings,
+      Path batchDirs,
+      TaskRows rows,
+      BatchListener listener,
       Clock clock) {
     this.functions = functions;
     this.pool = pool;
@@ -101,6 +108,7 @@ public final class McpClientJobs implements JobHandler {
   /** A pool reservation as the worker's claim: the job's once handed over, else given back. */
   private final class JobClaim implements JobHandler.Claim {
     private final ContainerPool.Reservation reservation;
+
     /** Only the worker's server thread uses a claim. */
     private boolean handed;
 
@@ -110,15 +118,16 @@ public final class McpClientJobs implements JobHandler {
 
     @Override
     public void handle(GearmanJob job, JobReply reply) {
-      jobs.execute(() -> {
-        try {
-          process(job, reply, reservation);
-        } catch (RuntimeException e) {
-          // Never let one job take the daemon down; the server marks its tasks failed.
-          LOG.errorf(e, "%s: unexpected failure; replying WORK_FAIL", label(job));
-          reply.fail();
-        }
-      });
+      jobs.execute(
+          () -> {
+            try {
+              process(job, reply, reservation);
+            } catch (RuntimeException e) {
+              // Never let one job take the daemon down; the server marks its tasks failed.
+              LOG.errorf(e, "%s: unexpected failure; replying WORK_FAIL", label(job));
+              reply.fail();
+            }
+          });
       handed = true;
     }
 
@@ -138,8 +147,8 @@ public final class McpClientJobs implements JobHandler {
   public void shutdown(Duration replies) throws InterruptedException {
     jobs.shutdown();
     if (!jobs.awaitTermination(replies.toMillis(), TimeUnit.MILLISECONDS)) {
-      LOG.warnf("some replies were not sent within %s; gearmand will requeue those batches",
-          replies);
+      LOG.warnf(
+          "some replies were not sent within %s; gearmand will requeue those batches", replies);
     }
   }
 
@@ -162,7 +171,9 @@ public final class McpClientJobs implements JobHandler {
     collect(job, reply, accepted, run);
   }
 
-  /** @return empty, logged, for an unknown function or an undecodable payload: WORK_FAIL */
+  /**
+   * @return empty, logged, for an unknown function or an undecodable payload: WORK_FAIL
+   */
   private Optional<Accepted> decode(GearmanJob job) {
     Optional<FunctionTable.Function> function = functions.get(job.function());
     if (function.isEmpty()) {
@@ -170,18 +181,19 @@ public final class McpClientJobs implements JobHandler {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Accepted(function.get(), PayloadCodec.decode(job.data()),
-          clock.instant()));
+      return Optional.of(
+          new Accepted(function.get(), PayloadCodec.decode(job.data()), clock.instant()));
     } catch (PayloadException e) {
-      LOG.errorf("%s: undecodable payload (%d bytes): %s; replying WORK_FAIL", label(job),
-          job.data().length, e.getMessage());
+      LOG.errorf(
+          "%s: undecodable payload (%d bytes): %s; replying WORK_FAIL",
+          label(job), job.data().length, e.getMessage());
       return Optional.empty();
     }
   }
 
   /** Resolves the image and hands the batch to the pool; the first task takes the reservation. */
-  private CompletableFuture<BatchRun> submit(GearmanJob job, Accepted accepted,
-      ContainerPool.Reservation reservation) {
+  private CompletableFuture<BatchRun> submit(
+      GearmanJob job, Accepted accepted, ContainerPool.Reservation reservation) {
     FunctionTable.Function f = accepted.function();
     Batch batch = accepted.batch();
     try {
@@ -194,49 +206,62 @@ public final class McpClientJobs implements JobHandler {
           ? batchMode.submit(f, image, batch, reservation)
           : taskMode.submit(f, image, batch, reservation);
     } catch (MrtException e) {
-      return CompletableFuture.completedFuture(allFailed(batch,
-          "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
+      return CompletableFuture.completedFuture(
+          allFailed(batch, "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
     }
   }
 
   /** The function's image; gives the reservation back first when it has to be prepared. */
-  private PreparedImage prepare(GearmanJob job, FunctionTable.Function f,
-      ContainerPool.Reservation reservation) {
+  private PreparedImage prepare(
+      GearmanJob job, FunctionTable.Function f, ContainerPool.Reservation reservation) {
     Optional<PreparedImage> here = images.ready(f.image());
     if (here.isPresent()) {
       return here.get();
     }
     // A pull may take minutes: give the slot back so jobs on other images keep the whole pool
     // busy meanwhile. Once the image is here the tasks queue in the pool in order.
-    LOG.infof("%s: preparing image %s; its container slot is free meanwhile", label(job),
-        f.image());
+    LOG.infof(
+        "%s: preparing image %s; its container slot is free meanwhile", label(job), f.image());
     reservation.close();
     return images.resolve(f.image());
   }
 
   /** Waits for the batch's end, then writes its rows and replies (or not, on shutdown). */
-  private void collect(GearmanJob job, JobReply reply, Accepted accepted,
-      CompletableFuture<BatchRun> run) {
+  private void collect(
+      GearmanJob job, JobReply reply, Accepted accepted, CompletableFuture<BatchRun> run) {
     Optional<BatchRun> ran = await(job, accepted.batch(), run);
     if (ran.isPresent()) {
       reply(job, reply, accepted.function(), accepted.batch(), ran.get(), accepted.started());
     }
   }
 
-  /** @return empty when mrt is shutting down: no reply then, so gearmand requeues the batch */
+  /**
+   * @return empty when mrt is shutting down: no reply then, so gearmand requeues the batch
+   */
   private Optional<BatchRun> await(GearmanJob job, Batch batch, CompletableFuture<BatchRun> run) {
     try {
       return Optional.of(run.get());
     } catch (ExecutionException ex) {
       Throwable cause = TaskMode.unwrap(ex.getCause());
       if (cause instanceof TaskCancelledException) {
-        LOG.infof("%s: not replying (%s); gearmand will requeue it", label(job),
-            cause.getMessage());
+        LOG.infof(
+            "%s: not replying (%s); gearmand will requeue it", label(job), cause.getMessage());
         // As MCPClient's bulk_mark_failed: the rows say what happened until a worker that
         // takes the batch again overwrites them.
-        rows.finished(batch.tasks().stream().map(t -> new TaskRows.Finished(t.uuid(), 1,
-            clock.instant(), Optional.empty(), Optional.of("mrt: " + cause.getMessage()
-                + "; gearmand hands the batch to another worker\n"))).toList());
+        rows.finished(
+            batch.tasks().stream()
+                .map(
+                    t ->
+                        new TaskRows.Finished(
+                            t.uuid(),
+                            1,
+                            clock.instant(),
+                            Optional.empty(),
+                            Optional.of(
+                                "mrt: "
+                                    + cause.getMessage()
+                                    + "; gearmand hands the batch to another worker\n")))
+                .toList());
         return Optional.empty();
       }
       LOG.errorf(cause, "%s: failed inside mrt; every task of it fails", label(job));
@@ -248,29 +273,44 @@ public final class McpClientJobs implements JobHandler {
     }
   }
 
-  private void reply(GearmanJob job, JobReply reply, FunctionTable.Function f, Batch batch,
-      BatchRun ran, Instant started) {
+  private void reply(
+      GearmanJob job,
+      JobReply reply,
+      FunctionTable.Function f,
+      Batch batch,
+      BatchRun ran,
+      Instant started) {
     List<TaskRows.Finished> unwritten = new ArrayList<>();
-    ran.results().forEach((uuid, r) -> {
-      if (!ran.rowsWritten().contains(uuid)) {
-        boolean capture = containers.settings().captureOutput();
-        unwritten.add(new TaskRows.Finished(uuid, r.exitCode(), r.finishedTimestamp(),
-            capture ? Optional.of(r.stdout()) : Optional.empty(),
-            // As bulk_mark_failed, a failure's reason reaches the row even without capture.
-            capture || r.exitCode() != 0 ? Optional.of(r.stderror()) : Optional.empty()));
-      }
-    });
+    ran.results()
+        .forEach(
+            (uuid, r) -> {
+              if (!ran.rowsWritten().contains(uuid)) {
+                boolean capture = containers.settings().captureOutput();
+                unwritten.add(
+                    new TaskRows.Finished(
+                        uuid,
+                        r.exitCode(),
+                        r.finishedTimestamp(),
+                        capture ? Optional.of(r.stdout()) : Optional.empty(),
+                        // As bulk_mark_failed, a failure's reason reaches the row even without
+                        // capture.
+                        capture || r.exitCode() != 0
+                            ? Optional.of(r.stderror())
+                            : Optional.empty()));
+              }
+            });
     rows.finished(unwritten);
-    listener.batchFinished(f.name(), ran.results().values(),
-        Duration.between(started, clock.instant()));
+    listener.batchFinished(
+        f.name(), ran.results().values(), Duration.between(started, clock.instant()));
     if (ran.workFail().isPresent()) {
-      LOG.errorf("%s: the client script failed the whole batch (%s); replying WORK_FAIL",
+      LOG.errorf(
+          "%s: the client script failed the whole batch (%s); replying WORK_FAIL",
           label(job), ran.workFail().get());
       reply.fail();
       return;
     }
-    byte[] payload = PayloadCodec.encodeResults(batch, ran.results(),
-        containers.settings().sendStderr());
+    byte[] payload =
+        PayloadCodec.encodeResults(batch, ran.results(), containers.settings().sendStderr());
     if (!reply.complete(payload)) {
       LOG.warnf("%s: connection lost before the reply; gearmand will requeue it", label(job));
     }

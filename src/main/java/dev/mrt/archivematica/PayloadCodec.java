@@ -19,8 +19,8 @@ import java.util.Map;
 import net.razorvine.pickle.PickleException;
 
 /**
- * Decodes MCPServer's job payloads and encodes the results, in JSON (1.17+) or pickle (up to
- * 1.16), whichever the job came in.
+ * Decodes MCPServer's job payloads and encodes the results, in JSON (1.17+) or pickle (up to 1.16),
+ * whichever the job came in.
  */
 public final class PayloadCodec {
   /** Compact output, as Python's {@code json.dumps(..., separators=(",", ":"))}. */
@@ -28,14 +28,17 @@ public final class PayloadCodec {
    * Strict as MCPServer's own json.dumps output is: nothing after the document, and no number or
    * boolean read as a string (an "arguments": 123 is a broken batch, not the text "123").
    */
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .withCoercionConfig(LogicalType.Textual, c -> c
-          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .withCoercionConfig(
+              LogicalType.Textual,
+              c ->
+                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .build();
 
   private PayloadCodec() {}
 
@@ -53,8 +56,8 @@ public final class PayloadCodec {
    *
    * @param results a result for every task of the batch, by task UUID
    */
-  public static byte[] encodeResults(Batch batch, Map<String, TaskResult> results,
-      boolean stderrToo) {
+  public static byte[] encodeResults(
+      Batch batch, Map<String, TaskResult> results, boolean stderrToo) {
     ResultsWire wire = PayloadTranslator.toWire(batch, results, stderrToo);
     if (batch.encoding() == Encoding.JSON) {
       try {
@@ -84,7 +87,10 @@ public final class PayloadCodec {
     } catch (IOException | RuntimeException e) {
       // razorvine trusts the opcode order; a scrambled one surfaces as a Java runtime error.
       throw new PayloadException(
-          "malformed pickle job payload: broken opcode sequence (" + e.getClass().getSimpleName() + ")", e);
+          "malformed pickle job payload: broken opcode sequence ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
     Map<?, ?> root = asMap(tree, "the payload");
     Map<?, ?> tasks = asMap(root.get("tasks"), "\"tasks\"");

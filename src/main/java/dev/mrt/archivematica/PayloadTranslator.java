@@ -61,8 +61,8 @@ final class PayloadTranslator {
   }
 
   /**
-   * @throws IllegalArgumentException when a task of the batch has no result: MCPServer indexes
-   *     the reply by every task UUID, so a partial reply would crash it
+   * @throws IllegalArgumentException when a task of the batch has no result: MCPServer indexes the
+   *     reply by every task UUID, so a partial reply would crash it
    * @param stderrToo send each task's stderror under {@code stderr} as well
    */
   static ResultsWire toWire(Batch batch, Map<String, TaskResult> results, boolean stderrToo) {

@@ -16,8 +16,8 @@ import net.razorvine.pickle.PickleException;
  * pickled datetime needs exactly these callables:
  *
  * <ul>
- *   <li>{@code datetime.datetime}: from its packed 10-byte state (Python 2 {@code str}, or
- *       Python 3 {@code bytes} via {@code _codecs.encode}) or from year, month, day... ints;
+ *   <li>{@code datetime.datetime}: from its packed 10-byte state (Python 2 {@code str}, or Python 3
+ *       {@code bytes} via {@code _codecs.encode}) or from year, month, day... ints;
  *   <li>{@code _codecs.encode}: how Python 3 protocol 0 writes bytes (latin-1 text only);
  *   <li>{@code datetime.timezone} and {@code datetime.timedelta}: Django 4's UTC tzinfo;
  *   <li>{@code pytz._UTC}: older Django's UTC tzinfo.
@@ -60,9 +60,10 @@ final class PickleGlobals {
 
   private static Object datetime(Object[] args) {
     if (args.length >= 1 && (args[0] instanceof byte[] || args[0] instanceof String)) {
-      byte[] state = args[0] instanceof byte[] bytes
-          ? bytes
-          : ((String) args[0]).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] state =
+          args[0] instanceof byte[] bytes
+              ? bytes
+              : ((String) args[0]).getBytes(StandardCharsets.ISO_8859_1);
       if (state.length != 10 || args.length > 2) {
         throw new PickleException("datetime state must be 10 bytes, got " + state.length);
       }
@@ -70,9 +71,16 @@ final class PickleGlobals {
       for (int i = 0; i < 10; i++) {
         u[i] = state[i] & 0xff;
       }
-      // Python's packed layout: year (2 bytes), month (high bit = fold), day, h, m, s, us (3 bytes).
+      // Python's packed layout: year (2 bytes), month (high bit = fold), day, h, m, s, us (3
+      // bytes).
       LocalDateTime local =
-          LocalDateTime.of(u[0] << 8 | u[1], u[2] & 0x7f, u[3], u[4], u[5], u[6],
+          LocalDateTime.of(
+              u[0] << 8 | u[1],
+              u[2] & 0x7f,
+              u[3],
+              u[4],
+              u[5],
+              u[6],
               (u[7] << 16 | u[8] << 8 | u[9]) * 1000);
       return new PythonDateTime(local, tzinfo(args, 1));
     }
@@ -87,8 +95,8 @@ final class PickleGlobals {
       fields[i] = number.intValue();
     }
     LocalDateTime local =
-        LocalDateTime.of(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-            fields[6] * 1000);
+        LocalDateTime.of(
+            fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6] * 1000);
     return new PythonDateTime(local, tzinfo(args, 7));
   }
 
@@ -103,7 +111,8 @@ final class PickleGlobals {
   }
 
   private static Object encode(Object[] args) {
-    if (args.length == 2 && args[0] instanceof String text
+    if (args.length == 2
+        && args[0] instanceof String text
         && ("latin1".equals(args[1]) || "latin-1".equals(args[1]))) {
       return text.getBytes(StandardCharsets.ISO_8859_1);
     }

@@ -3,15 +3,15 @@ package dev.mrt.archivematica;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Walks a pickle's opcodes without executing any, and refuses it unless every opcode is one
- * that plain data needs (protocols 0 to 2) and every global it names is in {@link
- * PickleGlobals}. This runs before the unpickler, so a hostile pickle ({@code cos\nsystem...})
- * is refused before anything at all is constructed.
+ * Walks a pickle's opcodes without executing any, and refuses it unless every opcode is one that
+ * plain data needs (protocols 0 to 2) and every global it names is in {@link PickleGlobals}. This
+ * runs before the unpickler, so a hostile pickle ({@code cos\nsystem...}) is refused before
+ * anything at all is constructed.
  *
  * <p>Refused on purpose: BUILD, INST, OBJ, NEWOBJ (they instantiate or mutate classes),
  * PERSID/BINPERSID and EXT1/2/4 (lookups outside the pickle), STACK_GLOBAL (a global named by
- * runtime strings cannot be checked here) and every protocol 3+ opcode (MCPServer writes
- * protocol 0).
+ * runtime strings cannot be checked here) and every protocol 3+ opcode (MCPServer writes protocol
+ * 0).
  */
 final class PickleScanner {
   private PickleScanner() {}
@@ -87,7 +87,8 @@ final class PickleScanner {
           String module = text(pickle, pos, moduleEnd);
           String name = text(pickle, moduleEnd + 1, nameEnd);
           if (!PickleGlobals.allowed(module, name)) {
-            throw refused("global " + module + "." + name + " at offset " + offset + " is not allowed");
+            throw refused(
+                "global " + module + "." + name + " at offset " + offset + " is not allowed");
           }
           pos = nameEnd + 1;
         }
@@ -122,8 +123,11 @@ final class PickleScanner {
     if (pos + 4 > pickle.length) {
       throw refused("truncated: opcode at offset " + offset + " has no length");
     }
-    long length = (pickle[pos] & 0xffL) | (pickle[pos + 1] & 0xffL) << 8
-        | (pickle[pos + 2] & 0xffL) << 16 | (pickle[pos + 3] & 0xffL) << 24;
+    long length =
+        (pickle[pos] & 0xffL)
+            | (pickle[pos + 1] & 0xffL) << 8
+            | (pickle[pos + 2] & 0xffL) << 16
+            | (pickle[pos + 3] & 0xffL) << 24;
     if (length > pickle.length - pos - 4) {
       throw refused("truncated: opcode at offset " + offset + " claims " + length + " bytes");
     }

@@ -75,8 +75,13 @@ final class Protocol0Pickler {
     write("cdatetime\ndatetime\n(");
     for (int field :
         new int[] {
-          t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
-          t.getSecond(), t.getNano() / 1000
+          t.getYear(),
+          t.getMonthValue(),
+          t.getDayOfMonth(),
+          t.getHour(),
+          t.getMinute(),
+          t.getSecond(),
+          t.getNano() / 1000
         }) {
       write("I" + field + "\n");
     }
@@ -84,9 +89,10 @@ final class Protocol0Pickler {
         .offset()
         .ifPresent(
             offset ->
-                write("cdatetime\ntimezone\n(cdatetime\ntimedelta\n(I0\nI"
-                    + offset.getTotalSeconds()
-                    + "\nI0\ntRtR"));
+                write(
+                    "cdatetime\ntimezone\n(cdatetime\ntimedelta\n(I0\nI"
+                        + offset.getTotalSeconds()
+                        + "\nI0\ntRtR"));
     write("tR");
   }
 

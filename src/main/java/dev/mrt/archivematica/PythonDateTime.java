@@ -12,14 +12,15 @@ import java.util.Optional;
 
 /**
  * A Python {@code datetime.datetime}: microsecond precision, with or without a UTC offset. It
- * exists so that {@code %jobCreatedDate%} and {@code %date%} render exactly as Python renders
- * them, which {@link OffsetDateTime#toString} does not (it drops zero seconds, writes Z).
+ * exists so that {@code %jobCreatedDate%} and {@code %date%} render exactly as Python renders them,
+ * which {@link OffsetDateTime#toString} does not (it drops zero seconds, writes Z).
  *
  * @param dateTime local date and time, truncated to microseconds
  * @param offset the UTC offset of an aware datetime; empty for a naive one
  */
 public record PythonDateTime(LocalDateTime dateTime, Optional<ZoneOffset> offset) {
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
 
@@ -35,15 +36,16 @@ public record PythonDateTime(LocalDateTime dateTime, Optional<ZoneOffset> offset
   }
 
   /**
-   * Parses what Python's {@code isoformat()} (with {@code 'T'} or {@code ' '} as separator)
-   * writes; a {@code Z} suffix is accepted too.
+   * Parses what Python's {@code isoformat()} (with {@code 'T'} or {@code ' '} as separator) writes;
+   * a {@code Z} suffix is accepted too.
    *
    * @throws DateTimeParseException when the text is not such a date-time
    */
   public static PythonDateTime parse(String text) {
-    String iso = text.length() > 10 && text.charAt(10) == ' '
-        ? text.substring(0, 10) + 'T' + text.substring(11)
-        : text;
+    String iso =
+        text.length() > 10 && text.charAt(10) == ' '
+            ? text.substring(0, 10) + 'T' + text.substring(11)
+            : text;
     try {
       OffsetDateTime aware = OffsetDateTime.parse(iso);
       return new PythonDateTime(aware.toLocalDateTime(), Optional.of(aware.getOffset()));
@@ -64,7 +66,9 @@ public record PythonDateTime(LocalDateTime dateTime, Optional<ZoneOffset> offset
 
   private String isoformat(char separator) {
     String local = (dateTime.getNano() == 0 ? SECONDS : MICROS).format(dateTime);
-    return local.substring(0, 10) + separator + local.substring(11)
+    return local.substring(0, 10)
+        + separator
+        + local.substring(11)
         + offset.map(PythonDateTime::pythonOffset).orElse("");
   }
 

@@ -10,10 +10,10 @@ import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * razorvine's unpickler with two changes: globals resolve only through {@link PickleGlobals}
- * (not razorvine's process-wide registry, which would turn unknown classes into ClassDicts), and
- * dicts keep their insertion order, so tasks run in MCPServer's order. Callers run {@link
- * PickleScanner} first; the global check here is a second line of defence.
+ * razorvine's unpickler with two changes: globals resolve only through {@link PickleGlobals} (not
+ * razorvine's process-wide registry, which would turn unknown classes into ClassDicts), and dicts
+ * keep their insertion order, so tasks run in MCPServer's order. Callers run {@link PickleScanner}
+ * first; the global check here is a second line of defence.
  */
 final class SafeUnpickler extends Unpickler {
   @Override

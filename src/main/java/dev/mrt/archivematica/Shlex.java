@@ -8,8 +8,8 @@ import java.util.List;
  * state machine of CPython's {@code shlex.read_token} and tested against vectors generated with
  * Python, because MCPClient splits task arguments with it and scripts must see the same argv.
  *
- * <p>Differences from a POSIX shell that Python has and therefore this has too: a
- * backslash-newline outside quotes keeps the newline; only space, tab, CR and LF separate words.
+ * <p>Differences from a POSIX shell that Python has and therefore this has too: a backslash-newline
+ * outside quotes keeps the newline; only space, tab, CR and LF separate words.
  */
 public final class Shlex {
   private static final String WHITESPACE = " \t\r\n";

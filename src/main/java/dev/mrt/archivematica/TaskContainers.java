@@ -5,9 +5,9 @@ import dev.mrt.MrtException;
 import dev.mrt.archivematica.db.DatabaseSettings;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
+import dev.mrt.image.PreparedImage;
 import dev.mrt.network.Endpoint;
 import dev.mrt.network.Network;
-import dev.mrt.image.PreparedImage;
 import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskOutcome;
 import dev.mrt.runtime.ContainerExit;
@@ -53,16 +53,18 @@ final class TaskContainers {
   }
 
   PoolTask poolTask(FunctionTable.Function f, PreparedImage image, ContainerRequest request) {
-    return new PoolTask(image, request, f.timeout(), f.name(), f.concurrency(),
-        settings.outputLimit());
+    return new PoolTask(
+        image, request, f.timeout(), f.name(), f.concurrency(), settings.outputLimit());
   }
 
   /**
-   * The container for one of this function's processes. The archivematica runner's also gets
-   * the runner mounted, MCPClient's environment, and root in place of the image's User when
-   * rootless.
+   * The container for one of this function's processes. The archivematica runner's also gets the
+   * runner mounted, MCPClient's environment, and root in place of the image's User when rootless.
    */
-  ContainerRequest request(FunctionTable.Function f, List<String> argv, Map<String, String> more,
+  ContainerRequest request(
+      FunctionTable.Function f,
+      List<String> argv,
+      Map<String, String> more,
       List<BindMount> moreBinds) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("LANG", "C.UTF-8");
@@ -78,16 +80,30 @@ final class TaskContainers {
     }
     if (f.harness()) {
       env.putAll(settings.harnessEnv());
-      binds.add(HarnessRunner.mount(settings.harnessScript().orElseThrow(
-          () -> new IllegalStateException("no runner script for " + f.name()))));
+      binds.add(
+          HarnessRunner.mount(
+              settings
+                  .harnessScript()
+                  .orElseThrow(
+                      () -> new IllegalStateException("no runner script for " + f.name()))));
       user = ContainerRequest.RootlessUser.ROOT;
     }
     env.putAll(f.env());
     env.putAll(more);
     binds.addAll(moreBinds);
-    ContainerRequest request = new ContainerRequest(argv, env, Optional.empty(),
-        Optional.empty(), network, binds, f.limits(), user, f.seccomp());
-    return f.harness() ? request.withWarmCommand(HarnessRunner.warmCommand(argv, f.module()))
+    ContainerRequest request =
+        new ContainerRequest(
+            argv,
+            env,
+            Optional.empty(),
+            Optional.empty(),
+            network,
+            binds,
+            f.limits(),
+            user,
+            f.seccomp());
+    return f.harness()
+        ? request.withWarmCommand(HarnessRunner.warmCommand(argv, f.module()))
         : request;
   }
 
@@ -95,8 +111,8 @@ final class TaskContainers {
   TaskResult result(TaskOutcome o) {
     // A start failure has no output of the job's own to set the reason apart from.
     String sep = o.exit() instanceof ContainerExit.FailedToStart ? "" : "\n";
-    String stderr = o.stderr().text() + reason(o.exit()).map(r -> sep + "mrt: " + r + "\n")
-        .orElse("");
+    String stderr =
+        o.stderr().text() + reason(o.exit()).map(r -> sep + "mrt: " + r + "\n").orElse("");
     if (!settings.captureOutput()) {
       return new TaskResult(o.exit().status(), clock.instant(), "", "");
     }
@@ -115,10 +131,12 @@ final class TaskContainers {
     return Optional.empty();
   }
 
-  /** A task whose arguments do not split (unbalanced quotes): that task fails, the batch goes on. */
+  /**
+   * A task whose arguments do not split (unbalanced quotes): that task fails, the batch goes on.
+   */
   TaskResult unsplittable(Task task, PayloadException e) {
-    return failed(1, "mrt: cannot split the arguments of task " + task.uuid() + ": "
-        + e.getMessage());
+    return failed(
+        1, "mrt: cannot split the arguments of task " + task.uuid() + ": " + e.getMessage());
   }
 
   TaskResult failed(int exitCode, String reason) {

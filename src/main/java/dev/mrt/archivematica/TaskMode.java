@@ -22,9 +22,14 @@ final class TaskMode {
     this.tokens = tokens;
   }
 
-  /** @param reservation the job's pool slot, taken by the first task if still held */
-  CompletableFuture<BatchRun> submit(FunctionTable.Function f, PreparedImage image,
-      Batch batch, ContainerPool.Reservation reservation) {
+  /**
+   * @param reservation the job's pool slot, taken by the first task if still held
+   */
+  CompletableFuture<BatchRun> submit(
+      FunctionTable.Function f,
+      PreparedImage image,
+      Batch batch,
+      ContainerPool.Reservation reservation) {
     Map<String, CompletableFuture<TaskResult>> pending = new LinkedHashMap<>();
     for (Task task : batch.tasks()) {
       List<String> argv;
@@ -32,34 +37,40 @@ final class TaskMode {
         argv = new ArrayList<>(f.command());
         argv.addAll(tokens.arguments(task));
       } catch (PayloadException e) {
-        pending.put(task.uuid(),
-            CompletableFuture.completedFuture(containers.unsplittable(task, e)));
+        pending.put(
+            task.uuid(), CompletableFuture.completedFuture(containers.unsplittable(task, e)));
         continue;
       }
-      pending.put(task.uuid(), pool.submit(containers.poolTask(f, image,
-              containers.request(f, argv, Map.of(), List.of())), reservation)
-          .outcome()
-          .thenApply(containers::result)
-          .exceptionally(e -> {
-            Throwable cause = unwrap(e);
-            if (cause instanceof TaskCancelledException c) {
-              throw new CompletionException(c);
-            }
-            return containers.failed(1, "mrt: " + cause);
-          }));
+      pending.put(
+          task.uuid(),
+          pool.submit(
+                  containers.poolTask(f, image, containers.request(f, argv, Map.of(), List.of())),
+                  reservation)
+              .outcome()
+              .thenApply(containers::result)
+              .exceptionally(
+                  e -> {
+                    Throwable cause = unwrap(e);
+                    if (cause instanceof TaskCancelledException c) {
+                      throw new CompletionException(c);
+                    }
+                    return containers.failed(1, "mrt: " + cause);
+                  }));
     }
     return CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new))
-        .whenComplete((v, e) -> {
-          if (e != null) {
-            // One cancelled (shutting down): the rest are moot, as no reply goes out.
-            pending.values().forEach(p -> p.cancel(false));
-          }
-        })
-        .thenApply(v -> {
-          Map<String, TaskResult> results = new LinkedHashMap<>();
-          pending.forEach((uuid, p) -> results.put(uuid, p.join()));
-          return BatchRun.of(results);
-        });
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                // One cancelled (shutting down): the rest are moot, as no reply goes out.
+                pending.values().forEach(p -> p.cancel(false));
+              }
+            })
+        .thenApply(
+            v -> {
+              Map<String, TaskResult> results = new LinkedHashMap<>();
+              pending.forEach((uuid, p) -> results.put(uuid, p.join()));
+              return BatchRun.of(results);
+            });
   }
 
   /** What went wrong, from under the CompletionException that stages wrap it in. */

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * MCPClient's argument preparation: replace its five {@code %tokens%}, split like {@code
- * shlex.split}, drop a backslash before a backtick in each word. MCPServer has already replaced
- * its own variables (escaping backslash, double quote and backtick) before sending the task.
+ * shlex.split}, drop a backslash before a backtick in each word. MCPServer has already replaced its
+ * own variables (escaping backslash, double quote and backtick) before sending the task.
  */
 public final class Tokens {
   private final String sharedPath;

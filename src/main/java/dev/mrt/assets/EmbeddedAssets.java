@@ -1,5 +1,6 @@
 package dev.mrt.assets;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.mrt.MrtException;
 import dev.mrt.config.MrtPaths;
 import dev.mrt.host.Arch;
@@ -22,6 +23,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.commons.io.input.CloseShieldInputStream;
+import org.jboss.logging.Logger;
 
 /**
  * The runc binary and default root filesystem built into the jar by {@code
@@ -37,11 +40,11 @@ public class EmbeddedAssets implements DefaultRootfs {
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
   public static final String HANDOFF = "mrt-handoff.zst";
+
   /** Architecture-independent: {@code assets/mcpclient-runner.py}. */
   public static final String MCPCLIENT_RUNNER = "mcpclient-runner.py";
 
-  private static final org.jboss.logging.Logger LOG =
-      org.jboss.logging.Logger.getLogger(EmbeddedAssets.class);
+  private static final Logger LOG = Logger.getLogger(EmbeddedAssets.class);
   private static final Pattern SHA256_LINE = Pattern.compile("([0-9a-f]{64}) [ *]?\\S.*\\s*");
 
   private final Path cacheDir;
@@ -51,8 +54,11 @@ public class EmbeddedAssets implements DefaultRootfs {
 
   @Inject
   public EmbeddedAssets(MrtPaths paths, HostIds ids) {
-    this(paths.cacheDir(), Arch.host(),
-        AssetSource.classpath(EmbeddedAssets.class.getClassLoader()), ids);
+    this(
+        paths.cacheDir(),
+        Arch.host(),
+        AssetSource.classpath(EmbeddedAssets.class.getClassLoader()),
+        ids);
   }
 
   EmbeddedAssets(Path cacheDir, Arch arch, AssetSource source, HostIds ids) {
@@ -65,8 +71,7 @@ public class EmbeddedAssets implements DefaultRootfs {
   /** The embedded runc for this host, as an executable file: {@code <cache>/runc/<hex>/runc}. */
   public Path runc() {
     // Only mrt's user runs it: its directory stays as private as the cache made it.
-    return singleFile(RUNC, "runc", "runc", 0755, 0700,
-        com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
+    return singleFile(RUNC, "runc", "runc", 0755, 0700, ZstdInputStreamNoFinalizer::new);
   }
 
   /**
@@ -74,8 +79,8 @@ public class EmbeddedAssets implements DefaultRootfs {
    * its directory is bind-mounted read-only into them, so every container user may read it.
    */
   public Path handoff() {
-    return singleFile(HANDOFF, "handoff", "mrt-handoff", 0755, 0755,
-        com.github.luben.zstd.ZstdInputStreamNoFinalizer::new);
+    return singleFile(
+        HANDOFF, "handoff", "mrt-handoff", 0755, 0755, ZstdInputStreamNoFinalizer::new);
   }
 
   /** {@code sha256:<hex>} of the embedded default rootfs tarball: its identity as an image. */
@@ -99,23 +104,31 @@ public class EmbeddedAssets implements DefaultRootfs {
             "sha256:" + hex,
             temp -> {
               long start = System.nanoTime();
-              unpack(ROOTFS, hex, in -> {
-                TarExtractor.Summary s = extractor.extract(in, resource(ROOTFS), temp.resolve("rootfs"));
-                LOG.infof("unpacked %s (%d entries, %.1f MB) in %d ms", resource(ROOTFS),
-                    s.entries(), s.bytes() / 1e6, (System.nanoTime() - start) / 1_000_000);
-              });
+              unpack(
+                  ROOTFS,
+                  hex,
+                  in -> {
+                    TarExtractor.Summary s =
+                        extractor.extract(in, resource(ROOTFS), temp.resolve("rootfs"));
+                    LOG.infof(
+                        "unpacked %s (%d entries, %.1f MB) in %d ms",
+                        resource(ROOTFS),
+                        s.entries(),
+                        s.bytes() / 1e6,
+                        (System.nanoTime() - start) / 1_000_000);
+                  });
             });
     return dir.resolve("rootfs");
   }
 
   /**
-   * The Archivematica runner script, checked against its digest:
-   * {@code <cache>/runner/<hex>/mcpclient-runner.py}, readable by every container user (it is
-   * bind-mounted read-only, and rootful containers may run as the image's own user).
+   * The Archivematica runner script, checked against its digest: {@code
+   * <cache>/runner/<hex>/mcpclient-runner.py}, readable by every container user (it is bind-mounted
+   * read-only, and rootful containers may run as the image's own user).
    */
   public Path mcpclientRunner() {
-    return singleFile("assets/" + MCPCLIENT_RUNNER, "runner", MCPCLIENT_RUNNER, 0644, 0755,
-        in -> in);
+    return singleFile(
+        "assets/" + MCPCLIENT_RUNNER, "runner", MCPCLIENT_RUNNER, 0644, 0755, in -> in);
   }
 
   private interface Decoder {
@@ -126,20 +139,28 @@ public class EmbeddedAssets implements DefaultRootfs {
    * An asset that is one file, unpacked once per digest into {@code <cache>/<kind>/<hex>/<name>}
    * with these modes, and checked while it streams.
    */
-  private Path singleFile(String asset, String kind, String name, int fileMode, int dirMode,
-      Decoder decoder) {
+  private Path singleFile(
+      String asset, String kind, String name, int fileMode, int dirMode, Decoder decoder) {
     String hex = expectedSha256(asset);
-    Path dir = PreparedDirectory.ensure(cacheDir, kind + "/" + hex, "sha256:" + hex, temp -> {
-      Path file = temp.resolve(name);
-      unpack(asset, hex, in -> {
-        try (InputStream plain = decoder.decode(in);
-            OutputStream out = Files.newOutputStream(file)) {
-          plain.transferTo(out);
-        }
-      });
-      Files.setAttribute(file, "unix:mode", fileMode);
-      Files.setAttribute(temp, "unix:mode", dirMode);
-    });
+    Path dir =
+        PreparedDirectory.ensure(
+            cacheDir,
+            kind + "/" + hex,
+            "sha256:" + hex,
+            temp -> {
+              Path file = temp.resolve(name);
+              unpack(
+                  asset,
+                  hex,
+                  in -> {
+                    try (InputStream plain = decoder.decode(in);
+                        OutputStream out = Files.newOutputStream(file)) {
+                      plain.transferTo(out);
+                    }
+                  });
+              Files.setAttribute(file, "unix:mode", fileMode);
+              Files.setAttribute(temp, "unix:mode", dirMode);
+            });
     return dir.resolve(name);
   }
 
@@ -169,8 +190,8 @@ public class EmbeddedAssets implements DefaultRootfs {
 
   /**
    * Streams an asset through {@code consumer} while hashing it, reads what the consumer left, and
-   * fails if the digest is not {@code expectedHex}. The caller's temp dir is then removed by
-   * {@link PreparedDirectory}.
+   * fails if the digest is not {@code expectedHex}. The caller's temp dir is then removed by {@link
+   * PreparedDirectory}.
    */
   private void unpack(String asset, String expectedHex, StreamConsumer consumer)
       throws IOException {
@@ -179,7 +200,7 @@ public class EmbeddedAssets implements DefaultRootfs {
         DigestInputStream in = new DigestInputStream(raw, sha256)) {
       try {
         // Consumers close what they read from; the digest still needs the rest of the stream.
-        consumer.accept(org.apache.commons.io.input.CloseShieldInputStream.wrap(in));
+        consumer.accept(CloseShieldInputStream.wrap(in));
       } catch (IOException | MrtException e) {
         // A damaged asset usually breaks decompression first: report the checksum instead,
         // which says what to do, if it is indeed wrong.
@@ -204,7 +225,9 @@ public class EmbeddedAssets implements DefaultRootfs {
     var matcher = SHA256_LINE.matcher(line);
     if (!matcher.matches()) {
       throw new MrtException(
-          "embedded " + resource(asset + ".sha256") + " is not in sha256sum format; rebuild the jar");
+          "embedded "
+              + resource(asset + ".sha256")
+              + " is not in sha256sum format; rebuild the jar");
     }
     return matcher.group(1);
   }
@@ -213,12 +236,15 @@ public class EmbeddedAssets implements DefaultRootfs {
     try (InputStream in = open(asset)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new MrtException("cannot read embedded " + resource(asset) + ": " + e + "; rebuild the jar", e);
+      throw new MrtException(
+          "cannot read embedded " + resource(asset) + ": " + e + "; rebuild the jar", e);
     }
   }
 
   private InputStream open(String asset) throws IOException {
-    return source.open(resource(asset)).orElseThrow(() -> new MissingAssetException(resource(asset), arch));
+    return source
+        .open(resource(asset))
+        .orElseThrow(() -> new MissingAssetException(resource(asset), arch));
   }
 
   /** {@code assets/<arch>/<file>}; a name that already starts with assets/ is arch-independent. */

@@ -1,6 +1,7 @@
 package dev.mrt.assets;
 
 import dev.mrt.host.Arch;
+
 /** This jar was built without an asset for the host architecture. */
 public final class MissingAssetException extends AssetException {
   MissingAssetException(String resource, Arch arch) {

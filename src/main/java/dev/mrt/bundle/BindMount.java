@@ -9,8 +9,8 @@ import java.nio.file.Path;
  *
  * @param source absolute host path; must exist
  * @param destination absolute path inside the container
- * @param ownedByJob a directory of mrt's own that the job writes into: rootful, it is handed to
- *     the user the job runs as (an image's non-root User could not write it otherwise)
+ * @param ownedByJob a directory of mrt's own that the job writes into: rootful, it is handed to the
+ *     user the job runs as (an image's non-root User could not write it otherwise)
  */
 public record BindMount(Path source, String destination, boolean readOnly, boolean ownedByJob) {
 
@@ -53,7 +53,13 @@ public record BindMount(Path source, String destination, boolean readOnly, boole
     Path source = Path.of(parts[0]).toAbsolutePath().normalize();
     if (!Files.exists(source)) {
       throw new MrtException(
-          "bad " + what + " '" + spec + "': " + source + " does not exist on the host; create it"
+          "bad "
+              + what
+              + " '"
+              + spec
+              + "': "
+              + source
+              + " does not exist on the host; create it"
               + " first");
     }
     return new BindMount(source, parts[1], readOnly);

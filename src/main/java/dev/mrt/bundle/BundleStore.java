@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.host.FileTrees;
@@ -23,9 +24,9 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The per-job bundle directories under {@code <state-dir>/bundles}. Several mrt processes may
- * share one state directory: each bundle records its owner, and only bundles whose owner is dead
- * are ever cleaned up by someone else.
+ * The per-job bundle directories under {@code <state-dir>/bundles}. Several mrt processes may share
+ * one state directory: each bundle records its owner, and only bundles whose owner is dead are ever
+ * cleaned up by someone else.
  */
 public final class BundleStore {
   private static final Logger LOG = Logger.getLogger(BundleStore.class);
@@ -72,8 +73,12 @@ public final class BundleStore {
     } catch (IOException e) {
       FileTrees.removeTree(dir);
       throw new MrtException(
-          "cannot write a bundle under " + bundles + " (" + dev.mrt.IoErrors.describe(e)
-              + "); check that mrt.state-dir is writable", e);
+          "cannot write a bundle under "
+              + bundles
+              + " ("
+              + IoErrors.describe(e)
+              + "); check that mrt.state-dir is writable",
+          e);
     }
     return new Bundle(id, dir, spec);
   }

@@ -8,7 +8,12 @@ public final class CommandNotFoundException extends MrtException {
 
   public CommandNotFoundException(String command, String image, String path) {
     super(
-        "command '" + command + "' not found in image " + image + " (PATH=" + path
+        "command '"
+            + command
+            + "' not found in image "
+            + image
+            + " (PATH="
+            + path
             + "); give its full path or use an image that has it",
         127,
         null);

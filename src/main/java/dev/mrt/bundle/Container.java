@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A started job container. {@link #await} once; {@link #kill} from anywhere; {@link #close}
- * always, which removes the container and its bundle whatever happened.
+ * A started job container. {@link #await} once; {@link #kill} from anywhere; {@link #close} always,
+ * which removes the container and its bundle whatever happened.
  */
 public final class Container implements AutoCloseable {
   private final Bundle bundle;
@@ -21,9 +21,11 @@ public final class Container implements AutoCloseable {
     this(bundle, process, store, runc, () -> {});
   }
 
-  /** @param beforeRemoval runs at {@link #close}, before the bundle goes (a warm job's answer) */
-  Container(Bundle bundle, RuncContainer process, BundleStore store, Runc runc,
-      Runnable beforeRemoval) {
+  /**
+   * @param beforeRemoval runs at {@link #close}, before the bundle goes (a warm job's answer)
+   */
+  Container(
+      Bundle bundle, RuncContainer process, BundleStore store, Runc runc, Runnable beforeRemoval) {
     this.bundle = bundle;
     this.process = process;
     this.store = store;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a caller asks of one container, independent of how it is run: the command, its
- * environment, working directory, hostname, network and bind mounts.
+ * What a caller asks of one container, independent of how it is run: the command, its environment,
+ * working directory, hostname, network and bind mounts.
  *
  * @param args the command; empty runs the image's Entrypoint + Cmd (see {@link
  *     dev.mrt.image.ImageConfig#command})
@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param seccomp {@code default}, {@code unconfined} or a profile file; empty for
  *     mrt.container.seccomp
  * @param warmCommand a command that can be started before the job and then takes it as a {@link
- *     dev.mrt.runtime.JobHandOff} (the archivematica runner's {@code --warm}); empty for mrt's
- *     own hand-off helper, which execs the job
+ *     dev.mrt.runtime.JobHandOff} (the archivematica runner's {@code --warm}); empty for mrt's own
+ *     hand-off helper, which execs the job
  */
 public record ContainerRequest(
     List<String> args,
@@ -39,9 +39,9 @@ public record ContainerRequest(
 
   /**
    * Rootless containers map one id, the caller's, onto root: no other user exists inside. By
-   * default an image that asks for another user is refused rather than run with more rights
-   * than it asked for; a caller that knows the job is fine as root (Archivematica's scripts,
-   * whose image only names a user for Docker's sake) says so.
+   * default an image that asks for another user is refused rather than run with more rights than it
+   * asked for; a caller that knows the job is fine as root (Archivematica's scripts, whose image
+   * only names a user for Docker's sake) says so.
    */
   public enum RootlessUser {
     /** A non-root image User is an error rootless. */
@@ -57,43 +57,85 @@ public record ContainerRequest(
     warmCommand = warmCommand.map(List::copyOf);
   }
 
-  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
-      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits,
-      RootlessUser rootlessUser, Optional<String> seccomp) {
-    this(args, env, workdir, hostname, network, binds, limits, rootlessUser, seccomp,
+  public ContainerRequest(
+      List<String> args,
+      Map<String, String> env,
+      Optional<String> workdir,
+      Optional<String> hostname,
+      Network network,
+      List<BindMount> binds,
+      Limits limits,
+      RootlessUser rootlessUser,
+      Optional<String> seccomp) {
+    this(
+        args,
+        env,
+        workdir,
+        hostname,
+        network,
+        binds,
+        limits,
+        rootlessUser,
+        seccomp,
         Optional.empty());
   }
 
-  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
-      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits,
+  public ContainerRequest(
+      List<String> args,
+      Map<String, String> env,
+      Optional<String> workdir,
+      Optional<String> hostname,
+      Network network,
+      List<BindMount> binds,
+      Limits limits,
       RootlessUser rootlessUser) {
     this(args, env, workdir, hostname, network, binds, limits, rootlessUser, Optional.empty());
   }
 
-  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
-      Optional<String> hostname, Network network, List<BindMount> binds, Limits limits) {
+  public ContainerRequest(
+      List<String> args,
+      Map<String, String> env,
+      Optional<String> workdir,
+      Optional<String> hostname,
+      Network network,
+      List<BindMount> binds,
+      Limits limits) {
     this(args, env, workdir, hostname, network, binds, limits, RootlessUser.REFUSE);
   }
 
   /** A request without limits of its own: the configured defaults apply. */
-  public ContainerRequest(List<String> args, Map<String, String> env, Optional<String> workdir,
-      Optional<String> hostname, Network network, List<BindMount> binds) {
+  public ContainerRequest(
+      List<String> args,
+      Map<String, String> env,
+      Optional<String> workdir,
+      Optional<String> hostname,
+      Network network,
+      List<BindMount> binds) {
     this(args, env, workdir, hostname, network, binds, Limits.NONE);
   }
 
   public ContainerRequest withLimits(Limits l) {
-    return new ContainerRequest(args, env, workdir, hostname, network, binds, l, rootlessUser,
-        seccomp, warmCommand);
+    return new ContainerRequest(
+        args, env, workdir, hostname, network, binds, l, rootlessUser, seccomp, warmCommand);
   }
 
   public ContainerRequest withSeccomp(Optional<String> s) {
-    return new ContainerRequest(args, env, workdir, hostname, network, binds, limits,
-        rootlessUser, s, warmCommand);
+    return new ContainerRequest(
+        args, env, workdir, hostname, network, binds, limits, rootlessUser, s, warmCommand);
   }
 
   public ContainerRequest withWarmCommand(List<String> command) {
-    return new ContainerRequest(args, env, workdir, hostname, network, binds, limits,
-        rootlessUser, seccomp, Optional.of(command));
+    return new ContainerRequest(
+        args,
+        env,
+        workdir,
+        hostname,
+        network,
+        binds,
+        limits,
+        rootlessUser,
+        seccomp,
+        Optional.of(command));
   }
 
   /** A request for just a command, with every other setting at its default. */

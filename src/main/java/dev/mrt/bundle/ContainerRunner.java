@@ -1,7 +1,10 @@
 package dev.mrt.bundle;
 
 import dev.mrt.ByteSize;
+import dev.mrt.IoErrors;
+import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.bundle.oci.User;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
@@ -17,10 +20,15 @@ import dev.mrt.runtime.RuncLocator;
 import dev.mrt.runtime.RuntimeUnavailableException;
 import dev.mrt.runtime.Stdio;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,55 +43,65 @@ public class ContainerRunner {
   private final Path stateDir;
   private final RuncLocator locator;
   private final HostIds ids;
+
   /** Host facts that hold for the life of the process, read once rather than per job. */
   private final DefaultSpec.Defaults defaults;
+
   private volatile Ready ready;
   private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
   private final SeccompPolicy seccomp;
   private final NetworkSetup network;
   private static final int COMMANDS_REMEMBERED = 1024;
 
-  /** @param guard kills our containers if this process dies without cleaning up */
+  /**
+   * @param guard kills our containers if this process dies without cleaning up
+   */
   record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
 
-  public ContainerRunner(MrtConfig.Container container, MrtPaths paths, RuncLocator locator,
-      HostIds ids) {
+  public ContainerRunner(
+      MrtConfig.Container container, MrtPaths paths, RuncLocator locator, HostIds ids) {
     this.stateDir = paths.stateDir();
     this.locator = locator;
     this.ids = ids;
-    this.defaults = new DefaultSpec.Defaults(container.path(),
-        container.hostname(),
-        Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
-        Limits.of(container, "mrt.container.*"),
-        ByteSize.parseAtLeast1M(container.tmpSize(), "mrt.container.tmp-size"),
-        ByteSize.parseAtLeast1M(container.runSize(), "mrt.container.run-size"));
-    this.network = new NetworkSetup(Pasta.locate(container.pasta()),
-        new EndpointRelays(), stateDir.resolve("network"));
+    this.defaults =
+        new DefaultSpec.Defaults(
+            container.path(),
+            container.hostname(),
+            Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")),
+            Limits.of(container, "mrt.container.*"),
+            ByteSize.parseAtLeast1M(container.tmpSize(), "mrt.container.tmp-size"),
+            ByteSize.parseAtLeast1M(container.runSize(), "mrt.container.run-size"));
+    this.network =
+        new NetworkSetup(
+            Pasta.locate(container.pasta()), new EndpointRelays(), stateDir.resolve("network"));
     this.seccomp = new SeccompPolicy(container.seccomp());
   }
 
   /** The exact spec a job would run with. */
   public Spec spec(PreparedImage image, ContainerRequest request) {
-    dev.mrt.bundle.oci.User user = ImageUser.resolve(image, ids.rootless(),
-        request.rootlessUser());
+    User user = ImageUser.resolve(image, ids.rootless(), request.rootlessUser());
     Spec spec = DefaultSpec.build(image.rootfs(), image.config(), user, request, defaults);
     if (spec.process().args().isEmpty()) {
-      throw new dev.mrt.MrtException("image " + image.name() + " has no Entrypoint or Cmd;"
-          + " give the command to run after --");
+      throw new MrtException(
+          "image "
+              + image.name()
+              + " has no Entrypoint or Cmd;"
+              + " give the command to run after --");
     }
     if (ids.rootless()) {
       spec = Rootless.toRootless(spec, ids.uid(), ids.gid());
       if (spec.linux().resources() != null && !defaults.cgroupV2()) {
         // runc would fail late with a cgroup error; say what to change instead.
-        throw new dev.mrt.MrtException("memory and cpus limits need root or cgroup v2 with"
-            + " delegation, and this host has cgroup v1; unset them (mrt.container.*,"
-            + " mrt.functions.*, --memory/--cpus) or run mrt as root (pids-limit applies"
-            + " rootless anywhere)");
+        throw new MrtException(
+            "memory and cpus limits need root or cgroup v2 with"
+                + " delegation, and this host has cgroup v1; unset them (mrt.container.*,"
+                + " mrt.functions.*, --memory/--cpus) or run mrt as root (pids-limit applies"
+                + " rootless anywhere)");
       }
     }
     spec = network.apply(spec, request.network());
-    return SpecValidator.validate(spec.withLinux(spec.linux().withSeccomp(
-        seccomp.profile(request.seccomp()).orElse(null))));
+    return SpecValidator.validate(
+        spec.withLinux(spec.linux().withSeccomp(seccomp.profile(request.seccomp()).orElse(null))));
   }
 
   /**
@@ -96,8 +114,8 @@ public class ContainerRunner {
     Ready r = prepareHost(image, spec, request.binds());
     Bundle bundle = r.store().create(spec);
     try {
-      return new Container(bundle, r.runc().run(bundle.containerId(), bundle.dir(), stdio),
-          r.store(), r.runc());
+      return new Container(
+          bundle, r.runc().run(bundle.containerId(), bundle.dir(), stdio), r.store(), r.runc());
     } catch (RuntimeException e) {
       r.store().destroy(bundle, r.runc());
       throw e;
@@ -127,7 +145,7 @@ public class ContainerRunner {
   }
 
   /** Rootful jobs running as an image's own user get the scratch directories mrt made them. */
-  private void handOver(List<BindMount> binds, dev.mrt.bundle.oci.User user) {
+  private void handOver(List<BindMount> binds, User user) {
     if (ids.rootless() || (user.uid() == 0 && user.gid() == 0)) {
       return;
     }
@@ -137,26 +155,38 @@ public class ContainerRunner {
           Files.setAttribute(b.source(), "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
           Files.setAttribute(b.source(), "unix:uid", (int) user.uid(), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-          throw new dev.mrt.MrtException("cannot hand " + b.source() + " to the job's user "
-              + user.uid() + ":" + user.gid() + " (" + dev.mrt.IoErrors.describe(e) + ")", e);
+          throw new MrtException(
+              "cannot hand "
+                  + b.source()
+                  + " to the job's user "
+                  + user.uid()
+                  + ":"
+                  + user.gid()
+                  + " ("
+                  + IoErrors.describe(e)
+                  + ")",
+              e);
         }
       }
     }
   }
 
   /**
-   * A command given by a path under a bind mount lives on the host, not in the image: runc finds
-   * it (or reports it) once the mount is in place, so the image is not searched for it.
+   * A command given by a path under a bind mount lives on the host, not in the image: runc finds it
+   * (or reports it) once the mount is in place, so the image is not searched for it.
    */
   private static boolean onBindMount(ContainerRequest request, String command) {
-    return command.startsWith("/") && request.binds().stream().anyMatch(b ->
-        command.startsWith(b.destination().endsWith("/") ? b.destination()
-            : b.destination() + "/"));
+    return command.startsWith("/")
+        && request.binds().stream()
+            .anyMatch(
+                b ->
+                    command.startsWith(
+                        b.destination().endsWith("/") ? b.destination() : b.destination() + "/"));
   }
 
   /**
-   * Whether the image has the command. A prepared rootfs never changes, so a command found once
-   * is remembered: the lookup walks PATH with an lstat per component, on every task otherwise.
+   * Whether the image has the command. A prepared rootfs never changes, so a command found once is
+   * remembered: the lookup walks PATH with an lstat per component, on every task otherwise.
    */
   private boolean hasExecutable(PreparedImage image, String command, String path) {
     String key = image.rootfs() + "\0" + path + "\0" + command;
@@ -179,42 +209,60 @@ public class ContainerRunner {
    * @return empty when it ran and exited 0, else why not
    */
   public Optional<String> probe(PreparedImage image) {
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    try (Container c = start(image, ContainerRequest.of("true"),
-        Stdio.captured(Optional.empty(), java.io.OutputStream.nullOutputStream(), err))) {
-      ContainerExit exit = c.await(Optional.of(java.time.Duration.ofSeconds(60)));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (Container c =
+        start(
+            image,
+            ContainerRequest.of("true"),
+            Stdio.captured(Optional.empty(), OutputStream.nullOutputStream(), err))) {
+      ContainerExit exit = c.await(Optional.of(Duration.ofSeconds(60)));
       if (exit instanceof ContainerExit.Exited e && e.status() == 0) {
         return Optional.empty();
       }
-      return Optional.of(exit instanceof ContainerExit.FailedToStart f ? f.reason()
-          : "ended with status " + exit.status() + " "
-              + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
-    } catch (dev.mrt.MrtException e) {
+      return Optional.of(
+          exit instanceof ContainerExit.FailedToStart f
+              ? f.reason()
+              : "ended with status "
+                  + exit.status()
+                  + " "
+                  + err.toString(StandardCharsets.UTF_8).strip());
+    } catch (MrtException e) {
       return Optional.of(e.getMessage());
     }
   }
 
   /**
-   * What every container here is held to, as this host and user enforce it: for serve's start
-   * and doctor, so neither claims a bound that is not applied.
+   * What every container here is held to, as this host and user enforce it: for serve's start and
+   * doctor, so neither claims a bound that is not applied.
    */
-  public java.util.List<String> isolation() {
+  public List<String> isolation() {
     Limits l = defaults.limits();
     boolean cgroups = !ids.rootless() || defaults.cgroupV2();
-    java.util.List<String> out = new java.util.ArrayList<>();
-    out.add((ids.rootless() ? "rootless (user namespace, one id)" : "rootful")
-        + "; read-only root; no new privileges; 3 capabilities");
-    out.add("processes: " + l.pids().stream().mapToObj(Long::toString).findFirst().orElse("no cap")
-        + (l.pids().isPresent() ? (ids.rootless() ? " (RLIMIT_NPROC)" : " (pids cgroup)") : ""));
-    out.add("memory: " + l.memoryBytes().stream().mapToObj(b -> b + " bytes").findFirst()
-        .orElse("no limit") + ", cpus: " + l.cpus().map(Object::toString).orElse("no limit")
-        + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
+    List<String> out = new ArrayList<>();
+    out.add(
+        (ids.rootless() ? "rootless (user namespace, one id)" : "rootful")
+            + "; read-only root; no new privileges; 3 capabilities");
+    out.add(
+        "processes: "
+            + l.pids().stream().mapToObj(Long::toString).findFirst().orElse("no cap")
+            + (l.pids().isPresent()
+                ? (ids.rootless() ? " (RLIMIT_NPROC)" : " (pids cgroup)")
+                : ""));
+    out.add(
+        "memory: "
+            + l.memoryBytes().stream().mapToObj(b -> b + " bytes").findFirst().orElse("no limit")
+            + ", cpus: "
+            + l.cpus().map(Object::toString).orElse("no limit")
+            + (cgroups ? "" : " (cgroup v1 rootless: cannot be set)"));
     out.add("/tmp " + defaults.tmpSize() + " bytes, /run " + defaults.runSize() + " bytes");
     out.add(seccomp.describe());
-    out.add("network: a namespace of its own per container unless set to host (serve: per"
-        + " function, default none; run: private)" + network.userModeUnavailable()
-            .map(why -> "; private and endpoint networks unavailable: " + why)
-            .orElse("; pasta links private and endpoint networks"));
+    out.add(
+        "network: a namespace of its own per container unless set to host (serve: per"
+            + " function, default none; run: private)"
+            + network
+                .userModeUnavailable()
+                .map(why -> "; private and endpoint networks unavailable: " + why)
+                .orElse("; pasta links private and endpoint networks"));
     return out;
   }
 
@@ -252,9 +300,13 @@ public class ContainerRunner {
           try {
             Files.createDirectories(state.resolve("runc"));
           } catch (IOException e) {
-            throw new dev.mrt.MrtException(
-                "cannot create state directory " + state + " (" + dev.mrt.IoErrors.describe(e)
-                    + "); set mrt.state-dir (MRT_STATE_DIR) to a writable directory", e);
+            throw new MrtException(
+                "cannot create state directory "
+                    + state
+                    + " ("
+                    + IoErrors.describe(e)
+                    + "); set mrt.state-dir (MRT_STATE_DIR) to a writable directory",
+                e);
           }
           Path binary = locator.runc();
           if (!Files.isExecutable(binary)) {
@@ -263,8 +315,7 @@ public class ContainerRunner {
           Runc runc = new Runc(binary, state.resolve("runc"));
           BundleStore store = new BundleStore(state);
           store.reapStale(runc);
-          r = new Ready(runc, store, OrphanGuard.start(runc, store.idPrefix(),
-              store.directory()));
+          r = new Ready(runc, store, OrphanGuard.start(runc, store.idPrefix(), store.directory()));
           ready = r;
         }
       }

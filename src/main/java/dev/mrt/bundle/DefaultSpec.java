@@ -1,6 +1,5 @@
 package dev.mrt.bundle;
 
-import dev.mrt.network.Network;
 import dev.mrt.bundle.oci.Capabilities;
 import dev.mrt.bundle.oci.Linux;
 import dev.mrt.bundle.oci.Mount;
@@ -11,6 +10,7 @@ import dev.mrt.bundle.oci.Root;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.bundle.oci.User;
 import dev.mrt.image.ImageConfig;
+import dev.mrt.network.Network;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,12 +42,7 @@ public final class DefaultSpec {
           "/proc/scsi");
 
   static final List<String> READONLY_PATHS =
-      List.of(
-          "/proc/bus",
-          "/proc/fs",
-          "/proc/irq",
-          "/proc/sys",
-          "/proc/sysrq-trigger");
+      List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
   private DefaultSpec() {}
 
@@ -60,8 +55,8 @@ public final class DefaultSpec {
    * @param user the image's User, already resolved to numeric ids
    * @param defaults PATH and hostname used when the request names none
    */
-  public static Spec build(Path rootfs, ImageConfig image, User user, ContainerRequest request,
-      Defaults defaults) {
+  public static Spec build(
+      Path rootfs, ImageConfig image, User user, ContainerRequest request, Defaults defaults) {
     Process process =
         new Process(
             false,
@@ -99,10 +94,18 @@ public final class DefaultSpec {
             List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
     // The root filesystem is read-only and shared: scratch space is per container.
     // Sized: without size= a tmpfs may take half the host's memory, and a job could fill it.
-    mounts.add(new Mount("/tmp", "tmpfs", "tmpfs",
-        List.of("nosuid", "nodev", "mode=1777", "size=" + kib(defaults.tmpSize()))));
-    mounts.add(new Mount("/run", "tmpfs", "tmpfs",
-        List.of("nosuid", "nodev", "mode=755", "size=" + kib(defaults.runSize()))));
+    mounts.add(
+        new Mount(
+            "/tmp",
+            "tmpfs",
+            "tmpfs",
+            List.of("nosuid", "nodev", "mode=1777", "size=" + kib(defaults.tmpSize()))));
+    mounts.add(
+        new Mount(
+            "/run",
+            "tmpfs",
+            "tmpfs",
+            List.of("nosuid", "nodev", "mode=755", "size=" + kib(defaults.runSize()))));
     // Name resolution files come with the network (NetworkSetup), which comes after.
     for (BindMount b : request.binds()) {
       mounts.add(Mount.bind(b.source().toString(), b.destination(), b.readOnly()));
@@ -126,12 +129,17 @@ public final class DefaultSpec {
         new Root(rootfs.toAbsolutePath().toString(), true),
         request.hostname().orElse(defaults.hostname()),
         mounts,
-        new Linux(List.of(), List.of(), namespaces, MASKED_PATHS, READONLY_PATHS,
+        new Linux(
+            List.of(),
+            List.of(),
+            namespaces,
+            MASKED_PATHS,
+            READONLY_PATHS,
             defaults.limits().overriddenBy(request.limits()).toResources().orElse(null)));
   }
 
-  private static List<String> environment(List<String> image, Map<String, String> requested,
-      Defaults defaults) {
+  private static List<String> environment(
+      List<String> image, Map<String, String> requested, Defaults defaults) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", defaults.path());
     env.put("HOME", "/root");
@@ -159,6 +167,6 @@ public final class DefaultSpec {
    * @param tmpSize bytes of the /tmp tmpfs; writes past it fail with ENOSPC
    * @param runSize bytes of the /run tmpfs
    */
-  public record Defaults(String path, String hostname, boolean cgroupV2, Limits limits,
-      long tmpSize, long runSize) {}
+  public record Defaults(
+      String path, String hostname, boolean cgroupV2, Limits limits, long tmpSize, long runSize) {}
 }

@@ -13,17 +13,22 @@ import java.util.OptionalLong;
  */
 public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLong pids) {
 
-  public static final Limits NONE = new Limits(OptionalLong.empty(), Optional.empty(),
-      OptionalLong.empty());
+  public static final Limits NONE =
+      new Limits(OptionalLong.empty(), Optional.empty(), OptionalLong.empty());
 
   /** The CFS period runc and docker use; the quota is cpus times this. */
   static final long CPU_PERIOD_MICROS = 100_000;
 
   public Limits {
-    memoryBytes.ifPresent(m -> require(m >= 4L << 20, "a memory limit below 4 MiB (" + m
-        + " bytes) leaves no room to start a process; give e.g. 256M"));
-    cpus.ifPresent(c -> require(c >= 0.01 && c <= 1024, "cpus must be between 0.01 and 1024, not "
-        + c));
+    memoryBytes.ifPresent(
+        m ->
+            require(
+                m >= 4L << 20,
+                "a memory limit below 4 MiB ("
+                    + m
+                    + " bytes) leaves no room to start a process; give e.g. 256M"));
+    cpus.ifPresent(
+        c -> require(c >= 0.01 && c <= 1024, "cpus must be between 0.01 and 1024, not " + c));
     pids.ifPresent(p -> require(p >= 1, "a pids limit must be at least 1, not " + p));
   }
 
@@ -33,11 +38,13 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
    * @param source where they were set, named in the error, e.g. {@code mrt.container.*}
    * @throws MrtException naming {@code source} and the bad value
    */
-  public static Limits parse(Optional<String> memory, Optional<Double> cpus, OptionalLong pids,
-      String source) {
+  public static Limits parse(
+      Optional<String> memory, Optional<Double> cpus, OptionalLong pids, String source) {
     try {
-      return new Limits(memory.map(m -> OptionalLong.of(ByteSize.parse(m).bytes()))
-          .orElse(OptionalLong.empty()), cpus, pids);
+      return new Limits(
+          memory.map(m -> OptionalLong.of(ByteSize.parse(m).bytes())).orElse(OptionalLong.empty()),
+          cpus,
+          pids);
     } catch (IllegalArgumentException e) {
       throw new MrtException("bad limit in " + source + ": " + e.getMessage());
     }
@@ -70,12 +77,14 @@ public record Limits(OptionalLong memoryBytes, Optional<Double> cpus, OptionalLo
     if (isNone()) {
       return Optional.empty();
     }
-    return Optional.of(new Resources(
-        memoryBytes.isPresent()
-            ? new Resources.Memory(memoryBytes.getAsLong(), memoryBytes.getAsLong()) : null,
-        cpus.map(c -> new Resources.Cpu(Math.round(c * CPU_PERIOD_MICROS), CPU_PERIOD_MICROS))
-            .orElse(null),
-        pids.isPresent() ? new Resources.Pids(pids.getAsLong()) : null));
+    return Optional.of(
+        new Resources(
+            memoryBytes.isPresent()
+                ? new Resources.Memory(memoryBytes.getAsLong(), memoryBytes.getAsLong())
+                : null,
+            cpus.map(c -> new Resources.Cpu(Math.round(c * CPU_PERIOD_MICROS), CPU_PERIOD_MICROS))
+                .orElse(null),
+            pids.isPresent() ? new Resources.Pids(pids.getAsLong()) : null));
   }
 
   private static void require(boolean ok, String message) {

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a rootful spec into one an unprivileged user can run, as runc's {@code
- * specconv.ToRootless} does, but pure: the ids come in as arguments and a new spec comes out.
+ * Turns a rootful spec into one an unprivileged user can run, as runc's {@code specconv.ToRootless}
+ * does, but pure: the ids come in as arguments and a new spec comes out.
  */
 public final class Rootless {
 
@@ -39,8 +39,7 @@ public final class Rootless {
       if (m.destination().equals("/sys")) {
         // 3. sysfs cannot be mounted without owning the network namespace: bind the host's.
         mounts.add(
-            new Mount(
-                "/sys", "none", "/sys", List.of("rbind", "nosuid", "noexec", "nodev", "ro")));
+            new Mount("/sys", "none", "/sys", List.of("rbind", "nosuid", "noexec", "nodev", "ro")));
       } else if (m.type().equals("cgroup")) {
         // 4. No cgroup mount: without delegation the user cannot mount the hierarchy.
         continue;
@@ -54,8 +53,9 @@ public final class Rootless {
     // counts the processes of the job's uid in its own user namespace (a fresh one, so its
     // processes alone) and holds for the container's root, which has no CAP_SYS_RESOURCE on
     // the host: the same cap, with or without cgroups.
-    Spec out = spec.withMounts(mounts)
-        .withLinux(spec.linux().withNamespaces(namespaces).withIdMappings(uids, gids));
+    Spec out =
+        spec.withMounts(mounts)
+            .withLinux(spec.linux().withNamespaces(namespaces).withIdMappings(uids, gids));
     Resources r = spec.linux().resources();
     if (r != null && r.pids() != null) {
       List<Rlimit> rlimits = new ArrayList<>();
@@ -66,9 +66,11 @@ public final class Rootless {
       }
       rlimits.add(Rlimit.nproc(r.pids().limit()));
       Resources rest = new Resources(r.memory(), r.cpu(), null);
-      out = out.withProcess(out.process().withRlimits(rlimits))
-          .withLinux(out.linux().withResources(
-              rest.memory() == null && rest.cpu() == null ? null : rest));
+      out =
+          out.withProcess(out.process().withRlimits(rlimits))
+              .withLinux(
+                  out.linux()
+                      .withResources(rest.memory() == null && rest.cpu() == null ? null : rest));
     }
     return out;
   }

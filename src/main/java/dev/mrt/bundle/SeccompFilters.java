@@ -21,47 +21,58 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Seccomp filters compiled once for warm containers: runc compiles a container's filter every
- * time it starts one, which is most of its CPU for a short job. mrt's helper compiles it with the
- * same libseccomp calls ({@link SeccompRules}) into {@code <helper dir>/seccomp/<sha256>.bpf},
- * which warm containers see read-only under the helper's mount, and loads it just before it
- * execs the job (see mrt-handoff.c). A profile that cannot be compiled so stays with runc.
+ * Seccomp filters compiled once for warm containers: runc compiles a container's filter every time
+ * it starts one, which is most of its CPU for a short job. mrt's helper compiles it with the same
+ * libseccomp calls ({@link SeccompRules}) into {@code <helper dir>/seccomp/<sha256>.bpf}, which
+ * warm containers see read-only under the helper's mount, and loads it just before it execs the job
+ * (see mrt-handoff.c). A profile that cannot be compiled so stays with runc.
  */
 final class SeccompFilters {
   private static final Logger LOG = Logger.getLogger(SeccompFilters.class);
   private static final Duration COMPILE_PATIENCE = Duration.ofSeconds(30);
   private static final String DIR = "seccomp";
+
   /** A cBPF instruction: code, jt, jf, k. */
   private static final int INSTRUCTION_BYTES = 8;
 
   private final Supplier<Path> helper;
+
   /** By the rules' digest: the filter's path relative to the helper's directory, or empty. */
   private final Map<Digest, Optional<String>> compiled = new ConcurrentHashMap<>();
+
   /**
-   * The same, by profile instance: SeccompPolicy hands out one per setting, so a warm start
-   * need not write and hash the rules again (identity, as a deep hash would cost as much).
+   * The same, by profile instance: SeccompPolicy hands out one per setting, so a warm start need
+   * not write and hash the rules again (identity, as a deep hash would cost as much).
    */
   private final Map<JsonNode, Optional<String>> byProfile =
       Collections.synchronizedMap(new IdentityHashMap<>());
 
-  /** @param helper the {@code mrt-handoff} binary, unpacked on first use */
+  /**
+   * @param helper the {@code mrt-handoff} binary, unpacked on first use
+   */
   SeccompFilters(Supplier<Path> helper) {
     this.helper = helper;
   }
 
   /**
-   * The compiled filter for a job's seccomp profile, as a path relative to the helper's
-   * directory; empty when the job has none, or runc must load it (see {@link SeccompRules}),
-   * or it did not compile (logged once per profile).
+   * The compiled filter for a job's seccomp profile, as a path relative to the helper's directory;
+   * empty when the job has none, or runc must load it (see {@link SeccompRules}), or it did not
+   * compile (logged once per profile).
    */
   Optional<String> forJob(Spec job) {
     if (job.linux().seccomp() == null || !job.process().noNewPrivileges()) {
       // Without no_new_privs runc loads the filter earlier, with privileges the job lacks.
       return Optional.empty();
     }
-    return byProfile.computeIfAbsent(job.linux().seccomp(), profile -> SeccompRules.of(profile)
-        .flatMap(rules -> compiled.computeIfAbsent(
-            Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)), d -> compile(rules, d))));
+    return byProfile.computeIfAbsent(
+        job.linux().seccomp(),
+        profile ->
+            SeccompRules.of(profile)
+                .flatMap(
+                    rules ->
+                        compiled.computeIfAbsent(
+                            Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)),
+                            d -> compile(rules, d))));
   }
 
   private Optional<String> compile(String rules, Digest digest) {
@@ -78,8 +89,11 @@ final class SeccompFilters {
       temp = Files.createTempFile(target.getParent(), ".tmp-", ".bpf");
       errors = Files.createTempFile(target.getParent(), ".tmp-", ".err");
       // Files, not pipes: a helper that hangs cannot hold this thread past the patience.
-      Process p = new ProcessBuilder(binary.toString(), "--compile-seccomp")
-          .redirectOutput(temp.toFile()).redirectError(errors.toFile()).start();
+      Process p =
+          new ProcessBuilder(binary.toString(), "--compile-seccomp")
+              .redirectOutput(temp.toFile())
+              .redirectError(errors.toFile())
+              .start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(rules.getBytes(StandardCharsets.UTF_8));
       }
@@ -89,12 +103,17 @@ final class SeccompFilters {
       }
       long size = Files.size(temp);
       if (p.exitValue() != 0 || size == 0 || size % INSTRUCTION_BYTES != 0) {
-        return failed(digest, "status " + p.exitValue() + ", " + size + " bytes: "
-            + Files.readString(errors).strip());
+        return failed(
+            digest,
+            "status "
+                + p.exitValue()
+                + ", "
+                + size
+                + " bytes: "
+                + Files.readString(errors).strip());
       }
       Files.setAttribute(temp, "unix:mode", 0644);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return Optional.of(name);
     } catch (IOException e) {
       return failed(digest, IoErrors.describe(e));
@@ -118,8 +137,10 @@ final class SeccompFilters {
   }
 
   private static Optional<String> failed(Digest digest, String why) {
-    LOG.warnf("seccomp profile %s could not be compiled for warm containers (%s): runc loads it"
-        + " in each container instead", digest.hex().substring(0, 12), why);
+    LOG.warnf(
+        "seccomp profile %s could not be compiled for warm containers (%s): runc loads it"
+            + " in each container instead",
+        digest.hex().substring(0, 12), why);
     return Optional.empty();
   }
 }

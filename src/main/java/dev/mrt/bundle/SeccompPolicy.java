@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which seccomp filter a container gets: the request's setting ({@code mrt run --seccomp},
- * {@code mrt.functions."NAME".seccomp}) else {@code mrt.container.seccomp}; each one {@code
- * default}, {@code unconfined} or a profile file, converted once and kept.
+ * Which seccomp filter a container gets: the request's setting ({@code mrt run --seccomp}, {@code
+ * mrt.functions."NAME".seccomp}) else {@code mrt.container.seccomp}; each one {@code default},
+ * {@code unconfined} or a profile file, converted once and kept.
  */
 final class SeccompPolicy {
   static final String DEFAULT = "default";
@@ -17,6 +17,7 @@ final class SeccompPolicy {
 
   private final String fallback;
   private final String arch;
+
   /** Converted profiles by setting; empty for unconfined. */
   private final Map<String, Optional<JsonNode>> profiles = new ConcurrentHashMap<>();
 
@@ -41,17 +42,18 @@ final class SeccompPolicy {
     return switch (setting) {
       case UNCONFINED -> Optional.empty();
       case DEFAULT -> Optional.of(SeccompProfile.defaultFor(arch, DefaultSpec.CAPABILITIES));
-      default -> Optional.of(SeccompProfile.fromFile(Path.of(setting), arch,
-          DefaultSpec.CAPABILITIES));
+      default ->
+          Optional.of(SeccompProfile.fromFile(Path.of(setting), arch, DefaultSpec.CAPABILITIES));
     };
   }
 
   /** For doctor and serve's log: the filter containers get unless they ask for another. */
   String describe() {
-    return "seccomp: " + switch (fallback) {
-      case UNCONFINED -> "none (mrt.container.seccomp=unconfined)";
-      case DEFAULT -> "podman's default profile, no nested namespaces or keyrings";
-      default -> "profile " + fallback;
-    };
+    return "seccomp: "
+        + switch (fallback) {
+          case UNCONFINED -> "none (mrt.container.seccomp=unconfined)";
+          case DEFAULT -> "podman's default profile, no nested namespaces or keyrings";
+          default -> "profile " + fallback;
+        };
   }
 }

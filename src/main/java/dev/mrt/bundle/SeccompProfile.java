@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +17,10 @@ import java.util.Set;
 
 /**
  * A container's {@code linux.seccomp}, made from a profile in the docker/podman format (default
- * action, archMap, syscall rules with includes and excludes by arch and capability) the way
- * podman does, for one architecture and capability set. The default is podman's own profile as
- * Debian ships it, plus mrt's decisions (see resources/seccomp/README.md): no nested namespaces,
- * no kernel keyrings.
+ * action, archMap, syscall rules with includes and excludes by arch and capability) the way podman
+ * does, for one architecture and capability set. The default is podman's own profile as Debian
+ * ships it, plus mrt's decisions (see resources/seccomp/README.md): no nested namespaces, no kernel
+ * keyrings.
  */
 public final class SeccompProfile {
   static final String DEFAULT_RESOURCE = "seccomp/containers-common.json";
@@ -27,10 +28,13 @@ public final class SeccompProfile {
 
   /** Denied whatever the profile allows: keyrings are not namespaced. */
   static final List<String> NO_KEYRINGS = List.of("keyctl", "add_key", "request_key");
+
   /** Denied so a job cannot make namespaces of its own (and get a full capability set there). */
   static final List<String> NO_NAMESPACES = List.of("unshare", "setns");
+
   /** CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET: clone with any is refused. */
   static final long CLONE_NAMESPACE_FLAGS = 0x7E020000L;
+
   private static final int EPERM = 1;
   private static final int ENOSYS = 38;
 
@@ -38,8 +42,8 @@ public final class SeccompProfile {
 
   /** mrt's default profile for containers with these capabilities. */
   public static JsonNode defaultFor(String arch, Collection<String> caps) {
-    try (InputStream in = SeccompProfile.class.getClassLoader()
-        .getResourceAsStream(DEFAULT_RESOURCE)) {
+    try (InputStream in =
+        SeccompProfile.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
         throw new MrtException("the jar has no " + DEFAULT_RESOURCE + "; rebuild it");
       }
@@ -58,18 +62,26 @@ public final class SeccompProfile {
     try {
       return convert(JSON.readTree(Files.readAllBytes(file)), arch, caps, file.toString());
     } catch (IOException e) {
-      throw new MrtException("cannot read seccomp profile " + file + " ("
-          + dev.mrt.IoErrors.describe(e) + "); give a docker/podman seccomp.json, or default or"
-          + " unconfined");
+      throw new MrtException(
+          "cannot read seccomp profile "
+              + file
+              + " ("
+              + IoErrors.describe(e)
+              + "); give a docker/podman seccomp.json, or default or"
+              + " unconfined");
     }
   }
 
   /** The profile's rules that apply to {@code arch} (amd64, arm64) and {@code caps}. */
   static JsonNode convert(JsonNode profile, String arch, Collection<String> caps, String source) {
-    if (profile == null || !profile.path("defaultAction").isTextual()
+    if (profile == null
+        || !profile.path("defaultAction").isTextual()
         || !profile.path("syscalls").isArray()) {
-      throw new MrtException("seccomp profile " + source + " has no defaultAction or syscalls;"
-          + " give a docker/podman seccomp.json");
+      throw new MrtException(
+          "seccomp profile "
+              + source
+              + " has no defaultAction or syscalls;"
+              + " give a docker/podman seccomp.json");
     }
     ObjectNode out = JSON.createObjectNode();
     out.put("defaultAction", profile.get("defaultAction").asText());
@@ -107,8 +119,8 @@ public final class SeccompProfile {
   }
 
   /** Podman's rule: every include must hold, and no exclude may. */
-  private static boolean applies(JsonNode includes, JsonNode excludes, String arch,
-      Set<String> caps) {
+  private static boolean applies(
+      JsonNode includes, JsonNode excludes, String arch, Set<String> caps) {
     boolean archIn = !includes.has("arches") || contains(includes.get("arches"), arch);
     boolean capsIn = !includes.has("caps") || all(includes.get("caps"), caps);
     boolean archOut = excludes.has("arches") && contains(excludes.get("arches"), arch);
@@ -145,12 +157,14 @@ public final class SeccompProfile {
     for (JsonNode rule : out.path("syscalls")) {
       ObjectNode copy = rule.deepCopy();
       ArrayNode names = JSON.createArrayNode();
-      rule.path("names").forEach(n -> {
-        // Ours are the only rules for these: libseccomp refuses two for one call.
-        if (!denied.contains(n.asText())) {
-          names.add(n);
-        }
-      });
+      rule.path("names")
+          .forEach(
+              n -> {
+                // Ours are the only rules for these: libseccomp refuses two for one call.
+                if (!denied.contains(n.asText())) {
+                  names.add(n);
+                }
+              });
       if (!names.isEmpty()) {
         copy.set("names", names);
         rules.add(copy);

@@ -12,22 +12,31 @@ import java.util.Set;
  * A container's {@code linux.seccomp} as the line rules {@code mrt-handoff --compile-seccomp}
  * builds a filter from, making the libseccomp calls runc makes for it
  * (libcontainer/seccomp/seccomp_linux.go): one rule per syscall name, rules whose action is the
- * default skipped, conditions on distinct arguments ANDed in one rule and conditions that share
- * an argument made separate rules, binary-tree optimisation past 32 rules.
+ * default skipped, conditions on distinct arguments ANDed in one rule and conditions that share an
+ * argument made separate rules, binary-tree optimisation past 32 rules.
  *
  * <p>Only profiles whose filter runc would load unchanged qualify. runc prepends a stub that
  * answers ENOSYS for syscalls newer than the profile's, which changes nothing when the default
- * already answers ENOSYS or allows; for any other default, flags, or a notify action, the
- * profile stays with runc.
+ * already answers ENOSYS or allows; for any other default, flags, or a notify action, the profile
+ * stays with runc.
  */
 final class SeccompRules {
   private static final int EPERM = 1;
   private static final int ENOSYS = 38;
+
   /** runc turns the tree optimisation on above this many rules. */
   private static final int OPTIMIZE_ABOVE = 32;
+
   private static final int MAX_ARGS = 6;
-  private static final Set<String> OPERATORS = Set.of("SCMP_CMP_NE", "SCMP_CMP_LT",
-      "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ");
+  private static final Set<String> OPERATORS =
+      Set.of(
+          "SCMP_CMP_NE",
+          "SCMP_CMP_LT",
+          "SCMP_CMP_LE",
+          "SCMP_CMP_EQ",
+          "SCMP_CMP_GE",
+          "SCMP_CMP_GT",
+          "SCMP_CMP_MASKED_EQ");
 
   private SeccompRules() {}
 
@@ -36,8 +45,8 @@ final class SeccompRules {
     if (seccomp == null || seccomp.path("flags").size() > 0 || seccomp.has("listenerPath")) {
       return Optional.empty();
     }
-    Optional<Action> defaultAction = Action.of(seccomp.path("defaultAction").asText(),
-        seccomp.path("defaultErrnoRet"));
+    Optional<Action> defaultAction =
+        Action.of(seccomp.path("defaultAction").asText(), seccomp.path("defaultErrnoRet"));
     if (defaultAction.isEmpty() || !defaultAction.get().needsNoEnosysStub()) {
       return Optional.empty();
     }
@@ -49,8 +58,8 @@ final class SeccompRules {
     List<String> rules = new ArrayList<>();
     int names = 0;
     for (JsonNode syscall : seccomp.path("syscalls")) {
-      Optional<Action> action = Action.of(syscall.path("action").asText(),
-          syscall.path("errnoRet"));
+      Optional<Action> action =
+          Action.of(syscall.path("action").asText(), syscall.path("errnoRet"));
       if (action.isEmpty()) {
         return Optional.empty();
       }
@@ -76,9 +85,9 @@ final class SeccompRules {
   }
 
   /**
-   * Each rule's conditions: one rule with all of them, unless two test the same argument; then
-   * one rule for each (runc's "old behaviour"). No arguments: one unconditional rule. Empty for
-   * what runc would refuse, so that runc says so.
+   * Each rule's conditions: one rule with all of them, unless two test the same argument; then one
+   * rule for each (runc's "old behaviour"). No arguments: one unconditional rule. Empty for what
+   * runc would refuse, so that runc says so.
    */
   private static Optional<List<String>> conditions(JsonNode args) {
     List<String> each = new ArrayList<>();
@@ -91,9 +100,15 @@ final class SeccompRules {
         return Optional.empty();
       }
       shared |= !indices.add(index);
-      each.add(" " + index + " " + op.substring("SCMP_CMP_".length()) + " "
-          + Long.toUnsignedString(a.path("value").asLong()) + " "
-          + Long.toUnsignedString(a.path("valueTwo").asLong()));
+      each.add(
+          " "
+              + index
+              + " "
+              + op.substring("SCMP_CMP_".length())
+              + " "
+              + Long.toUnsignedString(a.path("value").asLong())
+              + " "
+              + Long.toUnsignedString(a.path("valueTwo").asLong()));
     }
     if (each.isEmpty()) {
       return Optional.of(List.of(""));
@@ -121,7 +136,9 @@ final class SeccompRules {
 
     /** See the class comment: the stub runc adds would change nothing. */
     boolean needsNoEnosysStub() {
-      return name.equals("ALLOW") || name.equals("LOG") || name.equals("TRACE")
+      return name.equals("ALLOW")
+          || name.equals("LOG")
+          || name.equals("TRACE")
           || (name.equals("ERRNO") && ret == ENOSYS);
     }
 

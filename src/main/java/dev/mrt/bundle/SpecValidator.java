@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Checks a spec before runc sees it, as an ordered list of small named checks (after runc's
- * {@code configs/validate}). A problem here is mrt's bug or a bad request, and is reported in
- * mrt's words rather than as a runc error from deep inside container setup.
+ * Checks a spec before runc sees it, as an ordered list of small named checks (after runc's {@code
+ * configs/validate}). A problem here is mrt's bug or a bad request, and is reported in mrt's words
+ * rather than as a runc error from deep inside container setup.
  */
 public final class SpecValidator {
 

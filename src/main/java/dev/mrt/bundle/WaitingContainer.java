@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A container started before its job, its process waiting on stdin: namespaces, mounts, limits
- * and network are in place. It takes exactly one job ({@link #handOff}) or is discarded.
+ * A container started before its job, its process waiting on stdin: namespaces, mounts, limits and
+ * network are in place. It takes exactly one job ({@link #handOff}) or is discarded.
  */
 public final class WaitingContainer {
   /** How long a discarded container may take to end once told to. */
@@ -27,13 +27,20 @@ public final class WaitingContainer {
   private final RuncContainer process;
   private final BundleStore store;
   private final Runc runc;
+
   /** Per destination, this container's own scratch directory. */
   private final Map<String, Path> scratch;
+
   /** How its helper says it could not start the job; empty for a request's own warm command. */
   private final Optional<String> notStartedMarker;
 
-  WaitingContainer(Bundle bundle, RuncContainer process, BundleStore store, Runc runc,
-      Map<String, Path> scratch, Optional<String> notStartedMarker) {
+  WaitingContainer(
+      Bundle bundle,
+      RuncContainer process,
+      BundleStore store,
+      Runc runc,
+      Map<String, Path> scratch,
+      Optional<String> notStartedMarker) {
     this.notStartedMarker = notStartedMarker;
     this.bundle = bundle;
     this.process = process;
@@ -52,9 +59,9 @@ public final class WaitingContainer {
   }
 
   /**
-   * Gives the container its job: the job's scratch directories' contents move into the
-   * container's own (and back when the container closes), then the job's command, environment
-   * and working directory go to the waiting process.
+   * Gives the container its job: the job's scratch directories' contents move into the container's
+   * own (and back when the container closes), then the job's command, environment and working
+   * directory go to the waiting process.
    *
    * @param job the job's spec, as {@link ContainerRunner#checkedSpec} made it
    * @throws WarmStartException when the container is gone; it has then been discarded
@@ -72,8 +79,9 @@ public final class WaitingContainer {
       } finally {
         discard();
       }
-      throw new WarmStartException("the warm container " + id() + " could not take its job ("
-          + IoErrors.describe(e) + ")", e);
+      throw new WarmStartException(
+          "the warm container " + id() + " could not take its job (" + IoErrors.describe(e) + ")",
+          e);
     }
     return new Container(bundle, process, store, runc, () -> returnScratch(jobScratch));
   }
@@ -92,8 +100,15 @@ public final class WaitingContainer {
       try {
         moveEntries(scratch.get(b.destination()), b.source());
       } catch (IOException e) {
-        throw new MrtException("cannot move the job's files back from " + scratch.get(
-            b.destination()) + " to " + b.source() + " (" + IoErrors.describe(e) + ")", e);
+        throw new MrtException(
+            "cannot move the job's files back from "
+                + scratch.get(b.destination())
+                + " to "
+                + b.source()
+                + " ("
+                + IoErrors.describe(e)
+                + ")",
+            e);
       }
     }
   }

@@ -43,15 +43,18 @@ final class WarmSpec {
   /**
    * Everything of the job's spec that a waiting container fixes. Scratch directories are per
    * container, so their sources do not count; with mrt's helper the command, environment and
-   * working directory do not either, while a request's own warm command (a runner that sets
-   * itself up first) starts with the job's environment, so that counts.
+   * working directory do not either, while a request's own warm command (a runner that sets itself
+   * up first) starts with the job's environment, so that counts.
    */
   static String key(Spec job, Set<String> scratchDestinations, boolean viaHelper) {
     Process p = job.process();
-    Spec fixed = job.withProcess(viaHelper ? p.withCommand(List.of(), List.of(), "/")
-        : p.withCommand(List.of(), p.env(), p.cwd()));
-    return SpecJson.toJson(fixed.withMounts(withScratch(job.mounts(), scratchDestinations,
-        Map.of())));
+    Spec fixed =
+        job.withProcess(
+            viaHelper
+                ? p.withCommand(List.of(), List.of(), "/")
+                : p.withCommand(List.of(), p.env(), p.cwd()));
+    return SpecJson.toJson(
+        fixed.withMounts(withScratch(job.mounts(), scratchDestinations, Map.of())));
   }
 
   /**
@@ -61,8 +64,8 @@ final class WarmSpec {
    * @param command the waiting process
    * @param helper when mrt's helper is the waiting process
    */
-  static Spec waiting(Spec job, Map<String, Path> scratch, List<String> command,
-      Optional<Helper> helper) {
+  static Spec waiting(
+      Spec job, Map<String, Path> scratch, List<String> command, Optional<Helper> helper) {
     Process p = job.process();
     List<Mount> mounts = new ArrayList<>(withScratch(job.mounts(), scratch.keySet(), scratch));
     if (helper.isEmpty()) {
@@ -75,7 +78,8 @@ final class WarmSpec {
     h.seccompFilter().ifPresent(f -> env.add(SECCOMP_VARIABLE + "=" + HANDOFF_DIR + "/" + f));
     mounts.add(Mount.bind(h.dir().toString(), HANDOFF_DIR, true));
     Spec waiting = job.withProcess(p.withCommand(command, env, "/")).withMounts(mounts);
-    return h.seccompFilter().isEmpty() ? waiting
+    return h.seccompFilter().isEmpty()
+        ? waiting
         : waiting.withLinux(waiting.linux().withSeccomp(null));
   }
 
@@ -91,12 +95,20 @@ final class WarmSpec {
   }
 
   /** The mounts, each scratch one pointed at {@code sources} (blank when it has none). */
-  private static List<Mount> withScratch(List<Mount> mounts, Set<String> destinations,
-      Map<String, Path> sources) {
-    return mounts.stream().map(m -> !m.type().equals("bind")
-        || !destinations.contains(m.destination()) ? m
-        : new Mount(m.destination(), m.type(),
-            sources.containsKey(m.destination()) ? sources.get(m.destination()).toString() : "",
-            m.options())).toList();
+  private static List<Mount> withScratch(
+      List<Mount> mounts, Set<String> destinations, Map<String, Path> sources) {
+    return mounts.stream()
+        .map(
+            m ->
+                !m.type().equals("bind") || !destinations.contains(m.destination())
+                    ? m
+                    : new Mount(
+                        m.destination(),
+                        m.type(),
+                        sources.containsKey(m.destination())
+                            ? sources.get(m.destination()).toString()
+                            : "",
+                        m.options()))
+        .toList();
   }
 }

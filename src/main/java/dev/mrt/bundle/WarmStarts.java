@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +23,10 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Containers made before their job: started with a process that waits for the job on stdin
- * (mrt's static {@code mrt-handoff}, or the request's own warm command), then given the job. A
- * job so started is its container's process itself, with the argv, environment and working
- * directory its own spec says, and its exit status and signals are exactly those of a container
- * made for it.
+ * Containers made before their job: started with a process that waits for the job on stdin (mrt's
+ * static {@code mrt-handoff}, or the request's own warm command), then given the job. A job so
+ * started is its container's process itself, with the argv, environment and working directory its
+ * own spec says, and its exit status and signals are exactly those of a container made for it.
  */
 public final class WarmStarts {
   /** How long a container may take to become ready before it is given up. */
@@ -38,7 +38,9 @@ public final class WarmStarts {
   private final Supplier<Path> helper;
   private final SeccompFilters filters;
 
-  /** @param helper the {@code mrt-handoff} binary, unpacked on first use */
+  /**
+   * @param helper the {@code mrt-handoff} binary, unpacked on first use
+   */
   public WarmStarts(ContainerRunner runner, Supplier<Path> helper) {
     this.runner = runner;
     this.helper = helper;
@@ -46,42 +48,52 @@ public final class WarmStarts {
   }
 
   /**
-   * What a waiting container must share with this job for the job to take it: jobs with equal
-   * keys take each other's. Checks the job as a fresh start would.
+   * What a waiting container must share with this job for the job to take it: jobs with equal keys
+   * take each other's. Checks the job as a fresh start would.
    *
    * @throws dev.mrt.MrtException exactly when {@link ContainerRunner#start} would refuse the job
    */
   public WarmKey key(PreparedImage image, ContainerRequest request) {
     Spec job = runner.checkedSpec(image, request);
-    return new WarmKey(WarmSpec.key(job, scratchDestinations(request),
-        request.warmCommand().isEmpty()));
+    return new WarmKey(
+        WarmSpec.key(job, scratchDestinations(request), request.warmCommand().isEmpty()));
   }
 
   /**
-   * Starts a container that jobs of this request's key can take, and waits until its process
-   * says it is ready.
+   * Starts a container that jobs of this request's key can take, and waits until its process says
+   * it is ready.
    *
    * @throws WarmStartException when it did not become ready; nothing of it is left
    */
   public WaitingContainer start(PreparedImage image, ContainerRequest request) {
     Spec job = runner.spec(image, request);
-    Optional<Path> helperDir = request.warmCommand().isPresent() ? Optional.empty()
-        : Optional.of(helper.get().getParent());
+    Optional<Path> helperDir =
+        request.warmCommand().isPresent()
+            ? Optional.empty()
+            : Optional.of(helper.get().getParent());
     Optional<String> filter = helperDir.flatMap(d -> filters.forJob(job));
-    List<String> command = request.warmCommand()
-        .orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
+    List<String> command =
+        request.warmCommand().orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
     Map<String, Path> scratch = new LinkedHashMap<>();
     byte[] random = new byte[16];
     NONCES.nextBytes(random);
     String nonce = HexFormat.of().formatHex(random);
     ContainerRunner.Ready r = runner.ready();
-    Bundle bundle = r.store().create(dir -> {
-      for (String destination : scratchDestinations(request)) {
-        scratch.put(destination, Files.createDirectory(dir.resolve("scratch-" + scratch.size())));
-      }
-      return WarmSpec.waiting(job, scratch, command, helperDir.map(d -> new WarmSpec.Helper(d,
-          nonce, filter)));
-    });
+    Bundle bundle =
+        r.store()
+            .create(
+                dir -> {
+                  for (String destination : scratchDestinations(request)) {
+                    scratch.put(
+                        destination,
+                        Files.createDirectory(dir.resolve("scratch-" + scratch.size())));
+                  }
+                  return WarmSpec.waiting(
+                      job,
+                      scratch,
+                      command,
+                      helperDir.map(d -> new WarmSpec.Helper(d, nonce, filter)));
+                });
     RuncContainer process;
     try {
       List<BindMount> binds = new ArrayList<>();
@@ -95,11 +107,12 @@ public final class WarmStarts {
     // A runc that hangs while creating would hold this thread, and the job waiting on it.
     CompletableFuture<Void> ready = new CompletableFuture<>();
     CompletableFuture.delayedExecutor(READY_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(() -> {
-          if (!ready.isDone()) {
-            process.kill("not ready after " + READY_PATIENCE.toSeconds() + "s");
-          }
-        });
+        .execute(
+            () -> {
+              if (!ready.isDone()) {
+                process.kill("not ready after " + READY_PATIENCE.toSeconds() + "s");
+              }
+            });
     boolean isReady = process.awaitReady();
     ready.complete(null);
     if (!isReady) {
@@ -107,7 +120,12 @@ public final class WarmStarts {
       r.store().destroy(bundle, r.runc());
       throw new WarmStartException("a warm container did not start: " + describe(exit));
     }
-    return new WaitingContainer(bundle, process, r.store(), r.runc(), scratch,
+    return new WaitingContainer(
+        bundle,
+        process,
+        r.store(),
+        r.runc(),
+        scratch,
         helperDir.map(d -> WarmSpec.notStartedMarker(nonce)));
   }
 
@@ -116,14 +134,16 @@ public final class WarmStarts {
    *
    * @throws WarmStartException when the container is gone (then discarded): start it fresh
    */
-  public Container handOff(WaitingContainer waiting, PreparedImage image,
-      ContainerRequest request, Stdio stdio) {
+  public Container handOff(
+      WaitingContainer waiting, PreparedImage image, ContainerRequest request, Stdio stdio) {
     return waiting.handOff(runner.checkedSpec(image, request), request.binds(), stdio);
   }
 
   private static Set<String> scratchDestinations(ContainerRequest request) {
-    return request.binds().stream().filter(BindMount::ownedByJob).map(BindMount::destination)
-        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    return request.binds().stream()
+        .filter(BindMount::ownedByJob)
+        .map(BindMount::destination)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   private static String describe(ContainerExit exit) {

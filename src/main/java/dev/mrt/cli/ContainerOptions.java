@@ -1,10 +1,10 @@
 package dev.mrt.cli;
 
+import dev.mrt.MrtException;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
 import dev.mrt.bundle.Limits;
 import dev.mrt.network.Network;
-import dev.mrt.MrtException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +22,10 @@ public class ContainerOptions {
       names = "--image",
       defaultValue = "default",
       paramLabel = "IMAGE",
-      description = "'default' (embedded Debian + Python 3), a root filesystem tarball "
-          + "(.tar, .tar.gz, .tar.zst) or a registry image ([registry/]name[:tag], pulled on "
-          + "first use). Default: ${DEFAULT-VALUE}.")
+      description =
+          "'default' (embedded Debian + Python 3), a root filesystem tarball "
+              + "(.tar, .tar.gz, .tar.zst) or a registry image ([registry/]name[:tag], pulled on "
+              + "first use). Default: ${DEFAULT-VALUE}.")
   String image;
 
   @Option(
@@ -51,16 +52,18 @@ public class ContainerOptions {
   @Option(
       names = "--network",
       paramLabel = "MODE",
-      description = "'private' (default, as podman rootless): outbound through pasta, the host's"
-          + " loopback unreachable; 'none': loopback only; 'host': the host's network;"
-          + " HOST:PORT[,...]: only those services.")
+      description =
+          "'private' (default, as podman rootless): outbound through pasta, the host's"
+              + " loopback unreachable; 'none': loopback only; 'host': the host's network;"
+              + " HOST:PORT[,...]: only those services.")
   String network;
 
   @Option(
       names = "--seccomp",
       paramLabel = "PROFILE",
-      description = "'default' (podman's profile, no nested namespaces), 'unconfined', or a"
-          + " docker/podman seccomp.json. Default: mrt.container.seccomp.")
+      description =
+          "'default' (podman's profile, no nested namespaces), 'unconfined', or a"
+              + " docker/podman seccomp.json. Default: mrt.container.seccomp.")
   String seccomp;
 
   @Option(
@@ -70,23 +73,31 @@ public class ContainerOptions {
       description = "Kill the container after this long (e.g. 30s, 5m, 1h30m) and exit 124.")
   Duration timeout;
 
-  @Option(names = "--memory", paramLabel = "SIZE",
-      description = "Memory limit, e.g. 512M or 2G (powers of 1024). Default: mrt.container.memory.")
+  @Option(
+      names = "--memory",
+      paramLabel = "SIZE",
+      description =
+          "Memory limit, e.g. 512M or 2G (powers of 1024). Default: mrt.container.memory.")
   String memory;
 
-  @Option(names = "--cpus", paramLabel = "N",
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
       description = "CPU limit in cores, e.g. 0.5 or 2. Default: mrt.container.cpus.")
   Double cpus;
 
-  @Option(names = "--pids-limit", paramLabel = "N",
+  @Option(
+      names = "--pids-limit",
+      paramLabel = "N",
       description = "Most processes in the container. Default: mrt.container.pids-limit.")
   Long pidsLimit;
 
   @Parameters(
       arity = "0..*",
       paramLabel = "CMD",
-      description = "The command and its arguments (put them after --); it replaces the "
-          + "image's Entrypoint and Cmd. Without one, the image's Entrypoint + Cmd run.")
+      description =
+          "The command and its arguments (put them after --); it replaces the "
+              + "image's Entrypoint and Cmd. Without one, the image's Entrypoint + Cmd run.")
   List<String> command = new ArrayList<>();
 
   Optional<Duration> timeout() {
@@ -94,18 +105,25 @@ public class ContainerOptions {
   }
 
   /**
-   * @param noPrivateNetwork why this host cannot give a private network, if it cannot: the
-   *     default then falls back to none (never to the host's), and says so
+   * @param noPrivateNetwork why this host cannot give a private network, if it cannot: the default
+   *     then falls back to none (never to the host's), and says so
    */
   ContainerRequest toRequest(Optional<String> noPrivateNetwork) {
     return new ContainerRequest(
-        command, environment(), Optional.ofNullable(workdir).map(ContainerOptions::absolute),
-        Optional.ofNullable(hostname), network(noPrivateNetwork), binds(), limits())
+            command,
+            environment(),
+            Optional.ofNullable(workdir).map(ContainerOptions::absolute),
+            Optional.ofNullable(hostname),
+            network(noPrivateNetwork),
+            binds(),
+            limits())
         .withSeccomp(Optional.ofNullable(seccomp));
   }
 
   private Limits limits() {
-    return Limits.parse(Optional.ofNullable(memory), Optional.ofNullable(cpus),
+    return Limits.parse(
+        Optional.ofNullable(memory),
+        Optional.ofNullable(cpus),
         pidsLimit == null ? OptionalLong.empty() : OptionalLong.of(pidsLimit),
         "--memory/--cpus/--pids-limit");
   }
@@ -132,8 +150,11 @@ public class ContainerOptions {
       return Network.parse(network, "--network");
     }
     if (noPrivateNetwork.isPresent()) {
-      System.err.println("mrt: no private network (" + noPrivateNetwork.get() + "); this"
-          + " container has loopback only (--network none; --network host shares the host's)");
+      System.err.println(
+          "mrt: no private network ("
+              + noPrivateNetwork.get()
+              + "); this"
+              + " container has loopback only (--network none; --network host shares the host's)");
       return Network.NONE;
     }
     return Network.PRIVATE;

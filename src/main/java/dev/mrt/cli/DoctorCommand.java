@@ -1,27 +1,28 @@
 package dev.mrt.cli;
 
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.archivematica.HarnessRunner;
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.bundle.Container;
 import dev.mrt.bundle.ContainerRunner;
 import dev.mrt.config.ArchivematicaConfig;
-import dev.mrt.image.PreparedImage;
-import dev.mrt.runtime.ContainerExit;
-import dev.mrt.runtime.Stdio;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.image.ImageResolver;
+import dev.mrt.image.PreparedImage;
+import dev.mrt.runtime.ContainerExit;
 import dev.mrt.runtime.Finding;
 import dev.mrt.runtime.HostChecks;
 import dev.mrt.runtime.RuncLocator;
+import dev.mrt.runtime.Stdio;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,13 +32,17 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "doctor",
-    description = "Check what containers need on this host and print the fix for each problem. "
-        + "Exits 0 only when every essential check passes.")
+    description =
+        "Check what containers need on this host and print the fix for each problem. "
+            + "Exits 0 only when every essential check passes.")
 public class DoctorCommand implements Callable<Integer> {
-  @Option(names = "--image", paramLabel = "REF",
-      description = "Also check that this image can run Archivematica's client scripts"
-          + " (mrt.archivematica.runner=archivematica): Django set up, MCPClient's harness"
-          + " importable, its modules file found and every module importing.")
+  @Option(
+      names = "--image",
+      paramLabel = "REF",
+      description =
+          "Also check that this image can run Archivematica's client scripts"
+              + " (mrt.archivematica.runner=archivematica): Django set up, MCPClient's harness"
+              + " importable, its modules file found and every module importing.")
   Optional<String> image = Optional.empty();
 
   private final MrtConfig config;
@@ -47,8 +52,13 @@ public class DoctorCommand implements Callable<Integer> {
   private final ContainerRunner runner;
   private final EmbeddedAssets assets;
 
-  public DoctorCommand(MrtConfig config, ArchivematicaConfig archivematica, RuncLocator locator,
-      ImageResolver images, ContainerRunner runner, EmbeddedAssets assets) {
+  public DoctorCommand(
+      MrtConfig config,
+      ArchivematicaConfig archivematica,
+      RuncLocator locator,
+      ImageResolver images,
+      ContainerRunner runner,
+      EmbeddedAssets assets) {
     this.config = config;
     this.archivematica = archivematica;
     this.locator = locator;
@@ -75,14 +85,20 @@ public class DoctorCommand implements Callable<Integer> {
       findings.add(probe());
     }
     List<String> isolation = runner.isolation();
-    isolation.subList(0, isolation.size() - 1)
+    isolation
+        .subList(0, isolation.size() - 1)
         .forEach(line -> findings.add(Finding.ok("isolation", false, line)));
     String network = isolation.get(isolation.size() - 1);
     // Without pasta, jobs still get their own namespace, but one with loopback only.
-    findings.add(runner.userModeNetworkUnavailable().isEmpty()
-        ? Finding.ok("isolation", false, network)
-        : Finding.problem("isolation", false, network, "install passt for private networks"
-            + " (mrt run's default) and for functions that name endpoints"));
+    findings.add(
+        runner.userModeNetworkUnavailable().isEmpty()
+            ? Finding.ok("isolation", false, network)
+            : Finding.problem(
+                "isolation",
+                false,
+                network,
+                "install passt for private networks"
+                    + " (mrt run's default) and for functions that name endpoints"));
     if (image.isPresent() && findings.stream().allMatch(Finding::passes)) {
       findings.addAll(harness(image.get()));
     }
@@ -95,33 +111,56 @@ public class DoctorCommand implements Callable<Integer> {
     try {
       prepared = images.resolve(ref);
     } catch (MrtException e) {
-      return List.of(Finding.problem("image", true, ref + " is not usable: " + e.getMessage(),
-          "give a reference mrt can pull or a local image (mrt run --image takes the same)"));
+      return List.of(
+          Finding.problem(
+              "image",
+              true,
+              ref + " is not usable: " + e.getMessage(),
+              "give a reference mrt can pull or a local image (mrt run --image takes the same)"));
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ContainerExit exit;
-    try (Container c = runner.start(prepared, HarnessRunner.checkRequest(assets.mcpclientRunner(),
-        archivematica.python(), System.getenv()),
-        Stdio.captured(Optional.empty(), OutputStream.nullOutputStream(), err))) {
+    try (Container c =
+        runner.start(
+            prepared,
+            HarnessRunner.checkRequest(
+                assets.mcpclientRunner(), archivematica.python(), System.getenv()),
+            Stdio.captured(Optional.empty(), OutputStream.nullOutputStream(), err))) {
       exit = c.await(Optional.of(Duration.ofMinutes(5)));
     } catch (MrtException e) {
-      return List.of(Finding.problem("harness", true, "the runner did not start in " + ref + ": "
-          + e.getMessage(), "set mrt.archivematica.python to the image's Python"));
+      return List.of(
+          Finding.problem(
+              "harness",
+              true,
+              "the runner did not start in " + ref + ": " + e.getMessage(),
+              "set mrt.archivematica.python to the image's Python"));
     }
     List<Finding> out = new ArrayList<>();
     List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
     for (String line : lines) {
       if (line.startsWith("missing: ")) {
-        out.add(Finding.problem("harness", true, line.substring("missing: ".length()),
-            "use an Archivematica MCPClient image (README: getting the image)"));
+        out.add(
+            Finding.problem(
+                "harness",
+                true,
+                line.substring("missing: ".length()),
+                "use an Archivematica MCPClient image (README: getting the image)"));
       } else if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("Traceback")) {
         out.add(Finding.ok("harness", true, line));
       }
     }
     if (exit.status() != 0 && out.stream().allMatch(Finding::passes)) {
-      out.add(Finding.problem("harness", true, "the runner's check ended with status "
-          + exit.status() + " in " + ref + ": " + String.join(" | ", lines),
-          "run `mrt run --image " + ref + " -- python3 -c 'import django'` to see why"));
+      out.add(
+          Finding.problem(
+              "harness",
+              true,
+              "the runner's check ended with status "
+                  + exit.status()
+                  + " in "
+                  + ref
+                  + ": "
+                  + String.join(" | ", lines),
+              "run `mrt run --image " + ref + " -- python3 -c 'import django'` to see why"));
     }
     return out;
   }
@@ -130,10 +169,16 @@ public class DoctorCommand implements Callable<Integer> {
   private Finding probe() {
     Optional<String> failure = runner.probe(images.resolve(ImageResolver.DEFAULT));
     if (failure.isEmpty()) {
-      return Finding.ok("container", true, (runner.rootless() ? "rootless" : "rootful")
-          + " container from the default image ran `true`");
+      return Finding.ok(
+          "container",
+          true,
+          (runner.rootless() ? "rootless" : "rootful")
+              + " container from the default image ran `true`");
     }
-    return Finding.problem("container", true, "a test container failed: " + failure.get(),
+    return Finding.problem(
+        "container",
+        true,
+        "a test container failed: " + failure.get(),
         "fix the findings above; if all pass, report this with `mrt --version`");
   }
 
@@ -144,20 +189,27 @@ public class DoctorCommand implements Callable<Integer> {
       Files.delete(probe);
       return Finding.ok(check, true, dir + " is writable");
     } catch (IOException e) {
-      return Finding.problem(check, true, dir + " is not writable (" + dev.mrt.IoErrors.describe(e)
-          + ")", "set mrt." + check + " (MRT_" + check.toUpperCase().replace('-', '_')
-          + ") to a directory this user owns");
+      return Finding.problem(
+          check,
+          true,
+          dir + " is not writable (" + IoErrors.describe(e) + ")",
+          "set mrt."
+              + check
+              + " (MRT_"
+              + check.toUpperCase().replace('-', '_')
+              + ") to a directory this user owns");
     }
   }
 
   private static int report(List<Finding> findings) {
     PrintStream out = System.out;
     for (Finding f : findings) {
-      String tag = switch (f.status()) {
-        case OK -> "[ ok ]";
-        case WARN -> "[warn]";
-        case FAIL -> "[FAIL]";
-      };
+      String tag =
+          switch (f.status()) {
+            case OK -> "[ ok ]";
+            case WARN -> "[warn]";
+            case FAIL -> "[FAIL]";
+          };
       out.println(tag + " " + f.check() + ": " + f.detail());
       if (!f.fix().isEmpty()) {
         out.println("       fix: " + f.fix());

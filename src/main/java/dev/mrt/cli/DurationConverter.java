@@ -1,7 +1,7 @@
 package dev.mrt.cli;
 
-import java.time.Duration;
 import dev.mrt.Durations;
+import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -2,6 +2,7 @@ package dev.mrt.cli;
 
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.store.ImageStore;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,9 +21,14 @@ public class ImagesCommand implements Callable<Integer> {
     System.out.printf(format, "REFERENCE", "DIGEST", "SIZE", "LAST USED");
     images.store().entries().stream()
         .sorted(Comparator.comparing(ImageStore.Entry::reference))
-        .forEach(e -> System.out.printf(format, e.reference(),
-            e.manifest().toString().substring(0, 19), PullCommand.megabytes(e.size()),
-            e.lastUsed().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        .forEach(
+            e ->
+                System.out.printf(
+                    format,
+                    e.reference(),
+                    e.manifest().toString().substring(0, 19),
+                    PullCommand.megabytes(e.size()),
+                    e.lastUsed().truncatedTo(ChronoUnit.SECONDS)));
     return 0;
   }
 }

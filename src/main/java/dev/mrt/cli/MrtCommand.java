@@ -8,7 +8,16 @@ import picocli.CommandLine.Command;
     name = "mrt",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Runs jobs in fresh rootless runc containers; an Archivematica MCPClient drop-in.",
-    subcommands = {ServeCommand.class, RunCommand.class, SpecCommand.class, DoctorCommand.class,
-        PullCommand.class, ImagesCommand.class, RmiCommand.class, GcCommand.class})
+    description =
+        "Runs jobs in fresh rootless runc containers; an Archivematica MCPClient drop-in.",
+    subcommands = {
+      ServeCommand.class,
+      RunCommand.class,
+      SpecCommand.class,
+      DoctorCommand.class,
+      PullCommand.class,
+      ImagesCommand.class,
+      RmiCommand.class,
+      GcCommand.class
+    })
 public class MrtCommand {}

@@ -4,12 +4,15 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar: picocli subcommands inside one Quarkus application. Only {@code serve}
- * is a server: every other subcommand keeps the HTTP port closed, so any number of CLI runs (and
- * a running daemon) never clash over it.
+ * Entry point of the jar: picocli subcommands inside one Quarkus application. Only {@code serve} is
+ * a server: every other subcommand keeps the HTTP port closed, so any number of CLI runs (and a
+ * running daemon) never clash over it.
  */
 @QuarkusMain
 public class MrtMain implements QuarkusApplication {
@@ -31,12 +34,15 @@ public class MrtMain implements QuarkusApplication {
       System.setProperty("quarkus.http.host-enabled", "false");
     }
     // Settings must be known before the application starts, so --config is read here.
-    java.util.Optional<String> config = configFile(args);
+    Optional<String> config = configFile(args);
     if (config.isPresent()) {
-      java.nio.file.Path file = java.nio.file.Path.of(config.get()).toAbsolutePath();
-      if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
-        System.err.println("mrt: config file " + file + " does not exist or is not readable; "
-            + "give a readable .properties file to --config");
+      Path file = Path.of(config.get()).toAbsolutePath();
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        System.err.println(
+            "mrt: config file "
+                + file
+                + " does not exist or is not readable; "
+                + "give a readable .properties file to --config");
         System.exit(2);
       }
       System.setProperty("quarkus.config.locations", file.toUri().toString());
@@ -44,19 +50,19 @@ public class MrtMain implements QuarkusApplication {
     Quarkus.run(MrtMain.class, args);
   }
 
-  private static java.util.Optional<String> configFile(String... args) {
+  private static Optional<String> configFile(String... args) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--")) {
         break;
       }
       if (args[i].equals("--config") && i + 1 < args.length) {
-        return java.util.Optional.of(args[i + 1]);
+        return Optional.of(args[i + 1]);
       }
       if (args[i].startsWith("--config=")) {
-        return java.util.Optional.of(args[i].substring("--config=".length()));
+        return Optional.of(args[i].substring("--config=".length()));
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   @Override

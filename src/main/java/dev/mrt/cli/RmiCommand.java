@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rmi",
-    description = "Forget a pulled image's name; `mrt gc` then frees its space.")
+@Command(name = "rmi", description = "Forget a pulled image's name; `mrt gc` then frees its space.")
 public class RmiCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "REF") String reference;
+  @Parameters(index = "0", paramLabel = "REF")
+  String reference;
 
   private final ImageResolver images;
 

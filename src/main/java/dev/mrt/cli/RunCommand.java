@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "run",
-    description = "Run a command in a fresh container and exit with its status "
-        + "(124 on timeout, 125 when mrt fails, 127 when the command is not in the image).")
+    description =
+        "Run a command in a fresh container and exit with its status "
+            + "(124 on timeout, 125 when mrt fails, 127 when the command is not in the image).")
 public class RunCommand implements Callable<Integer> {
 
   @Mixin ContainerOptions options;
@@ -38,7 +39,10 @@ public class RunCommand implements Callable<Integer> {
   public Integer call() {
     PreparedImage image = images.resolve(options.image);
     try (Container container =
-        runner.start(image, options.toRequest(runner.userModeNetworkUnavailable()), Stdio.passThrough(stdin))) {
+        runner.start(
+            image,
+            options.toRequest(runner.userModeNetworkUnavailable()),
+            Stdio.passThrough(stdin))) {
       // Ctrl-C or SIGTERM to mrt must not leave the container running.
       Thread cleanup = new Thread(() -> container.kill("mrt was stopped"), "mrt-run-cleanup");
       Runtime.getRuntime().addShutdownHook(cleanup);
@@ -49,7 +53,8 @@ public class RunCommand implements Callable<Integer> {
       }
       if (exit instanceof ContainerExit.TimedOut t) {
         System.err.println(
-            "mrt: timed out after " + DurationConverter.format(t.after())
+            "mrt: timed out after "
+                + DurationConverter.format(t.after())
                 + "; the container was killed");
       } else if (exit instanceof ContainerExit.Killed k) {
         System.err.println("mrt: " + k.reason() + "; the container was killed");

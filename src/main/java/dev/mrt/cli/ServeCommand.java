@@ -7,14 +7,12 @@ import dev.mrt.archivematica.ClientModules;
 import dev.mrt.archivematica.FunctionTable;
 import dev.mrt.archivematica.HarnessRunner;
 import dev.mrt.archivematica.McpClientJobs;
+import dev.mrt.archivematica.Tokens;
 import dev.mrt.archivematica.db.TaskDatabase;
 import dev.mrt.archivematica.db.TaskRows;
 import dev.mrt.assets.EmbeddedAssets;
-import dev.mrt.archivematica.Tokens;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRunner;
-import dev.mrt.metrics.DaemonStatus;
-import dev.mrt.metrics.MrtMetrics;
 import dev.mrt.config.ApiConfig;
 import dev.mrt.config.ArchivematicaConfig;
 import dev.mrt.config.ConfigChecks;
@@ -27,10 +25,14 @@ import dev.mrt.gearman.ServerAddress;
 import dev.mrt.gearman.ServerState;
 import dev.mrt.gearman.WorkerOptions;
 import dev.mrt.image.ImageResolver;
+import dev.mrt.metrics.DaemonStatus;
+import dev.mrt.metrics.MrtMetrics;
 import dev.mrt.pool.ContainerPool;
+import jakarta.inject.Provider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,8 +45,9 @@ import sun.misc.Signal;
 
 @Command(
     name = "serve",
-    description = "Run as an Archivematica MCPClient worker: take Gearman jobs and run every "
-        + "task in a fresh container. Stops cleanly on SIGTERM.")
+    description =
+        "Run as an Archivematica MCPClient worker: take Gearman jobs and run every "
+            + "task in a fresh container. Stops cleanly on SIGTERM.")
 public class ServeCommand implements Callable<Integer> {
   /**
    * Pulls mrt.images.prefetch in the background, one thread per image: jobs on the default image
@@ -52,21 +55,25 @@ public class ServeCommand implements Callable<Integer> {
    */
   private void prefetch(List<String> references) {
     for (String ref : references) {
-      DaemonThreads.start("mrt-prefetch", () -> {
-        try {
-          images.resolve(ref);
-          LOG.infof("prefetched %s", ref);
-        } catch (dev.mrt.MrtException e) {
-          LOG.errorf("prefetch failed: %s", e.getMessage());
-        }
-      });
+      DaemonThreads.start(
+          "mrt-prefetch",
+          () -> {
+            try {
+              images.resolve(ref);
+              LOG.infof("prefetched %s", ref);
+            } catch (MrtException e) {
+              LOG.errorf("prefetch failed: %s", e.getMessage());
+            }
+          });
     }
   }
 
   private static final Logger LOG = Logger.getLogger(ServeCommand.class);
 
   /** Read before the application starts (see MrtMain); declared here for --help. */
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "A properties file with settings, above config/application.properties.")
   Path configFile;
 
@@ -76,8 +83,10 @@ public class ServeCommand implements Callable<Integer> {
   private final GearmanConfig gearman;
   private final PoolConfig poolConfig;
   private final ApiConfig apiConfig;
+
   /** Made after the settings are checked, so a bad mrt.pool.size is a one-line error. */
-  private final jakarta.inject.Provider<ContainerPool> poolProvider;
+  private final Provider<ContainerPool> poolProvider;
+
   private ContainerPool pool;
   private final ContainerRunner runner;
   private final ImageResolver images;
@@ -87,11 +96,21 @@ public class ServeCommand implements Callable<Integer> {
   private final EmbeddedAssets assets;
   private final ApiToken apiToken;
 
-  public ServeCommand(MrtConfig config, ArchivematicaConfig archivematica,
-      FunctionsConfig functionsConfig, GearmanConfig gearman, PoolConfig poolConfig,
-      ApiConfig apiConfig, jakarta.inject.Provider<ContainerPool> pool, ContainerRunner runner,
-      ImageResolver images, MrtMetrics metrics, DaemonStatus status, TaskDatabase database,
-      EmbeddedAssets assets, ApiToken apiToken) {
+  public ServeCommand(
+      MrtConfig config,
+      ArchivematicaConfig archivematica,
+      FunctionsConfig functionsConfig,
+      GearmanConfig gearman,
+      PoolConfig poolConfig,
+      ApiConfig apiConfig,
+      Provider<ContainerPool> pool,
+      ContainerRunner runner,
+      ImageResolver images,
+      MrtMetrics metrics,
+      DaemonStatus status,
+      TaskDatabase database,
+      EmbeddedAssets assets,
+      ApiToken apiToken) {
     this.config = config;
     this.archivematica = archivematica;
     this.functionsConfig = functionsConfig;
@@ -123,24 +142,37 @@ public class ServeCommand implements Callable<Integer> {
       metrics.database();
     }
     TaskRows rows = database.open(metrics);
-    McpClientJobs jobs = new McpClientJobs(functions, pool, images, tokens(),
-        settings(functions), config.stateDir().resolve("batches"), rows, metrics,
-        Clock.systemUTC());
+    McpClientJobs jobs =
+        new McpClientJobs(
+            functions,
+            pool,
+            images,
+            tokens(),
+            settings(functions),
+            config.stateDir().resolve("batches"),
+            rows,
+            metrics,
+            Clock.systemUTC());
     pool.addListener(metrics);
     images.addListener(metrics);
     images.addPullListener(metrics);
     metrics.serve(pool, functions.names());
     status.gearmanEnabled(gearman.enabled());
-    List<ServerAddress> servers = gearman.enabled()
-        ? gearman.servers().stream().map(ServerAddress::parse).toList() : List.of();
+    List<ServerAddress> servers =
+        gearman.enabled()
+            ? gearman.servers().stream().map(ServerAddress::parse).toList()
+            : List.of();
     // What a job must never reach, even when an operator names it by mistake.
     servers.forEach(s -> functions.refuseReaching(s.host(), s.port(), "gearmand"));
-    ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class)
+    ConfigProvider.getConfig()
+        .getOptionalValue("quarkus.http.port", Integer.class)
         .filter(port -> port > 0)
         .ifPresent(port -> functions.refuseReaching("127.0.0.1", port, "mrt's own HTTP port"));
     // Known before readiness can be asked, so a server never reached shows as down.
-    servers.forEach(s -> metrics.onStateChange(
-        new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));
+    servers.forEach(
+        s ->
+            metrics.onStateChange(
+                new ServerState(s, ServerState.Status.CONNECTING, 0, Optional.empty())));
     // Crash leftovers go now, and the runtime and default image are ready before any job.
     runner.runc();
     images.resolve(ImageResolver.DEFAULT);
@@ -149,31 +181,43 @@ public class ServeCommand implements Callable<Integer> {
     probe.ifPresent(why -> LOG.errorf("probe container failed: %s; run `mrt doctor`", why));
     status.probed(probe);
     LOG.infof("containers: %s", String.join("; ", runner.isolation()));
-    functions.networks().forEach((network, names) -> LOG.infof("network of %d functions: %s",
-        names.size(), network.describe()));
+    functions
+        .networks()
+        .forEach(
+            (network, names) ->
+                LOG.infof("network of %d functions: %s", names.size(), network.describe()));
     // Made (or read) now, so the first request does not pay for it and a bad file stops here.
     LOG.info(apiToken.describe());
     prefetch(config.images().prefetch().orElse(List.of()));
 
     GearmanWorker worker = null;
     if (gearman.enabled()) {
-      worker = new GearmanWorker(servers, functions.names(), jobs,
-          WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()), metrics);
+      worker =
+          new GearmanWorker(
+              servers,
+              functions.names(),
+              jobs,
+              WorkerOptions.defaults("mrt-" + ProcessHandle.current().pid()),
+              metrics);
       worker.start();
-      LOG.infof("serving %d functions from %s with %d container slots (%s)",
-          functions.names().size(), servers, pool.size(),
+      LOG.infof(
+          "serving %d functions from %s with %d container slots (%s)",
+          functions.names().size(),
+          servers,
+          pool.size(),
           runner.rootless() ? "rootless" : "rootful");
     }
 
     stop.await();
-    LOG.infof("stopping: no new jobs; running tasks may finish within %s",
+    LOG.infof(
+        "stopping: no new jobs; running tasks may finish within %s",
         config.shutdown().drainTimeout());
     if (worker != null) {
       worker.stop();
     }
     pool.shutdown(config.shutdown().drainTimeout());
     // Replies of drained batches go out before the connections close.
-    jobs.shutdown(java.time.Duration.ofSeconds(30));
+    jobs.shutdown(Duration.ofSeconds(30));
     if (worker != null) {
       worker.close();
     }
@@ -183,13 +227,12 @@ public class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * The modules file on this host; for the archivematica runner, without one, the image's own
-   * (what an MCPClient image serves is what it carries).
+   * The modules file on this host; for the archivematica runner, without one, the image's own (what
+   * an MCPClient image serves is what it carries).
    */
   private ClientModules modules() {
     Path file = archivematica.modulesFile();
-    if (Files.exists(file)
-        || archivematica.runner() != ArchivematicaConfig.Runner.ARCHIVEMATICA) {
+    if (Files.exists(file) || archivematica.runner() != ArchivematicaConfig.Runner.ARCHIVEMATICA) {
       return ClientModules.load(file);
     }
     String ref = archivematica.image();
@@ -198,15 +241,20 @@ public class ServeCommand implements Callable<Integer> {
   }
 
   private Tokens tokens() {
-    return new Tokens(archivematica.sharedDirectory().toString(),
-        archivematica.clientAssetsDirectory().toString(), Clock.systemUTC());
+    return new Tokens(
+        archivematica.sharedDirectory().toString(),
+        archivematica.clientAssetsDirectory().toString(),
+        Clock.systemUTC());
   }
 
   private McpClientJobs.Settings settings(FunctionTable functions) {
     Path shared = archivematica.sharedDirectory();
     if (!Files.isDirectory(shared)) {
-      throw new MrtException("shared directory " + shared + " does not exist; mount it or set "
-          + "mrt.archivematica.shared-directory (MRT_ARCHIVEMATICA_SHARED_DIRECTORY)");
+      throw new MrtException(
+          "shared directory "
+              + shared
+              + " does not exist; mount it or set "
+              + "mrt.archivematica.shared-directory (MRT_ARCHIVEMATICA_SHARED_DIRECTORY)");
     }
     Path assets = archivematica.clientAssetsDirectory();
     Optional<BindMount> assetsMount = Optional.empty();
@@ -215,28 +263,42 @@ public class ServeCommand implements Callable<Integer> {
     } else {
       LOG.warnf("client assets directory %s does not exist; tasks will not see it", assets);
     }
-    List<BindMount> extra = archivematica.mounts().orElse(List.of()).stream()
-        .map(m -> BindMount.parse(m, "mrt.archivematica.mounts"))
-        .toList();
-    List<String> harnessed = functions.names().stream()
-        .filter(n -> functions.get(n).orElseThrow().harness()).sorted().toList();
+    List<BindMount> extra =
+        archivematica.mounts().orElse(List.of()).stream()
+            .map(m -> BindMount.parse(m, "mrt.archivematica.mounts"))
+            .toList();
+    List<String> harnessed =
+        functions.names().stream()
+            .filter(n -> functions.get(n).orElseThrow().harness())
+            .sorted()
+            .toList();
     Optional<Path> runnerScript = Optional.empty();
     if (!harnessed.isEmpty()) {
       runnerScript = Optional.of(this.assets.mcpclientRunner());
-      LOG.infof("archivematica runner: %d of %d functions run through MCPClient's harness in"
-          + " their image (%s)", harnessed.size(), functions.names().size(),
-          harnessed.size() > 5 ? String.join(", ", harnessed.subList(0, 5)) + ", ..."
+      LOG.infof(
+          "archivematica runner: %d of %d functions run through MCPClient's harness in"
+              + " their image (%s)",
+          harnessed.size(),
+          functions.names().size(),
+          harnessed.size() > 5
+              ? String.join(", ", harnessed.subList(0, 5)) + ", ..."
               : String.join(", ", harnessed));
       if (runner.rootless()) {
-        LOG.info("archivematica runner: rootless, scripts run as the container's root (your"
-            + " user on the host), whatever the image's User; files they write in the shared"
-            + " directory belong to you");
+        LOG.info(
+            "archivematica runner: rootless, scripts run as the container's root (your"
+                + " user on the host), whatever the image's User; files they write in the shared"
+                + " directory belong to you");
       }
     }
     return new McpClientJobs.Settings(
-        new BindMount(shared.toAbsolutePath(), shared.toString(), false), assetsMount, extra,
-        poolConfig.outputLimit(), archivematica.captureOutput(), archivematica.sendStderr(),
-        runnerScript, HarnessRunner.environment(System.getenv(), shared.toString(),
-            assetsMount.map(BindMount::destination)));
+        new BindMount(shared.toAbsolutePath(), shared.toString(), false),
+        assetsMount,
+        extra,
+        poolConfig.outputLimit(),
+        archivematica.captureOutput(),
+        archivematica.sendStderr(),
+        runnerScript,
+        HarnessRunner.environment(
+            System.getenv(), shared.toString(), assetsMount.map(BindMount::destination)));
   }
 }

@@ -24,7 +24,11 @@ public class SpecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.print(SpecJson.toJson(runner.spec(images.resolve(options.image), options.toRequest(runner.userModeNetworkUnavailable()))));
+    System.out.print(
+        SpecJson.toJson(
+            runner.spec(
+                images.resolve(options.image),
+                options.toRequest(runner.userModeNetworkUnavailable()))));
     return 0;
   }
 }

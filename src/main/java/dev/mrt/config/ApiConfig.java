@@ -2,7 +2,9 @@ package dev.mrt.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The HTTP job API of {@code mrt serve}. */
@@ -16,11 +18,11 @@ public interface ApiConfig {
   Optional<String> token();
 
   /**
-   * Where the generated token is kept, readable by mrt's user alone; clients on this host read
-   * it from there. Put it on persistent storage to keep it across reboots.
+   * Where the generated token is kept, readable by mrt's user alone; clients on this host read it
+   * from there. Put it on persistent storage to keep it across reboots.
    */
   @WithDefault("${mrt.state-dir}/api-token")
-  java.nio.file.Path tokenFile();
+  Path tokenFile();
 
   /** {@code token} (the default): requests need the token; {@code none}: no authentication. */
   @WithDefault("token")
@@ -44,12 +46,12 @@ public interface ApiConfig {
   Duration retention();
 
   /**
-   * The images an API job may name: exact references, or prefixes ending in {@code *} (e.g.
-   * {@code registry.example.org/tools/*}). Anything else is refused before it is looked at, so a
-   * caller can neither read host files as images nor make mrt pull from a host of its choosing.
+   * The images an API job may name: exact references, or prefixes ending in {@code *} (e.g. {@code
+   * registry.example.org/tools/*}). Anything else is refused before it is looked at, so a caller
+   * can neither read host files as images nor make mrt pull from a host of its choosing.
    */
   @WithDefault("default")
-  java.util.List<String> allowedImages();
+  List<String> allowedImages();
 
   /** Finished jobs kept at most (the oldest go first). */
   @WithDefault("1000")

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,13 +20,15 @@ public interface ArchivematicaConfig {
   Path modulesFile();
 
   /** Mounted read-write at the same path in every container; {@code %sharedPath%}. */
-  @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_SHAREDDIRECTORYMOUNTED:"
-      + "/var/archivematica/sharedDirectory/}")
+  @WithDefault(
+      "${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_SHAREDDIRECTORYMOUNTED:"
+          + "/var/archivematica/sharedDirectory/}")
   Path sharedDirectory();
 
   /** Mounted read-only at the same path; {@code %clientAssetsDirectory%}. */
-  @WithDefault("${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CLIENTASSETSDIRECTORY:"
-      + "/usr/lib/archivematica/MCPClient/assets/}")
+  @WithDefault(
+      "${ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_CLIENTASSETSDIRECTORY:"
+          + "/usr/lib/archivematica/MCPClient/assets/}")
   Path clientAssetsDirectory();
 
   /**
@@ -36,10 +39,10 @@ public interface ArchivematicaConfig {
   String command();
 
   /**
-   * What runs a function's batch. {@code command}: each task's {@link #command()} as a process
-   * of its own. {@code archivematica}: the whole batch in one container of an Archivematica
-   * MCPClient {@link #image()}, through MCPClient's own harness (Django, {@code
-   * client.worker.run_task}), which writes the Tasks table itself.
+   * What runs a function's batch. {@code command}: each task's {@link #command()} as a process of
+   * its own. {@code archivematica}: the whole batch in one container of an Archivematica MCPClient
+   * {@link #image()}, through MCPClient's own harness (Django, {@code client.worker.run_task}),
+   * which writes the Tasks table itself.
    */
   @WithDefault("command")
   Runner runner();
@@ -49,8 +52,8 @@ public interface ArchivematicaConfig {
   String python();
 
   /**
-   * Send each task's stderr under {@code stderr} as well as MCPClient's {@code stderror}:
-   * MCPServer reads {@code stderr} for a workflow link's stderr_file.
+   * Send each task's stderr under {@code stderr} as well as MCPClient's {@code stderror}: MCPServer
+   * reads {@code stderr} for a workflow link's stderr_file.
    */
   @WithDefault("true")
   boolean sendStderr();
@@ -74,17 +77,17 @@ public interface ArchivematicaConfig {
   String network();
 
   /**
-   * Services the archivematica runner's containers reach besides the database (which they
-   * always do), {@code HOST:PORT}: the storage service, ClamAV, Elasticsearch. Nothing else is
-   * reachable from them.
+   * Services the archivematica runner's containers reach besides the database (which they always
+   * do), {@code HOST:PORT}: the storage service, ClamAV, Elasticsearch. Nothing else is reachable
+   * from them.
    */
-  Optional<java.util.List<String>> endpoints();
+  Optional<List<String>> endpoints();
 
   /**
-   * Further bind mounts for every task container, {@code SRC:DST[:ro]}, e.g. a directory of
-   * client scripts or /etc/archivematica.
+   * Further bind mounts for every task container, {@code SRC:DST[:ro]}, e.g. a directory of client
+   * scripts or /etc/archivematica.
    */
-  Optional<java.util.List<String>> mounts();
+  Optional<List<String>> mounts();
 
   /**
    * Send tasks' stdout and stderr back (when MCPServer wants them). Falls back to

@@ -1,10 +1,11 @@
 package dev.mrt.config;
 
 import dev.mrt.MrtException;
+import dev.mrt.network.Network;
 
 /**
- * Range checks of numeric settings, run when {@code mrt serve} starts so a bad value stops it
- * with one line naming the setting. Done by hand rather than with Bean Validation: the Hibernate
+ * Range checks of numeric settings, run when {@code mrt serve} starts so a bad value stops it with
+ * one line naming the setting. Done by hand rather than with Bean Validation: the Hibernate
  * Validator extension alone cost every CLI command ~0.3 s of start-up (650 classes) for five
  * bounds.
  */
@@ -19,13 +20,20 @@ public final class ConfigChecks {
     if (api.retention().isNegative()) {
       throw new MrtException("mrt.api.retention must not be negative, was " + api.retention());
     }
-    dev.mrt.network.Network.parse(api.network(), "mrt.api.network");
+    Network.parse(api.network(), "mrt.api.network");
   }
 
   public static void range(String key, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new MrtException(key + " must be between " + min + " and " + max + ", was " + value
-          + "; fix it in the configuration");
+      throw new MrtException(
+          key
+              + " must be between "
+              + min
+              + " and "
+              + max
+              + ", was "
+              + value
+              + "; fix it in the configuration");
     }
   }
 }

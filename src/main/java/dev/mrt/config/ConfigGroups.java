@@ -3,8 +3,8 @@ package dev.mrt.config;
 import jakarta.enterprise.inject.Produces;
 
 /**
- * The parts of {@link MrtConfig} as beans of their own, so a component is injected the settings
- * it reads and nothing else.
+ * The parts of {@link MrtConfig} as beans of their own, so a component is injected the settings it
+ * reads and nothing else.
  */
 public class ConfigGroups {
   @Produces

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Per-function overrides for {@code mrt serve}: {@code mrt.functions."<name>".image=...}, keyed
- * by the lowercased Gearman function name (quote it: names hold dots).
+ * Per-function overrides for {@code mrt serve}: {@code mrt.functions."<name>".image=...}, keyed by
+ * the lowercased Gearman function name (quote it: names hold dots).
  */
 @ConfigMapping(prefix = "mrt")
 public interface FunctionsConfig {
@@ -40,14 +40,16 @@ public interface FunctionsConfig {
     OptionalInt concurrency();
 
     /**
-     * This function's network: none, host, private or HOST:PORT,...; else
-     * mrt.archivematica.network (command functions) or the database plus
-     * mrt.archivematica.endpoints (the archivematica runner).
+     * This function's network: none, host, private or HOST:PORT,...; else mrt.archivematica.network
+     * (command functions) or the database plus mrt.archivematica.endpoints (the archivematica
+     * runner).
      */
     Optional<String> network();
 
-    /** This function's seccomp filter: default, unconfined or a profile file; else
-     * mrt.container.seccomp. */
+    /**
+     * This function's seccomp filter: default, unconfined or a profile file; else
+     * mrt.container.seccomp.
+     */
     Optional<String> seccomp();
 
     /** {@code task}: a container per task; {@code batch}: one container for the whole batch. */

@@ -4,10 +4,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The cgroup limits of a container, as {@code mrt.container.*} states them for every container
- * and {@code mrt.functions."NAME".*} for one function's (each one set there replaces the
- * container's). Limits need root, or cgroup v2 with delegation (the systemd unit's
- * Delegate=yes); the pids limit alone holds rootless anywhere.
+ * The cgroup limits of a container, as {@code mrt.container.*} states them for every container and
+ * {@code mrt.functions."NAME".*} for one function's (each one set there replaces the container's).
+ * Limits need root, or cgroup v2 with delegation (the systemd unit's Delegate=yes); the pids limit
+ * alone holds rootless anywhere.
  */
 public interface LimitSettings {
   /** Memory limit, e.g. {@code 512M} or {@code 2G} (powers of 1024); unset for none. */

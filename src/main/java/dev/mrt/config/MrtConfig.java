@@ -3,15 +3,20 @@ package dev.mrt.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** Settings shared by every mrt subcommand. Properties are {@code mrt.*}; env vars {@code MRT_*}. */
+/**
+ * Settings shared by every mrt subcommand. Properties are {@code mrt.*}; env vars {@code MRT_*}.
+ */
 @ConfigMapping(prefix = "mrt")
 public interface MrtConfig {
 
   /**
-   * Where the embedded runc, the images and the unpacked root filesystems live. Safe to
-   * share between concurrent mrt processes of the same user.
+   * Where the embedded runc, the images and the unpacked root filesystems live. Safe to share
+   * between concurrent mrt processes of the same user.
    */
   @WithDefault("${XDG_CACHE_HOME:${user.home}/.cache}/mrt")
   Path cacheDir();
@@ -34,13 +39,13 @@ public interface MrtConfig {
 
   interface Images {
     /**
-     * Registries (host[:port] as references name them) reached over plain HTTP. Loopback
-     * registries always are; nothing else is unless listed here.
+     * Registries (host[:port] as references name them) reached over plain HTTP. Loopback registries
+     * always are; nothing else is unless listed here.
      */
-    Optional<java.util.List<String>> insecureRegistries();
+    Optional<List<String>> insecureRegistries();
 
     /** References {@code mrt serve} pulls at start, so the first job on them does not wait. */
-    Optional<java.util.List<String>> prefetch();
+    Optional<List<String>> prefetch();
 
     /**
      * The most an image (or tarball) may unpack to, by the sizes its tar headers declare, summed
@@ -63,7 +68,7 @@ public interface MrtConfig {
 
     /** How long one registry request may wait for an answer. */
     @WithDefault("5m")
-    java.time.Duration timeout();
+    Duration timeout();
 
     /**
      * A registry login file ({@code auths} as docker's config.json), read before
@@ -72,8 +77,8 @@ public interface MrtConfig {
     Optional<Path> authFile();
 
     /**
-     * {@code mrt gc} evicts least recently used prepared images not in use until the cache is
-     * below this size (written as every size setting is: 10G, 1.5G); unset keeps everything still
+     * {@code mrt gc} evicts least recently used prepared images not in use until the cache is below
+     * this size (written as every size setting is: 10G, 1.5G); unset keeps everything still
      * referenced.
      */
     Optional<String> cacheBudget();
@@ -88,7 +93,7 @@ public interface MrtConfig {
      * reply, requeued by gearmand). Keep the service manager's stop timeout longer.
      */
     @WithDefault("60s")
-    java.time.Duration drainTimeout();
+    Duration drainTimeout();
   }
 
   interface Container extends LimitSettings {
@@ -112,8 +117,8 @@ public interface MrtConfig {
     String runSize();
 
     /**
-     * The seccomp filter of every container: {@code default} (podman's profile as Debian ships
-     * it, without nested namespaces or kernel keyrings), {@code unconfined}, or the path of a
+     * The seccomp filter of every container: {@code default} (podman's profile as Debian ships it,
+     * without nested namespaces or kernel keyrings), {@code unconfined}, or the path of a
      * docker/podman seccomp.json.
      */
     @WithDefault("default")
@@ -128,6 +133,6 @@ public interface MrtConfig {
     /** Most processes in every container; see {@link LimitSettings#pidsLimit}. */
     @Override
     @WithDefault("4096")
-    java.util.OptionalLong pidsLimit();
+    OptionalLong pidsLimit();
   }
 }

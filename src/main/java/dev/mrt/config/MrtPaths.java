@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The paths {@code mrt.*} sets at the top level, for components that need them without the rest
- * of {@link MrtConfig}.
+ * The paths {@code mrt.*} sets at the top level, for components that need them without the rest of
+ * {@link MrtConfig}.
  *
  * @param cacheDir {@link MrtConfig#cacheDir()}
  * @param stateDir {@link MrtConfig#stateDir()}

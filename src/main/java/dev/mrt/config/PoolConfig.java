@@ -17,8 +17,8 @@ public interface PoolConfig {
   int outputLimit();
 
   /**
-   * Containers kept started ahead of their task, per function (and per image and settings): a
-   * task then only hands its command over. 0 turns warm start off; a function's own
+   * Containers kept started ahead of their task, per function (and per image and settings): a task
+   * then only hands its command over. 0 turns warm start off; a function's own
    * mrt.functions."NAME".warm replaces it.
    */
   @WithDefault("2")

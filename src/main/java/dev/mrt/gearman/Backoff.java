@@ -23,8 +23,8 @@ public record Backoff(Duration initial, Duration max) {
 
   /**
    * Delay before retry number {@code attempt} (0 for the first): {@code initial * 2^attempt},
-   * capped at {@code max}, then a random value in the upper half of that ("equal jitter"), so
-   * the delay still grows but two workers rarely pick the same one.
+   * capped at {@code max}, then a random value in the upper half of that ("equal jitter"), so the
+   * delay still grows but two workers rarely pick the same one.
    */
   public Duration delay(int attempt, Random random) {
     long capped = max.toMillis();

@@ -23,7 +23,14 @@ public record GearmanJob(
 
   @Override
   public String toString() {
-    return function + " job " + handle + " (unique " + unique + ", " + data.length + " bytes) from "
+    return function
+        + " job "
+        + handle
+        + " (unique "
+        + unique
+        + ", "
+        + data.length
+        + " bytes) from "
         + server;
   }
 }

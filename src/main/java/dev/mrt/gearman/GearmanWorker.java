@@ -20,11 +20,11 @@ import org.jboss.logging.Logger;
 /**
  * A Gearman worker serving several gearmand servers at once, one platform thread per server.
  *
- * <p>Each server thread connects, registers the functions, then loops: claim a slot from the
- * {@link JobHandler}, GRAB_JOB_UNIQ, hand the job over (or give the slot back on NO_JOB and
- * PRE_SLEEP until gearmand sends NOOP). A lost connection is re-established with capped
- * exponential backoff; jobs whose connection died before their reply are dropped, because
- * gearmand has already requeued them.
+ * <p>Each server thread connects, registers the functions, then loops: claim a slot from the {@link
+ * JobHandler}, GRAB_JOB_UNIQ, hand the job over (or give the slot back on NO_JOB and PRE_SLEEP
+ * until gearmand sends NOOP). A lost connection is re-established with capped exponential backoff;
+ * jobs whose connection died before their reply are dropped, because gearmand has already requeued
+ * them.
  *
  * <p>Lifecycle: {@link #start}, then {@link #stop} to stop taking jobs while replies of running
  * jobs can still go out, then {@link #close} to drop the connections.
@@ -87,7 +87,8 @@ public final class GearmanWorker implements AutoCloseable {
     loops.forEach(ServerLoop::closeConnection);
     threads.shutdownNow();
     try {
-      if (!threads.awaitTermination(options.replyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+      if (!threads.awaitTermination(
+          options.replyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
         LOG.warn("gearman worker threads did not stop in time");
       }
     } catch (InterruptedException e) {
@@ -109,6 +110,7 @@ public final class GearmanWorker implements AutoCloseable {
     private final Random random = new Random();
     private volatile GearmanWorkerConnection connection;
     private volatile ServerState state;
+
     /** Set by awaitAnswer when a NOOP slipped in: a job may be waiting. Server thread only. */
     private boolean woken;
 
@@ -164,10 +166,7 @@ public final class GearmanWorker implements AutoCloseable {
       long reconnects = state.reconnects() + (again ? 1 : 0);
       LOG.infof(
           "%s gearmand %s as %s (%d functions)",
-          again ? "reconnected to" : "connected to",
-          server,
-          options.clientId(),
-          functions.size());
+          again ? "reconnected to" : "connected to", server, options.clientId(), functions.size());
       change(ServerState.Status.CONNECTED, reconnects, Optional.empty());
       return conn;
     }
@@ -222,11 +221,13 @@ public final class GearmanWorker implements AutoCloseable {
       conn.grabJob();
       Packet answer;
       try {
-        answer = awaitAnswer(conn, EnumSet.of(PacketType.JOB_ASSIGN_UNIQ, PacketType.NO_JOB),
-            "GRAB_JOB_UNIQ");
+        answer =
+            awaitAnswer(
+                conn, EnumSet.of(PacketType.JOB_ASSIGN_UNIQ, PacketType.NO_JOB), "GRAB_JOB_UNIQ");
       } catch (OversizedJobException e) {
         // Reconnecting would only get the same job again: fail it, keep the connection.
-        LOG.errorf("%s from gearmand %s; replying WORK_FAIL (MCPServer marks its tasks failed)",
+        LOG.errorf(
+            "%s from gearmand %s; replying WORK_FAIL (MCPServer marks its tasks failed)",
             e.getMessage(), server);
         conn.workFail(e.handle());
         return false;

@@ -15,8 +15,8 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * One TCP connection from a worker to one gearmand, speaking the worker's side of the protocol
- * as MCPClient does (SET_CLIENT_ID, RESET_ABILITIES, CAN_DO, PRE_SLEEP, GRAB_JOB_UNIQ...).
+ * One TCP connection from a worker to one gearmand, speaking the worker's side of the protocol as
+ * MCPClient does (SET_CLIENT_ID, RESET_ABILITIES, CAN_DO, PRE_SLEEP, GRAB_JOB_UNIQ...).
  *
  * <p>Threads: one thread reads (the server's worker thread); any thread may write, since replies
  * come from the threads that ran the jobs. Writes are serialised so packets never interleave.
@@ -114,8 +114,8 @@ public final class GearmanWorkerConnection implements Closeable {
   }
 
   /**
-   * Reads the next packet, waiting up to {@code timeout}; empty when nothing arrived in time.
-   * Only the worker thread of this connection calls it.
+   * Reads the next packet, waiting up to {@code timeout}; empty when nothing arrived in time. Only
+   * the worker thread of this connection calls it.
    */
   public Optional<Packet> read(Duration timeout) throws IOException {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));

@@ -10,10 +10,11 @@ public final class OversizedJobException extends GearmanProtocolException {
   private final String handle;
   private final String function;
 
-  OversizedJobException(String packetType, long size, long limit, String handle,
-      String function) {
-    super(packetType, size, "job " + handle + " for " + function + " is larger than the limit of "
-        + limit + " bytes");
+  OversizedJobException(String packetType, long size, long limit, String handle, String function) {
+    super(
+        packetType,
+        size,
+        "job " + handle + " for " + function + " is larger than the limit of " + limit + " bytes");
     this.handle = handle;
     this.function = function;
   }

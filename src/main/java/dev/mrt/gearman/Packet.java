@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One binary Gearman packet. Arguments are raw bytes because job data is opaque (pickles and
- * JSON alike); only the last argument may contain NUL bytes, the others are separated by them.
+ * One binary Gearman packet. Arguments are raw bytes because job data is opaque (pickles and JSON
+ * alike); only the last argument may contain NUL bytes, the others are separated by them.
  *
  * <p>The record copies the argument arrays it is given and {@link #arg} hands out copies, so a
  * packet cannot change after it was checked.

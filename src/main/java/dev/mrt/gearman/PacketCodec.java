@@ -1,17 +1,19 @@
 package dev.mrt.gearman;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads and writes binary Gearman packets: 4-byte magic, 4-byte big-endian type, 4-byte
- * big-endian payload length, then the NUL-separated arguments.
+ * Reads and writes binary Gearman packets: 4-byte magic, 4-byte big-endian type, 4-byte big-endian
+ * payload length, then the NUL-separated arguments.
  *
  * <p>The payload length comes from the peer, so it is checked against {@link #maxPacketSize()}
  * before anything is allocated: a garbage or hostile peer must not make us allocate 4 GiB.
@@ -128,7 +130,7 @@ public final class PacketCodec {
 
   private static String field(InputStream in, long[] left, PacketType type, long size)
       throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (left[0] > 0) {
       int b = in.read();
       if (b < 0) {
@@ -136,11 +138,11 @@ public final class PacketCodec {
       }
       left[0]--;
       if (b == 0) {
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
       }
       if (out.size() == NAME_LIMIT) {
-        throw new GearmanProtocolException(type.name(), size,
-            "larger than the limit, and no NUL within " + NAME_LIMIT + " bytes");
+        throw new GearmanProtocolException(
+            type.name(), size, "larger than the limit, and no NUL within " + NAME_LIMIT + " bytes");
       }
       out.write(b);
     }
@@ -180,5 +182,4 @@ public final class PacketCodec {
     args.add(Arrays.copyOfRange(payload, start, payload.length));
     return args;
   }
-
 }

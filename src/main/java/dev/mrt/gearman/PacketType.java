@@ -4,11 +4,11 @@ import java.util.Optional;
 
 /**
  * Binary packet types of the Gearman protocol (http://gearman.org/protocol/), with the number of
- * NUL-separated arguments each one carries. Only the last argument may contain NUL bytes (it is
- * the opaque data of the packet), so the argument count is what makes a payload splittable.
+ * NUL-separated arguments each one carries. Only the last argument may contain NUL bytes (it is the
+ * opaque data of the packet), so the argument count is what makes a payload splittable.
  *
- * <p>Numbers not listed (5 was never assigned, 37+ are gearmand extensions mrt does not speak)
- * are framing errors when received.
+ * <p>Numbers not listed (5 was never assigned, 37+ are gearmand extensions mrt does not speak) are
+ * framing errors when received.
  */
 public enum PacketType {
   /** Worker: I can run this function. Args: function name. */

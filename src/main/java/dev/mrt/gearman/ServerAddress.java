@@ -3,7 +3,10 @@ package dev.mrt.gearman;
 import dev.mrt.MrtException;
 import java.util.Objects;
 
-/** One gearmand to serve, as operators write it: {@code host:port}, {@code host}, {@code [::1]:4730}. */
+/**
+ * One gearmand to serve, as operators write it: {@code host:port}, {@code host}, {@code
+ * [::1]:4730}.
+ */
 public record ServerAddress(String host, int port) {
   /** gearmand's IANA port, also Archivematica's default. */
   public static final int DEFAULT_PORT = 4730;

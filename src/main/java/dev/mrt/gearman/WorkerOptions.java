@@ -47,7 +47,12 @@ public record WorkerOptions(
 
   public WorkerOptions withBackoff(Backoff newBackoff) {
     return new WorkerOptions(
-        clientId, connectTimeout, replyTimeout, pollInterval, echoInterval, newBackoff,
+        clientId,
+        connectTimeout,
+        replyTimeout,
+        pollInterval,
+        echoInterval,
+        newBackoff,
         maxPacketSize);
   }
 

@@ -24,11 +24,12 @@ public enum Arch {
     return switch (osArch.toLowerCase(Locale.ROOT)) {
       case "amd64", "x86_64" -> AMD64;
       case "aarch64", "arm64" -> ARM64;
-      default -> throw new MrtException(
-          "unsupported CPU architecture '"
-              + osArch
-              + "': mrt ships runc and a rootfs for amd64 and arm64 only; set mrt.runc and use an"
-              + " image for this architecture");
+      default ->
+          throw new MrtException(
+              "unsupported CPU architecture '"
+                  + osArch
+                  + "': mrt ships runc and a rootfs for amd64 and arm64 only; set mrt.runc and use an"
+                  + " image for this architecture");
     };
   }
 

@@ -4,6 +4,7 @@ import dev.mrt.MrtException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The effective user and group ids of this process. Decides rootful versus rootless behaviour
@@ -24,8 +25,8 @@ public record HostIds(int uid, int gid) {
   }
 
   /**
-   * The process umask, from the {@code Umask:} line of {@code /proc/self/status} (Linux 4.7+);
-   * 0777 when unknown, so callers that skip a chmod only for bits the umask keeps skip none.
+   * The process umask, from the {@code Umask:} line of {@code /proc/self/status} (Linux 4.7+); 0777
+   * when unknown, so callers that skip a chmod only for bits the umask keeps skip none.
    */
   public static int umask() {
     try {
@@ -45,15 +46,22 @@ public record HostIds(int uid, int gid) {
   }
 
   private static int effective(String status, String key) {
-    String ids = field(status, key).orElseThrow(() -> new MrtException(
-        "no '" + key + "' line in /proc/self/status; is /proc mounted?"));
+    String ids =
+        field(status, key)
+            .orElseThrow(
+                () ->
+                    new MrtException(
+                        "no '" + key + "' line in /proc/self/status; is /proc mounted?"));
     return Integer.parseInt(ids.split("\\s+")[1]);
   }
 
   /** The value of the {@code key} line of a {@code /proc/<pid>/status}, trimmed. */
-  private static java.util.Optional<String> field(String status, String key) {
-    return status.lines().filter(l -> l.startsWith(key))
-        .map(l -> l.substring(key.length()).trim()).findFirst();
+  private static Optional<String> field(String status, String key) {
+    return status
+        .lines()
+        .filter(l -> l.startsWith(key))
+        .map(l -> l.substring(key.length()).trim())
+        .findFirst();
   }
 
   public boolean isRoot() {

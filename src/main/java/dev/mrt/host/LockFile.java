@@ -12,15 +12,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * A {@link FileLock} on a file that may be deleted once what it guards is gone, without a
- * process that opened it just before the deletion believing it holds the lock.
+ * A {@link FileLock} on a file that may be deleted once what it guards is gone, without a process
+ * that opened it just before the deletion believing it holds the lock.
  *
  * <p>The protocol: only a holder of the exclusive lock deletes the file, and it first writes
  * {@value #TOMBSTONE} into it. A locker reads its own open file after locking: a tombstone means
  * the path was (or is being) unlinked and its lock protects nothing, so it closes and opens the
- * path again. This reads through the locker's descriptor, so unlike comparing inode numbers by
- * path it cannot be fooled by the path being re-created in between. Lock files are otherwise
- * empty.
+ * path again. This reads through the locker's descriptor, so unlike comparing inode numbers by path
+ * it cannot be fooled by the path being re-created in between. Lock files are otherwise empty.
  *
  * <p>Within one JVM a second channel's lock would throw {@link OverlappingFileLockException}
  * instead of waiting, so blocking acquisition retries after a short sleep and {@link #tryAcquire}
@@ -83,8 +82,8 @@ public final class LockFile implements AutoCloseable {
   }
 
   /**
-   * Deletes the lock file while holding its exclusive lock; the lock is released by {@link
-   * #close}. Lockers waiting on this file retry on a fresh one.
+   * Deletes the lock file while holding its exclusive lock; the lock is released by {@link #close}.
+   * Lockers waiting on this file retry on a fresh one.
    */
   public void delete() throws IOException {
     if (lock.isShared()) {
@@ -106,8 +105,8 @@ public final class LockFile implements AutoCloseable {
   }
 
   private static FileChannel open(Path path) throws IOException {
-    return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    return FileChannel.open(
+        path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   private static FileLock lockWaiting(FileChannel channel, Path path, boolean shared)
@@ -132,8 +131,7 @@ public final class LockFile implements AutoCloseable {
       throws IOException {
     ByteBuffer head = ByteBuffer.allocate(TOMBSTONE.length());
     channel.read(head, 0);
-    if (TOMBSTONE.equals(new String(head.array(), 0, head.position(),
-        StandardCharsets.US_ASCII))) {
+    if (TOMBSTONE.equals(new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII))) {
       lock.release();
       channel.close();
       return Optional.empty();

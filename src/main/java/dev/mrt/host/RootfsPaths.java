@@ -5,12 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Looks up paths inside an unpacked root filesystem the way the container will see them:
- * symlinks, absolute ones included, resolve against the rootfs, never against the host.
+ * Looks up paths inside an unpacked root filesystem the way the container will see them: symlinks,
+ * absolute ones included, resolve against the rootfs, never against the host.
  */
 public final class RootfsPaths {
   /** Linux gives up after 40 links too (ELOOP). */
@@ -50,7 +51,7 @@ public final class RootfsPaths {
   public static Optional<Path> resolve(Path rootfs, String containerPath) {
     Path root = rootfs.toAbsolutePath().normalize();
     Path current = root;
-    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+    ArrayDeque<String> todo = new ArrayDeque<>();
     push(todo, containerPath);
     int links = 0;
     while (!todo.isEmpty()) {
@@ -87,7 +88,7 @@ public final class RootfsPaths {
     return Optional.of(current);
   }
 
-  private static void push(java.util.ArrayDeque<String> todo, String path) {
+  private static void push(ArrayDeque<String> todo, String path) {
     String[] parts = path.split("/");
     for (int i = parts.length - 1; i >= 0; i--) {
       todo.push(parts[i]);

@@ -73,8 +73,8 @@ public record Digest(String hex) {
   }
 
   /**
-   * A fresh sha256 {@link MessageDigest}, for callers that hash while they stream (a
-   * {@link java.security.DigestInputStream}, or bytes as they arrive); {@link #of} takes its result.
+   * A fresh sha256 {@link MessageDigest}, for callers that hash while they stream (a {@link
+   * java.security.DigestInputStream}, or bytes as they arrive); {@link #of} takes its result.
    */
   public static MessageDigest hasher() {
     try {

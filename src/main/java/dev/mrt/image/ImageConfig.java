@@ -1,5 +1,6 @@
 package dev.mrt.image;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +24,8 @@ public record ImageConfig(
 
   /** A root filesystem without a config: mrt's defaults apply. */
   public static final ImageConfig NONE =
-      new ImageConfig(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of());
+      new ImageConfig(
+          List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of());
 
   public ImageConfig {
     env = List.copyOf(env);
@@ -43,7 +45,7 @@ public record ImageConfig(
     if (!requested.isEmpty()) {
       return requested;
     }
-    List<String> all = new java.util.ArrayList<>(entrypoint);
+    List<String> all = new ArrayList<>(entrypoint);
     all.addAll(cmd);
     return all;
   }

@@ -23,10 +23,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Frees the image cache: blobs no name refers to, the prepared root filesystems of forgotten
- * images, and (with a budget) those of the least recently used images, never one a live mrt
- * process uses ({@link RootfsUse}) or is preparing; with each go its {@code .lock} and {@code
- * .inuse} files. Names and their blobs stay: an evicted root filesystem is unpacked again, from the
- * local blobs, on next use.
+ * images, and (with a budget) those of the least recently used images, never one a live mrt process
+ * uses ({@link RootfsUse}) or is preparing; with each go its {@code .lock} and {@code .inuse}
+ * files. Names and their blobs stay: an evicted root filesystem is unpacked again, from the local
+ * blobs, on next use.
  */
 public final class ImageGc {
   private static final Logger LOG = Logger.getLogger(ImageGc.class);
@@ -110,7 +110,8 @@ public final class ImageGc {
 
   private static boolean olderThanAnHour(Path p) {
     try {
-      return Files.getLastModifiedTime(p).toInstant()
+      return Files.getLastModifiedTime(p)
+          .toInstant()
           .isBefore(Instant.now().minus(Duration.ofHours(1)));
     } catch (IOException e) {
       return false;
@@ -134,7 +135,8 @@ public final class ImageGc {
   private static long size(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .mapToLong(p -> p.toFile().length()).sum();
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }
@@ -158,7 +160,7 @@ public final class ImageGc {
   }
 
   private static MrtException cannotRemove(Path p, IOException e) {
-    return new MrtException("cannot remove " + p + " (" + e.getMessage() + "); check its"
-        + " permissions", e);
+    return new MrtException(
+        "cannot remove " + p + " (" + e.getMessage() + "); check its" + " permissions", e);
   }
 }

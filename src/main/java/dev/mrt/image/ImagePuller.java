@@ -1,9 +1,9 @@
 package dev.mrt.image;
 
 import dev.mrt.DaemonThreads;
-import dev.mrt.image.registry.DigestMismatchException;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.Descriptor;
+import dev.mrt.image.registry.DigestMismatchException;
 import dev.mrt.image.registry.PulledManifest;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.registry.RegistryException;
@@ -16,24 +16,35 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
 
 /**
- * Pulls a registry image into the {@link ImageStore} and unpacks it into a prepared rootfs
- * shared by every job on it. It is made under {@link PreparedDirectory}'s lock, and missing layers are
+ * Pulls a registry image into the {@link ImageStore} and unpacks it into a prepared rootfs shared
+ * by every job on it. It is made under {@link PreparedDirectory}'s lock, and missing layers are
  * fetched inside it, so concurrent processes pulling the same image download it once.
  */
 public final class ImagePuller {
   private static final int BUFFER = 256 * 1024;
+
   /** Between a layer's download and its unpacking: enough to ride out short stalls of either. */
   private static final int PIPE = 4 * 1024 * 1024;
-  private static final org.jboss.logging.Logger LOG =
-      org.jboss.logging.Logger.getLogger(ImagePuller.class);
+
+  private static final Logger LOG = Logger.getLogger(ImagePuller.class);
 
   /** Told about pulls as they happen (progress bars, metrics). Must be quick and not throw. */
   public interface Progress {
@@ -66,7 +77,7 @@ public final class ImagePuller {
     String ref = source.name();
     PulledManifest m = source.manifest(platform);
     store.putBlob(m.digest(), m.bytes());
-    List<Descriptor> missing = new java.util.ArrayList<>();
+    List<Descriptor> missing = new ArrayList<>();
     if (!store.hasBlob(m.config().digest(), m.config().size())) {
       missing.add(m.config());
     }
@@ -76,56 +87,80 @@ public final class ImagePuller {
     fetch(source, missing, progress, fetched);
     ImageConfig config = RegistryClient.readConfig(ref, read(m.config().digest()));
     if (config.diffIds().size() != m.layers().size()) {
-      throw new RegistryException(ref, RegistryException.Reason.PROTOCOL, "the config"
-          + " lists " + config.diffIds().size() + " diff_ids for " + m.layers().size()
-          + " layers", null);
+      throw new RegistryException(
+          ref,
+          RegistryException.Reason.PROTOCOL,
+          "the config"
+              + " lists "
+              + config.diffIds().size()
+              + " diff_ids for "
+              + m.layers().size()
+              + " layers",
+          null);
     }
     CacheLayout layout = store.layout();
-    Path prepared = PreparedDirectory.ensure(layout.root(), layout.imageRootfsName(m.digest()),
-        m.digest().toString(), temp -> {
-          long t0 = System.nanoTime();
-          unpackWhileFetching(source, m, config, temp.resolve("rootfs"), progress, fetched);
-          LOG.infof("%s: fetched and unpacked %d layers in %d ms", ref, m.layers().size(),
-              (System.nanoTime() - t0) / 1_000_000);
-          Files.write(temp.resolve("config.json"), read(m.config().digest()));
-        });
+    Path prepared =
+        PreparedDirectory.ensure(
+            layout.root(),
+            layout.imageRootfsName(m.digest()),
+            m.digest().toString(),
+            temp -> {
+              long t0 = System.nanoTime();
+              unpackWhileFetching(source, m, config, temp.resolve("rootfs"), progress, fetched);
+              LOG.infof(
+                  "%s: fetched and unpacked %d layers in %d ms",
+                  ref, m.layers().size(), (System.nanoTime() - t0) / 1_000_000);
+              Files.write(temp.resolve("config.json"), read(m.config().digest()));
+            });
     String name = ref;
     store.record(name, m.digest(), m.totalSize());
-    return new Result(new PreparedImage(name, m.digest().toString(), prepared.resolve("rootfs"),
-        config), m, fetched[0]);
+    return new Result(
+        new PreparedImage(name, m.digest().toString(), prepared.resolve("rootfs"), config),
+        m,
+        fetched[0]);
   }
 
   /**
-   * The prepared rootfs of a name pulled before, without asking the registry (as docker runs a local
-   * image without pulling); empty when it was never pulled or its root filesystem is gone.
+   * The prepared rootfs of a name pulled before, without asking the registry (as docker runs a
+   * local image without pulling); empty when it was never pulled or its root filesystem is gone.
    */
   public Optional<PreparedImage> cached(String name) {
-    return store.find(name).flatMap(e -> {
-      Path prepared = store.imageRootfs(e.manifest());
-      try {
-        if (!e.manifest().toString().equals(
-            Files.readString(prepared.resolve(PreparedDirectory.MARKER)))) {
-          return Optional.empty();
-        }
-        ImageConfig config = RegistryClient.readConfig(name,
-            Files.readAllBytes(prepared.resolve("config.json")));
-        store.record(e.reference(), e.manifest(), e.size());
-        return Optional.of(new PreparedImage(e.reference(), e.manifest().toString(),
-            prepared.resolve("rootfs"), config));
-      } catch (IOException notThere) {
-        return Optional.empty();
-      }
-    });
+    return store
+        .find(name)
+        .flatMap(
+            e -> {
+              Path prepared = store.imageRootfs(e.manifest());
+              try {
+                if (!e.manifest()
+                    .toString()
+                    .equals(Files.readString(prepared.resolve(PreparedDirectory.MARKER)))) {
+                  return Optional.empty();
+                }
+                ImageConfig config =
+                    RegistryClient.readConfig(
+                        name, Files.readAllBytes(prepared.resolve("config.json")));
+                store.record(e.reference(), e.manifest(), e.size());
+                return Optional.of(
+                    new PreparedImage(
+                        e.reference(),
+                        e.manifest().toString(),
+                        prepared.resolve("rootfs"),
+                        config));
+              } catch (IOException notThere) {
+                return Optional.empty();
+              }
+            });
   }
 
-  private void fetch(BlobSource source, List<Descriptor> blobs, Progress progress,
-      long[] fetched) {
+  private void fetch(BlobSource source, List<Descriptor> blobs, Progress progress, long[] fetched) {
     if (blobs.isEmpty()) {
       return;
     }
-    java.util.Map<Descriptor, Path> temps = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Descriptor, Path> temps = new ConcurrentHashMap<>();
     try {
-      source.fetchBlobs(blobs, d -> temps.computeIfAbsent(d, x -> store.tempBlob(x.digest())),
+      source.fetchBlobs(
+          blobs,
+          d -> temps.computeIfAbsent(d, x -> store.tempBlob(x.digest())),
           n -> count(progress, fetched, n));
       blobs.forEach(d -> store.commit(temps.get(d), d.digest()));
     } finally {
@@ -146,23 +181,29 @@ public final class ImagePuller {
    * hostile entries whatever their origin, and everything goes into the prepared rootfs's temp
    * directory, which is deleted when a digest then fails.
    */
-  private void unpackWhileFetching(BlobSource source, PulledManifest m, ImageConfig config,
-      Path rootfs, Progress progress, long[] fetched) throws IOException {
-    List<Descriptor> missing = m.layers().stream()
-        .filter(l -> !store.hasBlob(l.digest(), l.size())).distinct().toList();
+  private void unpackWhileFetching(
+      BlobSource source,
+      PulledManifest m,
+      ImageConfig config,
+      Path rootfs,
+      Progress progress,
+      long[] fetched)
+      throws IOException {
+    List<Descriptor> missing =
+        m.layers().stream().filter(l -> !store.hasBlob(l.digest(), l.size())).distinct().toList();
     Descriptor first = m.layers().isEmpty() ? null : m.layers().get(0);
     boolean streamFirst = first != null && missing.contains(first);
     List<Descriptor> rest = missing.stream().filter(d -> !d.equals(first)).toList();
-    java.util.concurrent.ExecutorService background = java.util.concurrent.Executors
-        .newFixedThreadPool(2, DaemonThreads.factory("mrt-pull-layers"));
+    ExecutorService background =
+        Executors.newFixedThreadPool(2, DaemonThreads.factory("mrt-pull-layers"));
     try {
-      java.util.concurrent.Future<?> others =
-          background.submit(() -> fetch(source, rest, progress, fetched));
+      Future<?> others = background.submit(() -> fetch(source, rest, progress, fetched));
       TarExtractor.Layers layers = extractor.layers(rootfs);
       for (int i = 0; i < m.layers().size(); i++) {
         Descriptor layer = m.layers().get(i);
         if (i == 0 && streamFirst) {
-          streamLayer(source, layer, config.diffIds().get(0), layers, background, progress, fetched);
+          streamLayer(
+              source, layer, config.diffIds().get(0), layers, background, progress, fetched);
           continue;
         }
         if (rest.contains(layer)) {
@@ -180,14 +221,21 @@ public final class ImagePuller {
   }
 
   /** Downloads a layer into the store while unpacking the same bytes from a pipe. */
-  private void streamLayer(BlobSource source, Descriptor layer, Digest diffId,
-      TarExtractor.Layers layers, java.util.concurrent.ExecutorService background,
-      Progress progress, long[] fetched) throws IOException {
+  private void streamLayer(
+      BlobSource source,
+      Descriptor layer,
+      Digest diffId,
+      TarExtractor.Layers layers,
+      ExecutorService background,
+      Progress progress,
+      long[] fetched)
+      throws IOException {
     Path temp = store.tempBlob(layer.digest());
-    java.io.PipedInputStream pipeIn = new java.io.PipedInputStream(PIPE);
-    java.io.PipedOutputStream pipeOut = new java.io.PipedOutputStream(pipeIn);
-    java.util.concurrent.Future<?> download = background.submit(() ->
-        source.fetchBlob(layer, temp, n -> count(progress, fetched, n), pipeOut));
+    PipedInputStream pipeIn = new PipedInputStream(PIPE);
+    PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
+    Future<?> download =
+        background.submit(
+            () -> source.fetchBlob(layer, temp, n -> count(progress, fetched, n), pipeOut));
     RuntimeException unpackFailure = null;
     try (pipeIn) {
       unpackLayer(source.name(), layer, diffId, pipeIn, layers);
@@ -211,8 +259,9 @@ public final class ImagePuller {
   }
 
   /** Applies one compressed or plain layer, checking its uncompressed sha256 (diff_id). */
-  private void unpackLayer(String ref, Descriptor layer, Digest diffId, InputStream in,
-      TarExtractor.Layers layers) throws IOException {
+  private void unpackLayer(
+      String ref, Descriptor layer, Digest diffId, InputStream in, TarExtractor.Layers layers)
+      throws IOException {
     MessageDigest md = Digest.hasher();
     try (BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
         InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER);
@@ -222,16 +271,22 @@ public final class ImagePuller {
     }
     Digest actual = Digest.of(md.digest());
     if (!actual.equals(diffId)) {
-      throw new DigestMismatchException(ref, "layer " + layer.digest()
-          + " uncompressed (diff_id)", diffId, -1, actual.toString(), -1);
+      throw new DigestMismatchException(
+          ref,
+          "layer " + layer.digest() + " uncompressed (diff_id)",
+          diffId,
+          -1,
+          actual.toString(),
+          -1);
     }
   }
 
-  private static void await(java.util.concurrent.Future<?> f) {
+  private static void await(Future<?> f) {
     try {
       f.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
           : new ImageException(e.getCause().toString(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -250,8 +305,9 @@ public final class ImagePuller {
     try {
       return Files.readAllBytes(store.blob(d));
     } catch (IOException e) {
-      throw new ImageException("cannot read " + store.blob(d) + " (" + e.getMessage()
-          + "); remove it and pull again", e);
+      throw new ImageException(
+          "cannot read " + store.blob(d) + " (" + e.getMessage() + "); remove it and pull again",
+          e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mrt.image;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,8 +9,8 @@ import java.util.regex.Pattern;
  * A registry image reference, always normalised: {@code registry/repository[:tag][@digest]}.
  *
  * <p>The grammar follows the distribution project's {@code reference/regexp.go}, built from the
- * small named pieces below so each can be checked on its own. Normalisation happens only in
- * {@link #parse}; {@link #toString()} is its inverse, so {@code parse(r.toString()).equals(r)}.
+ * small named pieces below so each can be checked on its own. Normalisation happens only in {@link
+ * #parse}; {@link #toString()} is its inverse, so {@code parse(r.toString()).equals(r)}.
  *
  * @param registry host[:port] as the user names it ({@code docker.io} for Docker Hub)
  * @param repository path below the registry ({@code library/python})
@@ -34,8 +35,12 @@ public record ImageReference(
       "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 
   /** Dotted labels or a bracketed IPv6 address, with an optional port. */
-  private static final String REGISTRY = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT
-      + ")*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?";
+  private static final String REGISTRY =
+      "(?:"
+          + DOMAIN_COMPONENT
+          + "(?:\\."
+          + DOMAIN_COMPONENT
+          + ")*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?";
 
   /** Lowercase alphanumerics joined by one '.', one or two '_', or any number of '-'. */
   private static final String PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
@@ -45,9 +50,18 @@ public record ImageReference(
   /** Word characters, dots and hyphens, not starting with either of the latter; 128 at most. */
   private static final String TAG = "[\\w][\\w.-]{0,127}";
 
-  private static final Pattern REFERENCE = Pattern.compile(
-      "(?:(?<registry>" + REGISTRY + ")/)?(?<repository>" + REPOSITORY + ")"
-          + "(?::(?<tag>" + TAG + "))?(?:@(?<digest>" + Digest.PATTERN + "))?");
+  private static final Pattern REFERENCE =
+      Pattern.compile(
+          "(?:(?<registry>"
+              + REGISTRY
+              + ")/)?(?<repository>"
+              + REPOSITORY
+              + ")"
+              + "(?::(?<tag>"
+              + TAG
+              + "))?(?:@(?<digest>"
+              + Digest.PATTERN
+              + "))?");
 
   private static final Pattern VALID_REGISTRY = Pattern.compile(REGISTRY);
   private static final Pattern VALID_REPOSITORY = Pattern.compile(REPOSITORY);
@@ -61,11 +75,12 @@ public record ImageReference(
     if (!VALID_REPOSITORY.matcher(repository).matches() || repository.length() > 255) {
       throw new IllegalArgumentException("invalid repository: " + repository);
     }
-    tag.ifPresent(t -> {
-      if (!VALID_TAG.matcher(t).matches()) {
-        throw new IllegalArgumentException("invalid tag: " + t);
-      }
-    });
+    tag.ifPresent(
+        t -> {
+          if (!VALID_TAG.matcher(t).matches()) {
+            throw new IllegalArgumentException("invalid tag: " + t);
+          }
+        });
     if (tag.isEmpty() && digest.isEmpty()) {
       throw new IllegalArgumentException("a reference needs a tag or a digest");
     }
@@ -73,8 +88,8 @@ public record ImageReference(
 
   /**
    * Parses what a user typed, with an optional {@code docker://} prefix, and normalises it the way
-   * docker does: no registry means Docker Hub, a one-part Hub name is an official image
-   * ({@code library/}), and neither tag nor digest means {@code :latest}.
+   * docker does: no registry means Docker Hub, a one-part Hub name is an official image ({@code
+   * library/}), and neither tag nor digest means {@code :latest}.
    *
    * @throws InvalidReferenceException naming the input
    */
@@ -110,8 +125,10 @@ public record ImageReference(
   }
 
   private static boolean looksLikeHost(String first) {
-    return first.contains(".") || first.contains(":") || first.equals("localhost")
-        || !first.equals(first.toLowerCase(java.util.Locale.ROOT));
+    return first.contains(".")
+        || first.contains(":")
+        || first.equals("localhost")
+        || !first.equals(first.toLowerCase(Locale.ROOT));
   }
 
   /** The host[:port] the registry API answers on (Docker Hub's differs from its name). */
@@ -137,7 +154,10 @@ public record ImageReference(
   /** The inverse of {@link #parse}: always the full, normalised form. */
   @Override
   public String toString() {
-    return registry + "/" + repository + tag.map(t -> ":" + t).orElse("")
+    return registry
+        + "/"
+        + repository
+        + tag.map(t -> ":" + t).orElse("")
         + digest.map(d -> "@" + d).orElse("");
   }
 
@@ -146,10 +166,13 @@ public record ImageReference(
     private final String input;
 
     public InvalidReferenceException(String input, String reason) {
-      super("invalid image reference '" + input + "'"
-          + (reason == null ? "" : ": " + reason)
-          + "; give [registry/]name[:tag][@sha256:digest], 'default', oci:DIR[:TAG] or a rootfs"
-          + " tarball (.tar, .tar.gz, .tar.zst)");
+      super(
+          "invalid image reference '"
+              + input
+              + "'"
+              + (reason == null ? "" : ": " + reason)
+              + "; give [registry/]name[:tag][@sha256:digest], 'default', oci:DIR[:TAG] or a rootfs"
+              + " tarball (.tar, .tar.gz, .tar.zst)");
       this.input = input;
     }
 

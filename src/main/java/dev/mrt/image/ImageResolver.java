@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * reference is pulled on first use ({@link ImagePuller}) and run from the cache afterwards.
  *
  * <p>Jobs of one process that need the same reference share one pull (a map of futures); other
- * processes wait on the prepared rootfs's file lock. A pull blocks only the jobs that need its image.
+ * processes wait on the prepared rootfs's file lock. A pull blocks only the jobs that need its
+ * image.
  */
 @ApplicationScoped
 public class ImageResolver {
@@ -41,30 +42,33 @@ public class ImageResolver {
   private final DefaultRootfs defaultRootfs;
   private final Path cacheDir;
   private final TarExtractor extractor;
+
   /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
   private final Map<String, PreparedImage> prepared = new ConcurrentHashMap<>();
-  private final List<ImageCacheListener> listeners =
-      new CopyOnWriteArrayList<>();
 
-  private final List<ImagePullListener> pullListeners =
-      new CopyOnWriteArrayList<>();
+  private final List<ImageCacheListener> listeners = new CopyOnWriteArrayList<>();
+
+  private final List<ImagePullListener> pullListeners = new CopyOnWriteArrayList<>();
   private final MrtConfig.Images settings;
   private final boolean hostRunc;
-  private final Map<String, CompletableFuture<PreparedImage>> inflight =
-      new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<PreparedImage>> inflight = new ConcurrentHashMap<>();
   private final ImagePuller puller;
   private volatile RegistryClient registry;
   private final RootfsUse rootfsUse = new RootfsUse();
 
-  public ImageResolver(DefaultRootfs defaultRootfs, MrtConfig.Images settings, MrtPaths paths,
-      HostIds ids) {
+  public ImageResolver(
+      DefaultRootfs defaultRootfs, MrtConfig.Images settings, MrtPaths paths, HostIds ids) {
     this.defaultRootfs = defaultRootfs;
     this.cacheDir = paths.cacheDir();
     this.settings = settings;
     this.hostRunc = paths.runc().isPresent();
-    this.extractor = new TarExtractor(TarExtractor.Options.forHost(ids).withCaps(
-        ByteSize.parseAtLeast1M(settings.maxUnpackedSize(),
-            "mrt.images.max-unpacked-size"), settings.maxEntries()));
+    this.extractor =
+        new TarExtractor(
+            TarExtractor.Options.forHost(ids)
+                .withCaps(
+                    ByteSize.parseAtLeast1M(
+                        settings.maxUnpackedSize(), "mrt.images.max-unpacked-size"),
+                    settings.maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
   }
 
@@ -77,16 +81,16 @@ public class ImageResolver {
   }
 
   /**
-   * Pulls {@code ref} from its registry now, even when cached (for {@code mrt pull} and
-   * prefetch): a moved tag is followed.
+   * Pulls {@code ref} from its registry now, even when cached (for {@code mrt pull} and prefetch):
+   * a moved tag is followed.
    */
-  public ImagePuller.Result pull(ImageReference ref, Platform platform,
-      ImagePuller.Progress progress) {
+  public ImagePuller.Result pull(
+      ImageReference ref, Platform platform, ImagePuller.Progress progress) {
     return pull(registryClient().source(ref), platform, progress);
   }
 
-  private ImagePuller.Result pull(BlobSource source, Platform platform,
-      ImagePuller.Progress progress) {
+  private ImagePuller.Result pull(
+      BlobSource source, Platform platform, ImagePuller.Progress progress) {
     ImagePuller.Result r = puller.pull(source, platform, progress);
     rootfsUse.use(r.image().rootfs().getParent());
     pullListeners.forEach(l -> l.pulled(source.name(), r.bytesFetched()));
@@ -94,8 +98,8 @@ public class ImageResolver {
   }
 
   /**
-   * The platform images are pulled for unless one is named: this CPU's, which with {@code
-   * mrt.runc} set may be one mrt ships no runc for.
+   * The platform images are pulled for unless one is named: this CPU's, which with {@code mrt.runc}
+   * set may be one mrt ships no runc for.
    */
   public Platform hostPlatform() {
     return Platform.host(hostRunc);
@@ -108,10 +112,11 @@ public class ImageResolver {
 
   /** Removes unused images from the cache; see {@link ImageGc}. */
   public ImageGc.Report gc() {
-    OptionalLong budget = settings.cacheBudget()
-        .map(b -> OptionalLong.of(
-            ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
-        .orElse(OptionalLong.empty());
+    OptionalLong budget =
+        settings
+            .cacheBudget()
+            .map(b -> OptionalLong.of(ByteSize.parse(b, "mrt.images.cache-budget").bytes()))
+            .orElse(OptionalLong.empty());
     return new ImageGc(store(), rootfsUse).collect(budget);
   }
 
@@ -125,10 +130,8 @@ public class ImageResolver {
     if (cached.isPresent()) {
       return cached.get();
     }
-    CompletableFuture<PreparedImage> mine =
-        new CompletableFuture<>();
-    CompletableFuture<PreparedImage> running =
-        inflight.putIfAbsent(name, mine);
+    CompletableFuture<PreparedImage> mine = new CompletableFuture<>();
+    CompletableFuture<PreparedImage> running = inflight.putIfAbsent(name, mine);
     if (running != null) {
       try {
         return running.join();
@@ -149,13 +152,16 @@ public class ImageResolver {
     }
   }
 
-  /** A name pulled before whose prepared rootfs is still here, counted as a cache hit and in use. */
+  /**
+   * A name pulled before whose prepared rootfs is still here, counted as a cache hit and in use.
+   */
   private Optional<PreparedImage> cachedPull(String name) {
     Optional<PreparedImage> cached = puller.cached(name);
-    cached.ifPresent(c -> {
-      rootfsUse.use(c.rootfs().getParent());
-      listeners.forEach(l -> l.hit(name));
-    });
+    cached.ifPresent(
+        c -> {
+          rootfsUse.use(c.rootfs().getParent());
+          listeners.forEach(l -> l.hit(name));
+        });
     return cached;
   }
 
@@ -192,38 +198,41 @@ public class ImageResolver {
   }
 
   /** How one image is prepared: a look at whether it is ready, and the work to make it so. */
-  private record Preparation(Supplier<Optional<PreparedImage>> ready,
-      Supplier<PreparedImage> resolve) {}
+  private record Preparation(
+      Supplier<Optional<PreparedImage>> ready, Supplier<PreparedImage> resolve) {}
 
   /** The one place that tells the kinds of image apart. */
   private Preparation preparation(String image) {
-    return ImageSource.parse(image).accept(new ImageSource.Kinds<>() {
-      @Override
-      public Preparation embedded(ImageSource.Default source) {
-        return new Preparation(() -> Optional.of(defaultImage()),
-            ImageResolver.this::defaultImage);
-      }
+    return ImageSource.parse(image)
+        .accept(
+            new ImageSource.Kinds<>() {
+              @Override
+              public Preparation embedded(ImageSource.Default source) {
+                return new Preparation(
+                    () -> Optional.of(defaultImage()), ImageResolver.this::defaultImage);
+              }
 
-      @Override
-      public Preparation tarball(ImageSource.Tarball source) {
-        Path file = tarballFile(source);
-        return new Preparation(() -> knownTarball(image, file), () -> unpacked(image, file));
-      }
+              @Override
+              public Preparation tarball(ImageSource.Tarball source) {
+                Path file = tarballFile(source);
+                return new Preparation(
+                    () -> knownTarball(image, file), () -> unpacked(image, file));
+              }
 
-      @Override
-      public Preparation registry(ImageSource.Registry source) {
-        return pulled(registryClient().source(source.reference()));
-      }
+              @Override
+              public Preparation registry(ImageSource.Registry source) {
+                return pulled(registryClient().source(source.reference()));
+              }
 
-      @Override
-      public Preparation ociLayout(ImageSource.OciLayout source) {
-        return pulled(OciLayout.open(source.directory(), source.tag()));
-      }
+              @Override
+              public Preparation ociLayout(ImageSource.OciLayout source) {
+                return pulled(OciLayout.open(source.directory(), source.tag()));
+              }
 
-      private Preparation pulled(BlobSource source) {
-        return new Preparation(() -> cachedPull(source.name()), () -> pulledOnce(source));
-      }
-    });
+              private Preparation pulled(BlobSource source) {
+                return new Preparation(() -> cachedPull(source.name()), () -> pulledOnce(source));
+              }
+            });
   }
 
   private PreparedImage defaultImage() {
@@ -234,8 +243,8 @@ public class ImageResolver {
     }
     // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
     PreparedImage made =
-        new PreparedImage(DEFAULT, defaultRootfs.defaultRootfsDigest(),
-            defaultRootfs.defaultRootfs());
+        new PreparedImage(
+            DEFAULT, defaultRootfs.defaultRootfsDigest(), defaultRootfs.defaultRootfs());
     prepared.put(DEFAULT, made);
     listeners.forEach(l -> l.miss(DEFAULT, 0));
     return made;
@@ -250,17 +259,26 @@ public class ImageResolver {
     String key = tarballKey(file);
     Digest digest = sha256(file);
     long[] unpacked = {-1};
-    Path dir = PreparedDirectory.ensure(cacheDir, store().layout().tarballName(digest),
-        digest.toString(), temp -> {
-          TarExtractor.Summary s = extractor.extract(file, temp.resolve("rootfs"));
-          if (s.entries() == 0) {
-            // A short text or empty file reads as a tar with no entries: never cache that.
-            throw new ImageException("image file " + file + " is not a root filesystem tarball:"
-                + " it holds no files (" + Files.size(file) + " bytes); give a .tar, .tar.gz or"
-                + " .tar.zst of a root filesystem");
-          }
-          unpacked[0] = s.bytes();
-        });
+    Path dir =
+        PreparedDirectory.ensure(
+            cacheDir,
+            store().layout().tarballName(digest),
+            digest.toString(),
+            temp -> {
+              TarExtractor.Summary s = extractor.extract(file, temp.resolve("rootfs"));
+              if (s.entries() == 0) {
+                // A short text or empty file reads as a tar with no entries: never cache that.
+                throw new ImageException(
+                    "image file "
+                        + file
+                        + " is not a root filesystem tarball:"
+                        + " it holds no files ("
+                        + Files.size(file)
+                        + " bytes); give a .tar, .tar.gz or"
+                        + " .tar.zst of a root filesystem");
+              }
+              unpacked[0] = s.bytes();
+            });
     if (unpacked[0] >= 0) {
       listeners.forEach(l -> l.miss(image, unpacked[0]));
     } else {
@@ -274,12 +292,18 @@ public class ImageResolver {
   private static Path tarballFile(ImageSource.Tarball source) {
     Path file = source.file().toAbsolutePath().normalize();
     if (!Files.exists(file)) {
-      throw new ImageException("image file " + file + " does not exist; give 'default' or a root"
-          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+      throw new ImageException(
+          "image file "
+              + file
+              + " does not exist; give 'default' or a root"
+              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
     }
     if (!Files.isRegularFile(file)) {
-      throw new ImageException("image " + file + " is not a file; give 'default' or a root"
-          + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+      throw new ImageException(
+          "image "
+              + file
+              + " is not a file; give 'default' or a root"
+              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
     }
     return file;
   }
@@ -311,7 +335,11 @@ public class ImageResolver {
   }
 
   private static ImageException unreadable(Path file, IOException e) {
-    return new ImageException("cannot read image file " + file + " (" + IoErrors.describe(e)
-        + "); make it readable by this user");
+    return new ImageException(
+        "cannot read image file "
+            + file
+            + " ("
+            + IoErrors.describe(e)
+            + "); make it readable by this user");
   }
 }

@@ -60,7 +60,9 @@ public sealed interface ImageSource {
     }
   }
 
-  /** @throws ImageReference.InvalidReferenceException naming the input */
+  /**
+   * @throws ImageReference.InvalidReferenceException naming the input
+   */
   static ImageSource parse(String text) {
     if (text.equals(ImageResolver.DEFAULT)) {
       return new Default();
@@ -70,13 +72,17 @@ public sealed interface ImageSource {
       // A tag follows the last colon, unless that colon belongs to the path (oci:/a:b/dir).
       int colon = rest.lastIndexOf(':');
       if (colon > 0 && rest.indexOf('/', colon) < 0) {
-        return new OciLayout(Path.of(rest.substring(0, colon)),
-            Optional.of(rest.substring(colon + 1)));
+        return new OciLayout(
+            Path.of(rest.substring(0, colon)), Optional.of(rest.substring(colon + 1)));
       }
       return new OciLayout(Path.of(rest), Optional.empty());
     }
-    if (text.endsWith(".tar") || text.endsWith(".tar.gz") || text.endsWith(".tgz")
-        || text.endsWith(".tar.zst") || text.startsWith("/") || text.startsWith("./")
+    if (text.endsWith(".tar")
+        || text.endsWith(".tar.gz")
+        || text.endsWith(".tgz")
+        || text.endsWith(".tar.zst")
+        || text.startsWith("/")
+        || text.startsWith("./")
         || Files.isRegularFile(Path.of(text))) {
       return new Tarball(Path.of(text));
     }

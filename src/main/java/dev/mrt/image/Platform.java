@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What an image in an index is built for, as the OCI image index names it: {@code os/arch} with
- * an optional variant ({@code linux/arm64/v8}).
+ * What an image in an index is built for, as the OCI image index names it: {@code os/arch} with an
+ * optional variant ({@code linux/arm64/v8}).
  */
 public record Platform(String os, String architecture, Optional<String> variant) {
   private static final Pattern PART = Pattern.compile("[a-z0-9_]+");
@@ -29,14 +29,13 @@ public record Platform(String os, String architecture, Optional<String> variant)
 
   /** {@link #host(boolean)} for a Java {@code os.arch} value. */
   static Platform host(String osArch, boolean hostRunc) {
-    String architecture = hostRunc ? ociArchitecture(osArch)
-        : Arch.fromOsArch(osArch).debianName();
+    String architecture = hostRunc ? ociArchitecture(osArch) : Arch.fromOsArch(osArch).debianName();
     return new Platform("linux", architecture, Optional.empty());
   }
 
   /**
-   * The OCI (Go) name of a Java {@code os.arch}, as image indexes name architectures; a name
-   * not listed is taken as it is.
+   * The OCI (Go) name of a Java {@code os.arch}, as image indexes name architectures; a name not
+   * listed is taken as it is.
    */
   static String ociArchitecture(String osArch) {
     String arch = osArch.toLowerCase(Locale.ROOT);
@@ -67,8 +66,8 @@ public record Platform(String os, String architecture, Optional<String> variant)
         throw invalid(text);
       }
     }
-    return new Platform(parts[0], parts[1],
-        parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
+    return new Platform(
+        parts[0], parts[1], parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
   }
 
   /**
@@ -88,7 +87,10 @@ public record Platform(String os, String architecture, Optional<String> variant)
   }
 
   private static ImageException invalid(String text) {
-    return new ImageException("invalid platform '" + text + "': give os/arch[/variant], e.g."
-        + " linux/amd64 or linux/arm64/v8");
+    return new ImageException(
+        "invalid platform '"
+            + text
+            + "': give os/arch[/variant], e.g."
+            + " linux/amd64 or linux/arm64/v8");
   }
 }

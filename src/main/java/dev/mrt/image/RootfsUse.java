@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Marks images' prepared rootfs as in use by this process: a shared lock on {@code
- * <dir>.inuse}, held until the process ends (the OS drops it even after a crash). {@code mrt gc} in any process
+ * Marks images' prepared rootfs as in use by this process: a shared lock on {@code <dir>.inuse},
+ * held until the process ends (the OS drops it even after a crash). {@code mrt gc} in any process
  * removes one only when it can take that lock exclusively, and then deletes the marker too.
  */
 public final class RootfsUse {
@@ -18,19 +18,21 @@ public final class RootfsUse {
 
   /** Marks {@code dir} used by this process; best effort (a read-only cache cannot lock). */
   public void use(Path dir) {
-    held.computeIfAbsent(dir, b -> {
-      try {
-        return LockFile.acquire(marker(b), true);
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    held.computeIfAbsent(
+        dir,
+        b -> {
+          try {
+            return LockFile.acquire(marker(b), true);
+          } catch (IOException e) {
+            return null;
+          }
+        });
   }
 
   /**
-   * Removes {@code dir} with {@code remover} unless a process (this one included) uses it or
-   * is preparing it, then deletes its lock files. Both locks are held throughout, so nobody
-   * starts using or re-preparing it halfway.
+   * Removes {@code dir} with {@code remover} unless a process (this one included) uses it or is
+   * preparing it, then deletes its lock files. Both locks are held throughout, so nobody starts
+   * using or re-preparing it halfway.
    *
    * @return whether it was removed
    */
@@ -62,7 +64,9 @@ public final class RootfsUse {
     void remove(Path dir) throws IOException;
   }
 
-  /** The prepared rootfs a lock file of {@link #removeIfUnused} belongs to, if {@code file} is one. */
+  /**
+   * The prepared rootfs a lock file of {@link #removeIfUnused} belongs to, if {@code file} is one.
+   */
   static Optional<Path> rootfsOfLockFile(Path file) {
     String name = file.getFileName().toString();
     for (String suffix : new String[] {".inuse", ".lock"}) {

@@ -16,6 +16,7 @@ public class DaemonStatus {
   private volatile Optional<String> probeFailure = Optional.of("not run yet");
   private volatile boolean gearmanEnabled;
   private final Map<String, ServerState> servers = new ConcurrentHashMap<>();
+
   /** Empty while no database is configured; else whether it was reachable, and what was seen. */
   private volatile Optional<Map.Entry<Boolean, String>> database = Optional.empty();
 
@@ -35,7 +36,9 @@ public class DaemonStatus {
     return defaultRootfsReady;
   }
 
-  /** @param failure empty when the probe container ran and exited 0 */
+  /**
+   * @param failure empty when the probe container ran and exited 0
+   */
   public void probed(Optional<String> failure) {
     probeFailure = failure;
   }

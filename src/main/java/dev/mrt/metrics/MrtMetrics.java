@@ -2,9 +2,11 @@ package dev.mrt.metrics;
 
 import dev.mrt.archivematica.BatchListener;
 import dev.mrt.archivematica.TaskResult;
+import dev.mrt.archivematica.db.DatabaseListener;
 import dev.mrt.gearman.ServerState;
 import dev.mrt.gearman.WorkerListener;
 import dev.mrt.image.ImageCacheListener;
+import dev.mrt.image.ImagePullListener;
 import dev.mrt.pool.ContainerPool;
 import dev.mrt.pool.PoolListener;
 import dev.mrt.pool.PoolTask;
@@ -13,7 +15,6 @@ import dev.mrt.runtime.ContainerExit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import dev.mrt.archivematica.db.DatabaseListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,29 +29,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * Archivematica dashboards read them); mrt's own are {@code mrt_*} with the unit in the name.
  */
 @ApplicationScoped
-public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
-    ImageCacheListener, dev.mrt.image.ImagePullListener,
-    DatabaseListener {
+public class MrtMetrics
+    implements PoolListener,
+        BatchListener,
+        WorkerListener,
+        ImageCacheListener,
+        ImagePullListener,
+        DatabaseListener {
 
   /** MCPClient's buckets for its per-batch histogram, in seconds. */
-  static final Duration[] MCPCLIENT_BUCKETS = seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800,
-      3600);
+  static final Duration[] MCPCLIENT_BUCKETS =
+      seconds(2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600);
 
   /** Container start is milliseconds: fine buckets from 1 ms. */
   static final Duration[] START_BUCKETS = {
-      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-      Duration.ofMillis(20), Duration.ofMillis(30), Duration.ofMillis(50), Duration.ofMillis(75),
-      Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(20), Duration.ofMillis(30), Duration.ofMillis(50), Duration.ofMillis(75),
+    Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
+  };
 
   static final Duration[] TASK_BUCKETS = {
-      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
-      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-      Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1)};
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+    Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+    Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+    Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1)
+  };
 
   /** Task outcomes, exclusive: every finished task counts under exactly one. */
-  public enum Outcome { OK, NONZERO, TIMEOUT, START_FAILED, KILLED }
+  public enum Outcome {
+    OK,
+    NONZERO,
+    TIMEOUT,
+    START_FAILED,
+    KILLED
+  }
 
   private final MeterRegistry registry;
   private final DaemonStatus status;
@@ -61,6 +74,7 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   private final Map<String, AtomicLong> reconnects = new ConcurrentHashMap<>();
   private final Timer containerStart;
   private final AtomicLong databaseUp = new AtomicLong();
+
   /** Looked up once per function: building a meter id per task costs more than the record. */
   private final Map<String, Timer> taskDurations = new ConcurrentHashMap<>();
 
@@ -73,15 +87,17 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
     Gauge.builder("mcpclient.job.error.timestamp", errorTimestamp, AtomicLong::doubleValue)
         .description("Time of the last task that failed, seconds since the epoch")
         .register(registry);
-    containerStart = Timer.builder("mrt.container.start")
-        .description("From a slot taking a task to runc running its container")
-        .serviceLevelObjectives(START_BUCKETS)
-        .register(registry);
+    containerStart =
+        Timer.builder("mrt.container.start")
+            .description("From a slot taking a task to runc running its container")
+            .serviceLevelObjectives(START_BUCKETS)
+            .register(registry);
     for (Outcome o : Outcome.values()) {
       tasks(o);
     }
     truncated();
-    Gauge.builder("mrt.bundle.cache", cacheBytes, AtomicLong::doubleValue).baseUnit("bytes")
+    Gauge.builder("mrt.bundle.cache", cacheBytes, AtomicLong::doubleValue)
+        .baseUnit("bytes")
         .description("Bytes this process unpacked into the image cache")
         .register(registry);
     hits();
@@ -91,12 +107,13 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   }
 
   /**
-   * The database series, from the moment serve knows one is configured: {@code mrt_database_up}
-   * and {@code mrt_database_writes_total{outcome}} (task rows, by outcome).
+   * The database series, from the moment serve knows one is configured: {@code mrt_database_up} and
+   * {@code mrt_database_writes_total{outcome}} (task rows, by outcome).
    */
   public void database() {
     Gauge.builder("mrt.database.up", databaseUp, AtomicLong::doubleValue)
-        .description("1 while the Tasks table was reachable at the last try").register(registry);
+        .description("1 while the Tasks table was reachable at the last try")
+        .register(registry);
     for (DatabaseListener.Outcome o : DatabaseListener.Outcome.values()) {
       databaseWrites(o);
     }
@@ -116,17 +133,21 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   private Counter databaseWrites(DatabaseListener.Outcome o) {
     return Counter.builder("mrt.database.writes")
         .description("Tasks rows written (ok, retried) or given up on (failed)")
-        .tag("outcome", o.name().toLowerCase()).register(registry);
+        .tag("outcome", o.name().toLowerCase())
+        .register(registry);
   }
 
   /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */
   public void serve(ContainerPool pool, Collection<String> functions) {
     Gauge.builder("mrt.pool.size", pool, p -> p.snapshot().size())
-        .description("Containers that may run at once").register(registry);
+        .description("Containers that may run at once")
+        .register(registry);
     Gauge.builder("mrt.pool.busy", pool, p -> p.snapshot().busy())
-        .description("Containers running").register(registry);
+        .description("Containers running")
+        .register(registry);
     Gauge.builder("mrt.pool.queued", pool, p -> p.snapshot().queued())
-        .description("Tasks accepted and waiting for a slot").register(registry);
+        .description("Tasks accepted and waiting for a slot")
+        .register(registry);
     for (String f : functions) {
       jobs(f);
       jobErrors(f);
@@ -139,11 +160,16 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
     if (!Duration.ZERO.equals(outcome.startLatency())) {
       containerStart.record(outcome.startLatency());
     }
-    taskDurations.computeIfAbsent(task.group(), group -> Timer.builder("mrt.task.duration")
-        .description("A task from slot to container removed, by function (api for HTTP jobs)")
-        .tag("function", group)
-        .serviceLevelObjectives(TASK_BUCKETS)
-        .register(registry))
+    taskDurations
+        .computeIfAbsent(
+            task.group(),
+            group ->
+                Timer.builder("mrt.task.duration")
+                    .description(
+                        "A task from slot to container removed, by function (api for HTTP jobs)")
+                    .tag("function", group)
+                    .serviceLevelObjectives(TASK_BUCKETS)
+                    .register(registry))
         .record(outcome.duration());
     tasks(outcomeOf(outcome.exit())).increment();
     if (outcome.truncated()) {
@@ -181,19 +207,30 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   public void onStateChange(ServerState state) {
     status.server(state);
     String server = state.server().toString();
-    connectionUp.computeIfAbsent(server, s -> {
-      AtomicLong up = new AtomicLong();
-      Gauge.builder("mrt.gearman.connection.up", up, AtomicLong::doubleValue)
-          .description("1 while connected to this gearmand").tag("server", s).register(registry);
-      return up;
-    }).set(state.status() == ServerState.Status.CONNECTED ? 1 : 0);
-    reconnects.computeIfAbsent(server, s -> {
-      AtomicLong n = new AtomicLong();
-      FunctionCounter.builder("mrt.gearman.reconnects", n, AtomicLong::doubleValue)
-          .description("Connections to this gearmand re-established after a loss")
-          .tag("server", s).register(registry);
-      return n;
-    }).set(state.reconnects());
+    connectionUp
+        .computeIfAbsent(
+            server,
+            s -> {
+              AtomicLong up = new AtomicLong();
+              Gauge.builder("mrt.gearman.connection.up", up, AtomicLong::doubleValue)
+                  .description("1 while connected to this gearmand")
+                  .tag("server", s)
+                  .register(registry);
+              return up;
+            })
+        .set(state.status() == ServerState.Status.CONNECTED ? 1 : 0);
+    reconnects
+        .computeIfAbsent(
+            server,
+            s -> {
+              AtomicLong n = new AtomicLong();
+              FunctionCounter.builder("mrt.gearman.reconnects", n, AtomicLong::doubleValue)
+                  .description("Connections to this gearmand re-established after a loss")
+                  .tag("server", s)
+                  .register(registry);
+              return n;
+            })
+        .set(state.reconnects());
   }
 
   @Override
@@ -215,22 +252,29 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
 
   private Counter pulls() {
     return Counter.builder("mrt.image.pulls")
-        .description("Image pulls from registries and OCI layouts").register(registry);
+        .description("Image pulls from registries and OCI layouts")
+        .register(registry);
   }
 
   private Counter pullBytes() {
-    return Counter.builder("mrt.image.pull.bytes").baseUnit("bytes")
-        .description("Bytes transferred by image pulls").register(registry);
+    return Counter.builder("mrt.image.pull.bytes")
+        .baseUnit("bytes")
+        .description("Bytes transferred by image pulls")
+        .register(registry);
   }
 
   private Counter jobs(String function) {
-    return Counter.builder("mcpclient.job").description("Number of jobs processed")
-        .tag("script_name", function).register(registry);
+    return Counter.builder("mcpclient.job")
+        .description("Number of jobs processed")
+        .tag("script_name", function)
+        .register(registry);
   }
 
   private Counter jobErrors(String function) {
-    return Counter.builder("mcpclient.job.error").description("Number of failures processing jobs")
-        .tag("script_name", function).register(registry);
+    return Counter.builder("mcpclient.job.error")
+        .description("Number of failures processing jobs")
+        .tag("script_name", function)
+        .register(registry);
   }
 
   private Timer batchTime(String function) {
@@ -242,8 +286,10 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
   }
 
   private Counter tasks(Outcome o) {
-    return Counter.builder("mrt.tasks").description("Finished tasks by outcome")
-        .tag("outcome", o.name().toLowerCase()).register(registry);
+    return Counter.builder("mrt.tasks")
+        .description("Finished tasks by outcome")
+        .tag("outcome", o.name().toLowerCase())
+        .register(registry);
   }
 
   private Counter truncated() {
@@ -254,12 +300,14 @@ public class MrtMetrics implements PoolListener, BatchListener, WorkerListener,
 
   private Counter hits() {
     return Counter.builder("mrt.bundle.cache.hits")
-        .description("Jobs whose image was already prepared").register(registry);
+        .description("Jobs whose image was already prepared")
+        .register(registry);
   }
 
   private Counter misses() {
     return Counter.builder("mrt.bundle.cache.misses")
-        .description("Jobs whose image had to be unpacked first").register(registry);
+        .description("Jobs whose image had to be unpacked first")
+        .register(registry);
   }
 
   private static Duration[] seconds(long... s) {

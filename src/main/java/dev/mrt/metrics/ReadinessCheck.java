@@ -28,15 +28,19 @@ public class ReadinessCheck implements HealthCheck {
     boolean up = true;
     r.withData("default-bundle", status.isDefaultRootfsReady() ? "prepared" : "not prepared");
     up &= status.isDefaultRootfsReady();
-    r.withData("runtime", status.probeFailure().map(f -> "probe failed: " + f)
-        .orElse("probe container ran"));
+    r.withData(
+        "runtime",
+        status.probeFailure().map(f -> "probe failed: " + f).orElse("probe container ran"));
     up &= status.probeFailure().isEmpty();
     if (status.isGearmanEnabled()) {
       Map<String, ServerState> servers = status.servers();
-      long connected = servers.values().stream()
-          .filter(s -> s.status() == ServerState.Status.CONNECTED).count();
-      servers.forEach((name, s) -> r.withData("gearman " + name, s.status().name().toLowerCase()
-          + s.lastError().map(e -> ": " + e).orElse("")));
+      long connected =
+          servers.values().stream().filter(s -> s.status() == ServerState.Status.CONNECTED).count();
+      servers.forEach(
+          (name, s) ->
+              r.withData(
+                  "gearman " + name,
+                  s.status().name().toLowerCase() + s.lastError().map(e -> ": " + e).orElse("")));
       r.withData("gearman", connected + " of " + servers.size() + " servers connected");
       up &= connected > 0;
     }

@@ -18,34 +18,45 @@ public class WarmMetrics implements WarmListener {
 
   public WarmMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.waited = Timer.builder("mrt.warm.wait")
-        .description("How long a task that got a warm container waited for it to be ready")
-        .serviceLevelObjectives(MrtMetrics.START_BUCKETS)
-        .register(registry);
+    this.waited =
+        Timer.builder("mrt.warm.wait")
+            .description("How long a task that got a warm container waited for it to be ready")
+            .serviceLevelObjectives(MrtMetrics.START_BUCKETS)
+            .register(registry);
   }
 
   @Override
   public void hit(String group, Duration wait) {
-    counter("mrt.warm.hits", "Tasks that got a container started before them", "function",
-        group).increment();
+    counter("mrt.warm.hits", "Tasks that got a container started before them", "function", group)
+        .increment();
     waited.record(wait);
   }
 
   @Override
   public void miss(String group) {
-    counter("mrt.warm.misses", "Tasks that found no warm container and got one made for them",
-        "function", group).increment();
+    counter(
+            "mrt.warm.misses",
+            "Tasks that found no warm container and got one made for them",
+            "function",
+            group)
+        .increment();
   }
 
   @Override
   public void discarded(String group, String reason) {
-    counter("mrt.warm.discards", "Warm containers removed without a task (expired, superseded, unused,"
-        + " dead, shutdown)", "reason", reason).increment();
+    counter(
+            "mrt.warm.discards",
+            "Warm containers removed without a task (expired, superseded, unused,"
+                + " dead, shutdown)",
+            "reason",
+            reason)
+        .increment();
   }
 
   /** One counter per name and tag value, looked up once. */
   private Counter counter(String name, String description, String tag, String value) {
-    return counters.computeIfAbsent(name + "\0" + value, k -> Counter.builder(name)
-        .description(description).tag(tag, value).register(registry));
+    return counters.computeIfAbsent(
+        name + "\0" + value,
+        k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
   }
 }

@@ -17,8 +17,13 @@ public record Endpoint(String host, int port) {
     }
     if (!isLoopback(host) && !isName(host)) {
       // Inside, only a name can be pointed at the forwarded port (an address has no route).
-      throw new MrtException("endpoint " + host + ":" + port + " is an address; give it by a"
-          + " host name the host resolves, or use 127.0.0.1 for the host's own loopback");
+      throw new MrtException(
+          "endpoint "
+              + host
+              + ":"
+              + port
+              + " is an address; give it by a"
+              + " host name the host resolves, or use 127.0.0.1 for the host's own loopback");
     }
   }
 
@@ -26,8 +31,13 @@ public record Endpoint(String host, int port) {
   public static Endpoint parse(String text, String where) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
-      throw new MrtException("bad " + where + " '" + text + "': use host, none, private or"
-          + " endpoints as HOST:PORT[,HOST:PORT...]");
+      throw new MrtException(
+          "bad "
+              + where
+              + " '"
+              + text
+              + "': use host, none, private or"
+              + " endpoints as HOST:PORT[,HOST:PORT...]");
     }
     String host = text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {

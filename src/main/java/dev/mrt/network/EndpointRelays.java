@@ -57,7 +57,8 @@ public final class EndpointRelays implements AutoCloseable {
   }
 
   private static void relay(Socket in, Endpoint endpoint) {
-    try (in; Socket out = new Socket()) {
+    try (in;
+        Socket out = new Socket()) {
       out.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), CONNECT_TIMEOUT_MS);
       Thread back = DaemonThreads.start("mrt-relay-back", () -> copy(out, in));
       copy(in, out);
@@ -96,12 +97,15 @@ public final class EndpointRelays implements AutoCloseable {
 
   @Override
   public void close() {
-    relays.values().forEach(s -> {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // Closing at shutdown: nothing to do about it.
-      }
-    });
+    relays
+        .values()
+        .forEach(
+            s -> {
+              try {
+                s.close();
+              } catch (IOException ignored) {
+                // Closing at shutdown: nothing to do about it.
+              }
+            });
   }
 }

@@ -29,9 +29,9 @@ public sealed interface Network {
   record Private() implements Network {}
 
   /**
-   * Loopback only, on which each named endpoint answers at its own port: a connection to
-   * {@code HOST:PORT} (the name resolves to 127.0.0.1 inside) is forwarded to that endpoint
-   * and nowhere else.
+   * Loopback only, on which each named endpoint answers at its own port: a connection to {@code
+   * HOST:PORT} (the name resolves to 127.0.0.1 inside) is forwarded to that endpoint and nowhere
+   * else.
    */
   record Endpoints(List<Endpoint> endpoints) implements Network {
     public Endpoints {
@@ -41,8 +41,14 @@ public sealed interface Network {
         Endpoint other = byPort.putIfAbsent(e.port(), e);
         if (other != null && !other.equals(e)) {
           // Each answers on the container's loopback at its own port: one port, one endpoint.
-          throw new MrtException("endpoints " + other + " and " + e + " share port " + e.port()
-              + "; a container can reach one service per port");
+          throw new MrtException(
+              "endpoints "
+                  + other
+                  + " and "
+                  + e
+                  + " share port "
+                  + e.port()
+                  + "; a container can reach one service per port");
         }
       }
     }
@@ -96,7 +102,9 @@ public sealed interface Network {
     } else if (this instanceof Private) {
       return "private (outbound through pasta; the host's loopback unreachable)";
     }
-    return "only " + String.join(", ", ((Endpoints) this).endpoints().stream()
-        .map(Endpoint::toString).toList()) + " (through pasta; nothing else)";
+    return "only "
+        + String.join(
+            ", ", ((Endpoints) this).endpoints().stream().map(Endpoint::toString).toList())
+        + " (through pasta; nothing else)";
   }
 }

@@ -19,11 +19,12 @@ import java.util.Optional;
 /**
  * Gives a spec its network, as {@link dev.mrt.bundle.Rootless} gives it its user namespace: one
  * transformation of data. The namespace itself is already in the spec (every kind but host has
- * one); this adds the files names resolve with and, for user-mode kinds, the pasta hook that
- * links the namespace.
+ * one); this adds the files names resolve with and, for user-mode kinds, the pasta hook that links
+ * the namespace.
  */
 public final class NetworkSetup {
   static final String RESOLV_CONF = "/etc/resolv.conf";
+
   /** Host files a container on the host network needs to resolve names as the host does. */
   static final List<String> HOST_FILES = List.of(RESOLV_CONF, "/etc/hosts");
 
@@ -31,7 +32,9 @@ public final class NetworkSetup {
   private final EndpointRelays relays;
   private final Path filesDir;
 
-  /** @param filesDir where generated /etc/hosts files are kept (content-addressed, shared) */
+  /**
+   * @param filesDir where generated /etc/hosts files are kept (content-addressed, shared)
+   */
   public NetworkSetup(Pasta pasta, EndpointRelays relays, Path filesDir) {
     this.pasta = pasta;
     this.relays = relays;
@@ -53,20 +56,32 @@ public final class NetworkSetup {
         }
       }
     } else {
-      List<String> names = network instanceof Network.Endpoints e
-          ? e.endpoints().stream().filter(Endpoint::named).map(Endpoint::host).distinct().toList()
-          : List.of();
+      List<String> names =
+          network instanceof Network.Endpoints e
+              ? e.endpoints().stream()
+                  .filter(Endpoint::named)
+                  .map(Endpoint::host)
+                  .distinct()
+                  .toList()
+              : List.of();
       files.add(Mount.bind(hostsFile(spec.hostname(), names).toString(), "/etc/hosts", true));
       if (network instanceof Network.Private && Files.isRegularFile(Path.of(RESOLV_CONF))) {
         files.add(Mount.bind(RESOLV_CONF, RESOLV_CONF, true));
       }
       if (network.userMode()) {
-        pasta.unavailable().ifPresent(why -> {
-          throw new MrtException("network " + describeShort(network) + " needs pasta: " + why
-              + "; or use network none or host");
-        });
-        boolean rootless = spec.linux().namespaces().stream()
-            .anyMatch(n -> n.type() == NamespaceType.USER);
+        pasta
+            .unavailable()
+            .ifPresent(
+                why -> {
+                  throw new MrtException(
+                      "network "
+                          + describeShort(network)
+                          + " needs pasta: "
+                          + why
+                          + "; or use network none or host");
+                });
+        boolean rootless =
+            spec.linux().namespaces().stream().anyMatch(n -> n.type() == NamespaceType.USER);
         hooks = new Hooks(List.of(pasta.hook(rootless, pastaOptions(network))));
       }
     }
@@ -78,10 +93,18 @@ public final class NetworkSetup {
     if (network instanceof Network.Endpoints e) {
       // No --config-net: the link stays down, unaddressed and unrouted, so nothing but the
       // forwarded loopback ports leads anywhere.
-      String ports = String.join(",", e.endpoints().stream().map(p -> {
-        int host = relays.portFor(p);
-        return host == p.port() ? Integer.toString(p.port()) : p.port() + ":" + host;
-      }).toList());
+      String ports =
+          String.join(
+              ",",
+              e.endpoints().stream()
+                  .map(
+                      p -> {
+                        int host = relays.portFor(p);
+                        return host == p.port()
+                            ? Integer.toString(p.port())
+                            : p.port() + ":" + host;
+                      })
+                  .toList());
       return List.of("-T", ports);
     }
     return List.of("--config-net", "-T", "none");
@@ -105,8 +128,12 @@ public final class NetworkSetup {
 
   /** An /etc/hosts with loopback, the container's hostname and the endpoints' names. */
   Path hostsFile(String hostname, List<String> endpointNames) {
-    StringBuilder text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost"
-        + " ip6-loopback\n127.0.1.1\t" + hostname + "\n");
+    StringBuilder text =
+        new StringBuilder(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost"
+                + " ip6-loopback\n127.0.1.1\t"
+                + hostname
+                + "\n");
     for (String name : endpointNames) {
       text.append("127.0.0.1\t").append(name).append('\n');
     }
@@ -124,8 +151,13 @@ public final class NetworkSetup {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return file;
     } catch (IOException e) {
-      throw new MrtException("cannot write " + file + " (" + IoErrors.describe(e)
-          + "); check that mrt.state-dir is writable", e);
+      throw new MrtException(
+          "cannot write "
+              + file
+              + " ("
+              + IoErrors.describe(e)
+              + "); check that mrt.state-dir is writable",
+          e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mrt.pool;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A stream's captured bytes, at most a limit of them.
@@ -17,7 +18,7 @@ public record CapturedOutput(byte[] kept, long dropped) {
     if (all.length <= limit) {
       return new CapturedOutput(all, 0);
     }
-    return new CapturedOutput(java.util.Arrays.copyOf(all, limit), all.length - limit);
+    return new CapturedOutput(Arrays.copyOf(all, limit), all.length - limit);
   }
 
   public boolean truncated() {

@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A bounded number of container slots. Tasks wait in arrival order; a task whose group is at its
- * limit lets later tasks of other groups pass. Callers ask {@link #hasCapacity}, or hold a
- * {@link Reservation}, before taking new work, so work is only accepted when a slot is free for
- * it (backpressure).
+ * limit lets later tasks of other groups pass. Callers ask {@link #hasCapacity}, or hold a {@link
+ * Reservation}, before taking new work, so work is only accepted when a slot is free for it
+ * (backpressure).
  */
 public final class ContainerPool {
   private static final Logger LOG = Logger.getLogger(ContainerPool.class);
@@ -66,13 +66,12 @@ public final class ContainerPool {
    * Holds a free slot for work that is about to arrive (a Gearman job being grabbed), so two
    * intakes never both count on the same free slot. Waits up to {@code timeout} for one.
    *
-   * <p>The caller owns the reservation until it either closes it (no work came, or the work
-   * will wait elsewhere first) or hands it to {@link #submit(PoolTask, Reservation)}.
+   * <p>The caller owns the reservation until it either closes it (no work came, or the work will
+   * wait elsewhere first) or hands it to {@link #submit(PoolTask, Reservation)}.
    *
    * @return empty when none became free in time or the pool is shutting down
    */
-  public synchronized Optional<Reservation> reserve(Duration timeout)
-      throws InterruptedException {
+  public synchronized Optional<Reservation> reserve(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!hasCapacity()) {
       long left = deadline - System.nanoTime();
@@ -97,12 +96,12 @@ public final class ContainerPool {
 
   /**
    * Accepts a task in the place of a reservation: when {@code reservation} still holds its slot,
-   * the slot now belongs to the task, in one step, so no other intake can take it in between.
-   * A reservation already closed or consumed (the second task of a batch) makes this a plain
-   * {@link #submit(PoolTask)}.
+   * the slot now belongs to the task, in one step, so no other intake can take it in between. A
+   * reservation already closed or consumed (the second task of a batch) makes this a plain {@link
+   * #submit(PoolTask)}.
    *
-   * @throws TaskCancelledException when the pool is shutting down; the reservation is then
-   *     still the caller's to close
+   * @throws TaskCancelledException when the pool is shutting down; the reservation is then still
+   *     the caller's to close
    */
   public TaskHandle submit(PoolTask task, Reservation reservation) {
     if (reservation.pool != this) {
@@ -260,12 +259,13 @@ public final class ContainerPool {
 
   /**
    * One slot held by {@link #reserve} for work about to arrive. It gives its slot back exactly
-   * once: on the first {@link #close}, unless {@link #submit(PoolTask, Reservation)} took the
-   * slot for a task first. Closing again, or after submit, does nothing, so a slot can never be
-   * released twice.
+   * once: on the first {@link #close}, unless {@link #submit(PoolTask, Reservation)} took the slot
+   * for a task first. Closing again, or after submit, does nothing, so a slot can never be released
+   * twice.
    */
   public static final class Reservation implements AutoCloseable {
     private final ContainerPool pool;
+
     /** Guarded by {@code pool}: true until the slot is given back or taken by a task. */
     private boolean held = true;
 

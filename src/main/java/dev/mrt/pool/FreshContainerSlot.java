@@ -51,7 +51,11 @@ public final class FreshContainerSlot implements Slot {
         control.detach();
       }
     }
-    return new TaskOutcome(exit, out.result(), err.result(), startLatency,
+    return new TaskOutcome(
+        exit,
+        out.result(),
+        err.result(),
+        startLatency,
         Duration.ofNanos(System.nanoTime() - begin));
   }
 }

@@ -18,14 +18,21 @@ public class PoolProducer {
 
   @Produces
   @Singleton
-  ContainerPool pool(PoolConfig config, FunctionsConfig functions, ContainerRunner runner,
-      EmbeddedAssets assets, WarmListener listener) {
+  ContainerPool pool(
+      PoolConfig config,
+      FunctionsConfig functions,
+      ContainerRunner runner,
+      EmbeddedAssets assets,
+      WarmListener listener) {
     int size = config.effectiveSize();
     FreshContainerSlot fresh = new FreshContainerSlot(runner);
     ConfigChecks.range("mrt.pool.warm", config.warm(), 0, 64);
     Map<String, FunctionsConfig.Function> own = functions.functions();
-    own.forEach((name, f) -> f.warm().ifPresent(
-        w -> ConfigChecks.range("mrt.functions.\"" + name + "\".warm", w, 0, 64)));
+    own.forEach(
+        (name, f) ->
+            f.warm()
+                .ifPresent(
+                    w -> ConfigChecks.range("mrt.functions.\"" + name + "\".warm", w, 0, 64)));
     if (config.warm() == 0 && own.values().stream().allMatch(f -> f.warm().orElse(0) == 0)) {
       LOG.info("warm start off (mrt.pool.warm=0): every task's container is made when it comes");
       return new ContainerPool(size, fresh);
@@ -33,17 +40,26 @@ public class PoolProducer {
     try {
       assets.handoff();
     } catch (MrtException e) {
-      LOG.warnf("warm start off, every task's container is made when it comes: %s",
-          e.getMessage());
+      LOG.warnf("warm start off, every task's container is made when it comes: %s", e.getMessage());
       return new ContainerPool(size, fresh);
     }
     int max = config.warmMax().orElse(2 * size);
     ConfigChecks.range("mrt.pool.warm-max", max, 1, 4096);
-    WarmSlot.Settings settings = new WarmSlot.Settings(
-        group -> own.containsKey(group) ? own.get(group).warm().orElse(config.warm())
-            : config.warm(),
-        max, config.warmIdle(), size);
-    return new ContainerPool(size, new WarmSlot<>(fresh,
-        new ContainerWarmStarter(new WarmStarts(runner, assets::handoff)), settings, listener));
+    WarmSlot.Settings settings =
+        new WarmSlot.Settings(
+            group ->
+                own.containsKey(group)
+                    ? own.get(group).warm().orElse(config.warm())
+                    : config.warm(),
+            max,
+            config.warmIdle(),
+            size);
+    return new ContainerPool(
+        size,
+        new WarmSlot<>(
+            fresh,
+            new ContainerWarmStarter(new WarmStarts(runner, assets::handoff)),
+            settings,
+            listener));
   }
 }

@@ -24,8 +24,13 @@ public record PoolTask(
     Optional<byte[]> stdin) {
 
   /** A task that reads nothing on stdin. */
-  public PoolTask(PreparedImage image, ContainerRequest request, Optional<Duration> timeout,
-      String group, OptionalInt groupLimit, int outputLimit) {
+  public PoolTask(
+      PreparedImage image,
+      ContainerRequest request,
+      Optional<Duration> timeout,
+      String group,
+      OptionalInt groupLimit,
+      int outputLimit) {
     this(image, request, timeout, group, groupLimit, outputLimit, Optional.empty());
   }
 }

@@ -1,5 +1,7 @@
 package dev.mrt.pool;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,7 +14,7 @@ public final class TaskHandle {
   private final TaskControl control = new TaskControl();
   private final CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
   private final ContainerPool pool;
-  private volatile java.time.Instant startedAt;
+  private volatile Instant startedAt;
 
   TaskHandle(PoolTask task, ContainerPool pool) {
     this.task = task;
@@ -35,12 +37,12 @@ public final class TaskHandle {
   }
 
   /** When a slot took the task; empty while it waits. */
-  public java.util.Optional<java.time.Instant> startedAt() {
-    return java.util.Optional.ofNullable(startedAt);
+  public Optional<Instant> startedAt() {
+    return Optional.ofNullable(startedAt);
   }
 
   void started() {
-    startedAt = java.time.Instant.now();
+    startedAt = Instant.now();
   }
 
   TaskControl control() {

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Which warm containers are kept, under which key: at most a wanted number per key and a bound
- * in all, the least recently used key giving way first; a group whose key changes (its image or
- * settings did) gives up the old key's. Bookkeeping only: starting and discarding containers is
- * the caller's, which is why every method returns what to discard.
+ * Which warm containers are kept, under which key: at most a wanted number per key and a bound in
+ * all, the least recently used key giving way first; a group whose key changes (its image or
+ * settings did) gives up the old key's. Bookkeeping only: starting and discarding containers is the
+ * caller's, which is why every method returns what to discard.
  *
  * @param <K> what jobs must share to take each other's containers
  * @param <W> a warm container
@@ -41,8 +41,10 @@ final class WarmShelf<K, W> {
   record Plan<W>(int start, List<Entry<W>> discard) {}
 
   private final int max;
+
   /** In access order: the first key is the least recently used. */
   private final LinkedHashMap<K, Deque<Entry<W>>> byKey = new LinkedHashMap<>(16, 0.75f, true);
+
   private final Map<String, K> keyOfGroup = new HashMap<>();
   private int total;
 
@@ -64,8 +66,8 @@ final class WarmShelf<K, W> {
 
   /**
    * How to have {@code want} containers for the key after a job of {@code group} used it: the
-   * entries to add are created here (and must be started by the caller), what has to go for them
-   * is returned.
+   * entries to add are created here (and must be started by the caller), what has to go for them is
+   * returned.
    */
   synchronized Plan<W> plan(String group, K key, int want, List<Entry<W>> added) {
     List<Entry<W>> discard = new ArrayList<>();

@@ -22,14 +22,15 @@ import java.util.function.ToIntFunction;
 import org.jboss.logging.Logger;
 
 /**
- * Runs each task in a container started before it, when one is ready or being started for its
- * key, and keeps the next one coming: a task then pays for handing its command over, not for
- * creating namespaces, mounts and limits. Every task still gets a container no other task used.
- * Without one (the first task of a key, a burst larger than the warm count), the task gets a
- * fresh container as {@link FreshContainerSlot} makes it.
+ * Runs each task in a container started before it, when one is ready or being started for its key,
+ * and keeps the next one coming: a task then pays for handing its command over, not for creating
+ * namespaces, mounts and limits. Every task still gets a container no other task used. Without one
+ * (the first task of a key, a burst larger than the warm count), the task gets a fresh container as
+ * {@link FreshContainerSlot} makes it.
  */
 public final class WarmSlot<K, W> implements Slot {
   private static final Logger LOG = Logger.getLogger(WarmSlot.class);
+
   /** After a warm container of a key fails to start, fresh starts only, for this long. */
   private static final Duration FAILED_KEY_PAUSE = Duration.ofMinutes(1);
 
@@ -51,17 +52,20 @@ public final class WarmSlot<K, W> implements Slot {
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  public WarmSlot(FreshContainerSlot fresh, WarmStarter<K, W> starter, Settings settings,
+  public WarmSlot(
+      FreshContainerSlot fresh,
+      WarmStarter<K, W> starter,
+      Settings settings,
       WarmListener listener) {
     this.fresh = fresh;
     this.starter = starter;
     this.settings = settings;
     this.listener = listener;
     this.shelf = new WarmShelf<>(settings.max());
-    this.starting = Executors.newFixedThreadPool(settings.starters(),
-        DaemonThreads.numbered("mrt-warm-", 1));
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory(
-        "mrt-warm-sweep"));
+    this.starting =
+        Executors.newFixedThreadPool(settings.starters(), DaemonThreads.numbered("mrt-warm-", 1));
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("mrt-warm-sweep"));
     long every = Math.max(1000, Math.min(30_000, settings.idle().toMillis() / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
@@ -88,18 +92,22 @@ public final class WarmSlot<K, W> implements Slot {
     listener.hit(task.group(), Duration.ofNanos(System.nanoTime() - begin));
     W w = waiting.get();
     AtomicBoolean used = new AtomicBoolean();
-    TaskOutcome outcome = FreshContainerSlot.run(task, control, stdio -> {
-      try {
-        Container c = starter.handOff(w, task, stdio);
-        used.set(true);
-        return c;
-      } catch (WarmStartException e) {
-        used.set(true); // it discarded itself
-        listener.discarded(task.group(), "dead");
-        LOG.debugf("%s; starting the task fresh", e.getMessage());
-        return fresh.start(task, stdio);
-      }
-    });
+    TaskOutcome outcome =
+        FreshContainerSlot.run(
+            task,
+            control,
+            stdio -> {
+              try {
+                Container c = starter.handOff(w, task, stdio);
+                used.set(true);
+                return c;
+              } catch (WarmStartException e) {
+                used.set(true); // it discarded itself
+                listener.discarded(task.group(), "dead");
+                LOG.debugf("%s; starting the task fresh", e.getMessage());
+                return fresh.start(task, stdio);
+              }
+            });
     if (!used.get()) {
       // Killed before it started, or refused at hand-off: the container must not linger.
       listener.discarded(task.group(), "unused");
@@ -164,7 +172,8 @@ public final class WarmSlot<K, W> implements Slot {
       shelf.remove(e);
       failedUntil.put(key, System.nanoTime() + FAILED_KEY_PAUSE.toNanos());
       if (loggedFailures.add(task.group() + "\0" + ex.getMessage())) {
-        LOG.warnf("warm start off for %s for %d s, its tasks start fresh (logged once): %s",
+        LOG.warnf(
+            "warm start off for %s for %d s, its tasks start fresh (logged once): %s",
             task.group(), FAILED_KEY_PAUSE.toSeconds(), ex.getMessage());
       }
       e.container.completeExceptionally(ex);
@@ -178,12 +187,13 @@ public final class WarmSlot<K, W> implements Slot {
   }
 
   private void discardWhenStarted(WarmShelf.Entry<W> e, String reason) {
-    e.container.whenComplete((w, failure) -> {
-      if (w != null) {
-        listener.discarded(e.group, reason);
-        starter.discard(w);
-      }
-    });
+    e.container.whenComplete(
+        (w, failure) -> {
+          if (w != null) {
+            listener.discarded(e.group, reason);
+            starter.discard(w);
+          }
+        });
   }
 
   /** Stops starting containers and discards the waiting ones: drain and shutdown. */

@@ -15,8 +15,8 @@ public interface WarmStarter<K, W> {
   /**
    * The task's key.
    *
-   * @throws dev.mrt.MrtException when the task could not start at all (its fresh start then
-   *     reports why)
+   * @throws dev.mrt.MrtException when the task could not start at all (its fresh start then reports
+   *     why)
    */
   K key(PoolTask task);
 

@@ -8,7 +8,11 @@ package dev.mrt.runtime;
  */
 public record Finding(String check, Status status, boolean essential, String detail, String fix) {
 
-  public enum Status { OK, WARN, FAIL }
+  public enum Status {
+    OK,
+    WARN,
+    FAIL
+  }
 
   public static Finding ok(String check, boolean essential, String detail) {
     return new Finding(check, Status.OK, essential, detail, "");

@@ -19,7 +19,9 @@ final class NotStartedFilter extends OutputStream {
   private boolean passing;
   private boolean matched;
 
-  /** @param marker what the line starts with, nonce included */
+  /**
+   * @param marker what the line starts with, nonce included
+   */
   NotStartedFilter(OutputStream sink, String marker) {
     this.sink = sink;
     this.marker = marker.getBytes(StandardCharsets.UTF_8);
@@ -69,8 +71,9 @@ final class NotStartedFilter extends OutputStream {
     if (!matched) {
       return Optional.empty();
     }
-    String rest = new String(head.toByteArray(), marker.length,
-        head.size() - marker.length, StandardCharsets.UTF_8);
+    String rest =
+        new String(
+            head.toByteArray(), marker.length, head.size() - marker.length, StandardCharsets.UTF_8);
     int end = rest.indexOf('\n');
     return Optional.of(end < 0 ? rest : rest.substring(0, end));
   }

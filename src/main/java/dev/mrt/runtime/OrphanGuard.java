@@ -12,18 +12,19 @@ import java.util.List;
  * gives no JVM code a chance to run, and a foreground runc left behind keeps its job running.
  *
  * <p>A small shell process holds the read end of a pipe whose write end only this JVM has (Java
- * closes every other descriptor in the processes it starts). When the JVM exits, the kernel
- * closes that end, the shell reads end-of-file and deletes, through runc, each container whose
- * id carries this process's prefix: the container's init dies and its PID namespace with it.
- * Unlike a parent-death signal it does not depend on which thread started runc, and it needs
- * nothing inside the image.
+ * closes every other descriptor in the processes it starts). When the JVM exits, the kernel closes
+ * that end, the shell reads end-of-file and deletes, through runc, each container whose id carries
+ * this process's prefix: the container's init dies and its PID namespace with it. Unlike a
+ * parent-death signal it does not depend on which thread started runc, and it needs nothing inside
+ * the image.
  */
 public final class OrphanGuard implements AutoCloseable {
   /**
-   * $1 runc, $2 runc's state root, $3 the id prefix, $4 the bundles directory. Signals are
-   * ignored so that a Ctrl-C to the terminal's process group leaves the guard to do its work.
+   * $1 runc, $2 runc's state root, $3 the id prefix, $4 the bundles directory. Signals are ignored
+   * so that a Ctrl-C to the terminal's process group leaves the guard to do its work.
    */
-  static final String SCRIPT = """
+  static final String SCRIPT =
+      """
       trap '' INT TERM HUP QUIT
       cat >/dev/null
       end() {
@@ -51,6 +52,7 @@ public final class OrphanGuard implements AutoCloseable {
       """;
 
   private final Process shell;
+
   /** Held for the life of the JVM: were it collected, its cleaner would close the pipe. */
   private final OutputStream lifeline;
 
@@ -71,10 +73,11 @@ public final class OrphanGuard implements AutoCloseable {
     cmd.add(prefix);
     cmd.add(bundles.toString());
     try {
-      Process p = new ProcessBuilder(cmd)
-          .redirectOutput(Redirect.DISCARD)
-          .redirectError(Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(Redirect.DISCARD)
+              .redirectError(Redirect.DISCARD)
+              .start();
       return new OrphanGuard(p);
     } catch (IOException e) {
       throw new RuntimeUnavailableException(Path.of("/bin/sh"), e);

@@ -1,18 +1,23 @@
 package dev.mrt.runtime;
 
 import dev.mrt.DaemonThreads;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Controls one runc binary with its own state root. Every call names the state root, so mrt's
@@ -25,17 +30,20 @@ public final class Runc {
 
   /** How long a control command (kill, delete, list, --version) may take. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
   /** What is kept of a control command's output: its error message, not a flood. */
   private static final int OUTPUT_LIMIT = 64 * 1024;
+
   /** After runc exits, how long its output may take to end. */
   private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
 
   private final Path binary;
   private final Path stateRoot;
   private final Duration commandTimeout;
+
   /** Threads that copy containers' output; idle ones die after a minute. */
-  private final ExecutorService outputPumps = Executors.newCachedThreadPool(
-      DaemonThreads.factory("mrt-output"));
+  private final ExecutorService outputPumps =
+      Executors.newCachedThreadPool(DaemonThreads.factory("mrt-output"));
 
   public Runc(Path binary, Path stateRoot) {
     this(binary, stateRoot, COMMAND_TIMEOUT);
@@ -61,8 +69,12 @@ public final class Runc {
    * container and returns its exit status.
    */
   public RuncContainer run(String id, Path bundle, Stdio stdio) {
-    RuncContainer c = start(id, bundle, stdio.stdin(),
-        stdio.stdout().isPresent() ? Redirect.PIPE : Redirect.INHERIT);
+    RuncContainer c =
+        start(
+            id,
+            bundle,
+            stdio.stdin(),
+            stdio.stdout().isPresent() ? Redirect.PIPE : Redirect.INHERIT);
     c.attach(stdio);
     return c;
   }
@@ -80,8 +92,14 @@ public final class Runc {
     ProcessBuilder pb =
         new ProcessBuilder(
             command(
-                "--log", log.toString(), "--log-format", "json",
-                "run", "--bundle", bundle.toString(), id));
+                "--log",
+                log.toString(),
+                "--log-format",
+                "json",
+                "run",
+                "--bundle",
+                bundle.toString(),
+                id));
     pb.redirectInput(stdin);
     pb.redirectOutput(stdout);
     pb.redirectError(Redirect.PIPE);
@@ -103,11 +121,11 @@ public final class Runc {
   }
 
   /**
-   * Whether runc still has state for this container. A foreground {@code runc run} removes it
-   * when the container exits, so after a normal end there is nothing left to delete.
+   * Whether runc still has state for this container. A foreground {@code runc run} removes it when
+   * the container exits, so after a normal end there is nothing left to delete.
    */
   public boolean hasState(String id) {
-    return java.nio.file.Files.exists(stateRoot.resolve(id));
+    return Files.exists(stateRoot.resolve(id));
   }
 
   /** Ids of every container under this state root. */
@@ -131,9 +149,9 @@ public final class Runc {
   }
 
   /**
-   * Runs a control command, bounded for real: its output is read on another thread while this
-   * one waits, so a runc that hangs with its pipe open is killed at the deadline (its children
-   * may keep the pipe; the reader is then abandoned, not waited for).
+   * Runs a control command, bounded for real: its output is read on another thread while this one
+   * waits, so a runc that hangs with its pipe open is killed at the deadline (its children may keep
+   * the pipe; the reader is then abandoned, not waited for).
    */
   private String exec(List<String> args, boolean tolerateMissing) {
     List<String> cmd = command(args.toArray(String[]::new));
@@ -144,33 +162,35 @@ public final class Runc {
     } catch (IOException e) {
       throw new RuntimeUnavailableException(binary, e);
     }
-    java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
-    java.util.concurrent.Future<?> reader = outputPumps.submit(() -> {
-      byte[] buffer = new byte[8192];
-      try (InputStream in = p.getInputStream()) {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          synchronized (seen) {
-            seen.write(buffer, 0, Math.max(0, Math.min(n, OUTPUT_LIMIT - seen.size())));
-          }
-        }
-      }
-      return null;
-    });
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    Future<?> reader =
+        outputPumps.submit(
+            () -> {
+              byte[] buffer = new byte[8192];
+              try (InputStream in = p.getInputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  synchronized (seen) {
+                    seen.write(buffer, 0, Math.max(0, Math.min(n, OUTPUT_LIMIT - seen.size())));
+                  }
+                }
+              }
+              return null;
+            });
     try {
       if (!p.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         reader.cancel(true);
-        throw new RuncCommandException(cmd, -1, "no answer within "
-            + commandTimeout.toMillis() / 1000.0 + "s; killed it");
+        throw new RuncCommandException(
+            cmd, -1, "no answer within " + commandTimeout.toMillis() / 1000.0 + "s; killed it");
       }
       try {
         reader.get(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         // runc has exited; something it started still holds the pipe. What runc said is in.
         reader.cancel(true);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new RuntimeUnavailableException(binary, e.getCause() instanceof IOException io
-            ? io : new IOException(e.getCause()));
+      } catch (ExecutionException e) {
+        throw new RuntimeUnavailableException(
+            binary, e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
       }
       String text;
       synchronized (seen) {

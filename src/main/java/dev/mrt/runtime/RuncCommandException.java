@@ -9,8 +9,13 @@ public final class RuncCommandException extends MrtException {
   private final int status;
 
   public RuncCommandException(List<String> command, int status, String output) {
-    super("runc " + String.join(" ", command.subList(1, command.size())) + " failed (status "
-        + status + "): " + output.replace('\n', ' '));
+    super(
+        "runc "
+            + String.join(" ", command.subList(1, command.size()))
+            + " failed (status "
+            + status
+            + "): "
+            + output.replace('\n', ' '));
     this.command = List.copyOf(command);
     this.status = status;
   }

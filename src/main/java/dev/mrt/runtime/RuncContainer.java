@@ -32,6 +32,7 @@ public final class RuncContainer {
   private volatile Future<?> stdoutPump;
   private volatile Future<?> stderrPump;
   private volatile String killReason;
+
   /** A warm job's stdout filter, when its helper may say it could not start the job. */
   private volatile NotStartedFilter notStarted;
 
@@ -52,8 +53,8 @@ public final class RuncContainer {
   }
 
   /**
-   * Waits for a container started ahead of its job to say it is ready ({@link JobHandOff#READY}
-   * on its stdout). Blocks; {@link #kill} ends the wait.
+   * Waits for a container started ahead of its job to say it is ready ({@link JobHandOff#READY} on
+   * its stdout). Blocks; {@link #kill} ends the wait.
    *
    * @return false when it ended or said anything else: it cannot take a job
    */
@@ -67,12 +68,11 @@ public final class RuncContainer {
   }
 
   /**
-   * Gives a ready container its job: the hand-off, then the job's input, on stdin; from here
-   * the job's output goes to {@code stdio}'s sinks, which must be captured ones.
+   * Gives a ready container its job: the hand-off, then the job's input, on stdin; from here the
+   * job's output goes to {@code stdio}'s sinks, which must be captured ones.
    *
-   * @param notStartedMarker how the hand-off helper's "could not start the job" line begins;
-   *     when it says so, {@link #await} reports {@link ContainerExit.FailedToStart}
-   *
+   * @param notStartedMarker how the hand-off helper's "could not start the job" line begins; when
+   *     it says so, {@link #await} reports {@link ContainerExit.FailedToStart}
    * @throws IOException when the waiting process is gone (the pipe is closed)
    */
   public void handOff(JobHandOff job, Stdio stdio, Optional<String> notStartedMarker)
@@ -80,10 +80,14 @@ public final class RuncContainer {
     OutputStream in = process.getOutputStream();
     in.write(job.encode());
     in.flush();
-    notStarted = notStartedMarker.flatMap(m -> stdio.stdout().map(
-        out -> new NotStartedFilter(out, m))).orElse(null);
-    startPumps(notStarted == null ? stdio : new Stdio(stdio.stdin(), stdio.input(),
-        Optional.of(notStarted), stdio.stderr()));
+    notStarted =
+        notStartedMarker
+            .flatMap(m -> stdio.stdout().map(out -> new NotStartedFilter(out, m)))
+            .orElse(null);
+    startPumps(
+        notStarted == null
+            ? stdio
+            : new Stdio(stdio.stdin(), stdio.input(), Optional.of(notStarted), stdio.stderr()));
     if (stdio.input().isPresent()) {
       feed(stdio.input().get());
     } else {
@@ -92,8 +96,8 @@ public final class RuncContainer {
   }
 
   /**
-   * Ends a container that never got its job: the waiting process exits when its stdin closes;
-   * one that does not within {@code patience} is killed.
+   * Ends a container that never got its job: the waiting process exits when its stdin closes; one
+   * that does not within {@code patience} is killed.
    */
   public void abandon(Duration patience) {
     try {
@@ -221,38 +225,41 @@ public final class RuncContainer {
 
   /** Writes the job's input on its own thread, so a process that never reads cannot block us. */
   private void feed(byte[] input) {
-    DaemonThreads.start("mrt-stdin-" + id, () -> {
-      try (OutputStream in = process.getOutputStream()) {
-        in.write(input);
-      } catch (IOException e) {
-        // The process exited or closed its stdin without reading it all: its business.
-      }
-    });
+    DaemonThreads.start(
+        "mrt-stdin-" + id,
+        () -> {
+          try (OutputStream in = process.getOutputStream()) {
+            in.write(input);
+          } catch (IOException e) {
+            // The process exited or closed its stdin without reading it all: its business.
+          }
+        });
   }
 
   /** Copies one output stream on a pooled thread: a task would otherwise cost two new threads. */
   private Future<?> pump(InputStream in, OutputStream out, boolean closeSink) {
-    return pumps.submit(() -> {
-      byte[] buf = new byte[16 * 1024];
-      try (in) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // The process closed its end or the sink refused more; either way we are done.
-      } finally {
-        try {
-          if (closeSink) {
-            out.close();
-          } else {
-            out.flush();
+    return pumps.submit(
+        () -> {
+          byte[] buf = new byte[16 * 1024];
+          try (in) {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+              out.write(buf, 0, n);
+              out.flush();
+            }
+          } catch (IOException e) {
+            // The process closed its end or the sink refused more; either way we are done.
+          } finally {
+            try {
+              if (closeSink) {
+                out.close();
+              } else {
+                out.flush();
+              }
+            } catch (IOException ignored) {
+              // Nothing left to deliver to a sink that is gone.
+            }
           }
-        } catch (IOException ignored) {
-          // Nothing left to deliver to a sink that is gone.
-        }
-      }
-    });
+        });
   }
 }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Passes a container's stderr through, but drops the line runc itself prints when it fails to
- * start a container: mrt reports that failure in one line of its own. The job's output is never
- * held back while runc's log is empty, which is the case for every container that started.
+ * Passes a container's stderr through, but drops the line runc itself prints when it fails to start
+ * a container: mrt reports that failure in one line of its own. The job's output is never held back
+ * while runc's log is empty, which is the case for every container that started.
  */
 final class RuncErrorFilter extends FilterOutputStream {
   private final Path log;

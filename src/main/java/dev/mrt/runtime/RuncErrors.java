@@ -1,20 +1,26 @@
 package dev.mrt.runtime;
 
+import java.util.Locale;
+
 /** What a user can do about runc's common start failures. */
 public final class RuncErrors {
   private RuncErrors() {}
 
   /** A hint for runc's error message, or empty when there is nothing better than its words. */
   public static String hint(String runcError) {
-    String e = runcError.toLowerCase(java.util.Locale.ROOT);
+    String e = runcError.toLowerCase(Locale.ROOT);
     boolean denied = e.contains("operation not permitted") || e.contains("permission denied");
     // user.max_user_namespaces exhausted or 0 gives ENOSPC rather than EPERM.
     if (e.contains("user namespace") && e.contains("no space left on device")) {
       return "this host allows no more user namespaces (user.max_user_namespaces); "
           + "run `mrt doctor` for the fix";
     }
-    if (denied && (e.contains("user namespace") || e.contains("unshare") || e.contains("newuidmap")
-        || e.contains("uid_map") || e.contains("nsexec"))) {
+    if (denied
+        && (e.contains("user namespace")
+            || e.contains("unshare")
+            || e.contains("newuidmap")
+            || e.contains("uid_map")
+            || e.contains("nsexec"))) {
       return "this host refuses user namespaces to this user; run `mrt doctor` for the fix";
     }
     if (e.contains("no such file or directory") && e.contains("cwd")) {

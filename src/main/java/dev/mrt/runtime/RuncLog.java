@@ -27,8 +27,8 @@ final class RuncLog {
   }
 
   /**
-   * Why the container did not start: the first error (the cause, e.g. nsexec's "unshare: no
-   * space left on device"), followed by runc's last one when that differs (what it gave up on).
+   * Why the container did not start: the first error (the cause, e.g. nsexec's "unshare: no space
+   * left on device"), followed by runc's last one when that differs (what it gave up on).
    */
   static Optional<String> failure(Path log) {
     List<String> errors = errors(log);

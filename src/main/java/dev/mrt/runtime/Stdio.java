@@ -22,13 +22,13 @@ public record Stdio(
 
   /** A terminal-less CLI run: our stdout and stderr, stdin only if asked. */
   public static Stdio passThrough(boolean stdin) {
-    return new Stdio(stdin ? Redirect.INHERIT : NULL_INPUT, Optional.empty(), Optional.empty(),
-        System.err);
+    return new Stdio(
+        stdin ? Redirect.INHERIT : NULL_INPUT, Optional.empty(), Optional.empty(), System.err);
   }
 
   /** Captured output; the process reads {@code input}, or end-of-file at once when empty. */
   public static Stdio captured(Optional<byte[]> input, OutputStream stdout, OutputStream stderr) {
-    return new Stdio(input.isPresent() ? Redirect.PIPE : NULL_INPUT, input, Optional.of(stdout),
-        stderr);
+    return new Stdio(
+        input.isPresent() ? Redirect.PIPE : NULL_INPUT, input, Optional.of(stdout), stderr);
   }
 }

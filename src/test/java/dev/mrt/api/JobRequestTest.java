@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class JobRequestTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +28,10 @@ class JobRequestTest {
 
   @Test
   void testParse_full() throws Exception {
-    JobRequest r = parse("{\"image\":\"/srv/img.tar\",\"args\":[\"sh\",\"-c\",\"cat\"],"
-        + "\"env\":{\"A\":\"1\"},\"workdir\":\"/tmp\",\"timeout\":\"1m30s\",\"stdin\":\"héllo\"}");
+    JobRequest r =
+        parse(
+            "{\"image\":\"/srv/img.tar\",\"args\":[\"sh\",\"-c\",\"cat\"],"
+                + "\"env\":{\"A\":\"1\"},\"workdir\":\"/tmp\",\"timeout\":\"1m30s\",\"stdin\":\"héllo\"}");
     assertEquals("/srv/img.tar", r.image());
     assertEquals(List.of("sh", "-c", "cat"), r.args());
     assertEquals(Map.of("A", "1"), r.env());
@@ -48,25 +50,29 @@ class JobRequestTest {
 
   @Test
   void testParse_numericTimeoutIsSeconds() throws Exception {
-    assertEquals(Optional.of(Duration.ofMillis(2500)),
+    assertEquals(
+        Optional.of(Duration.ofMillis(2500)),
         parse("{\"args\":[\"true\"],\"timeout\":2.5}").timeout());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{}|args",
-      "{\"args\":[]}|args",
-      "{\"args\":\"true\"}|args",
-      "{\"args\":[1]}|args",
-      "{\"args\":[\"\"]}|args",
-      "{\"args\":[\"true\"],\"env\":[\"A=1\"]}|env",
-      "{\"args\":[\"true\"],\"env\":{\"A\":1}}|env",
-      "{\"args\":[\"true\"],\"workdir\":\"tmp\"}|workdir",
-      "{\"args\":[\"true\"],\"timeout\":\"soon\"}|timeout",
-      "{\"args\":[\"true\"],\"timeout\":-1}|timeout",
-      "{\"args\":[\"true\"],\"image\":\"\"}|image",
-      "{\"args\":[\"true\"],\"stdin\":5}|stdin",
-      "{\"args\":[\"true\"],\"cmd\":\"x\"}|cmd"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}|args",
+        "{\"args\":[]}|args",
+        "{\"args\":\"true\"}|args",
+        "{\"args\":[1]}|args",
+        "{\"args\":[\"\"]}|args",
+        "{\"args\":[\"true\"],\"env\":[\"A=1\"]}|env",
+        "{\"args\":[\"true\"],\"env\":{\"A\":1}}|env",
+        "{\"args\":[\"true\"],\"workdir\":\"tmp\"}|workdir",
+        "{\"args\":[\"true\"],\"timeout\":\"soon\"}|timeout",
+        "{\"args\":[\"true\"],\"timeout\":-1}|timeout",
+        "{\"args\":[\"true\"],\"image\":\"\"}|image",
+        "{\"args\":[\"true\"],\"stdin\":5}|stdin",
+        "{\"args\":[\"true\"],\"cmd\":\"x\"}|cmd"
+      })
   void testParse_badFieldIsNamed(String body, String field) {
     Problem p = problem(body);
     assertEquals(400, p.status());

@@ -27,8 +27,10 @@ class JobStoreTest {
   @TempDir Path temp;
 
   /** Tasks wait for the test, then print their first argument and exit 0. */
-  private final GateSlot slot = new GateSlot(0, t -> GateSlot.outcome(
-      new ContainerExit.Exited(0), t.request().args().get(0), ""));
+  private final GateSlot slot =
+      new GateSlot(
+          0, t -> GateSlot.outcome(new ContainerExit.Exited(0), t.request().args().get(0), ""));
+
   private final ContainerPool pool = new ContainerPool(1, slot);
 
   @AfterEach
@@ -37,14 +39,16 @@ class JobStoreTest {
   }
 
   private JobStore store(Map<String, String> api) {
-    return new JobStore(pool, new FakeImages(temp).withReady("default", temp),
-        TestConfigs.mapping(ApiConfig.class, api), TestConfigs.mapping(PoolConfig.class,
-            Map.of()));
+    return new JobStore(
+        pool,
+        new FakeImages(temp).withReady("default", temp),
+        TestConfigs.mapping(ApiConfig.class, api),
+        TestConfigs.mapping(PoolConfig.class, Map.of()));
   }
 
   private static JobRequest request(String image, String arg) throws Exception {
-    return JobRequest.parse(JSON.readTree(
-        "{\"image\":\"" + image + "\",\"args\":[\"" + arg + "\"]}"));
+    return JobRequest.parse(
+        JSON.readTree("{\"image\":\"" + image + "\",\"args\":[\"" + arg + "\"]}"));
   }
 
   private static Problem problem(ProblemException e) {
@@ -69,11 +73,13 @@ class JobStoreTest {
   void testSubmit_imageNotAllowedIs400() {
     JobStore store = store(Map.of());
 
-    ProblemException e = assertThrows(ProblemException.class,
-        () -> store.submit(request("python:3.12", "x")));
+    ProblemException e =
+        assertThrows(ProblemException.class, () -> store.submit(request("python:3.12", "x")));
     assertEquals(400, e.getResponse().getStatus());
-    assertEquals("image 'python:3.12' is not one API jobs may use (default); an operator adds it"
-        + " to mrt.api.allowed-images", problem(e).detail());
+    assertEquals(
+        "image 'python:3.12' is not one API jobs may use (default); an operator adds it"
+            + " to mrt.api.allowed-images",
+        problem(e).detail());
   }
 
   @Test
@@ -83,11 +89,11 @@ class JobStoreTest {
     Await.until(() -> slot.running.get() == 1);
     store.submit(request("default", "waiting"));
 
-    ProblemException e = assertThrows(ProblemException.class,
-        () -> store.submit(request("default", "refused")));
+    ProblemException e =
+        assertThrows(ProblemException.class, () -> store.submit(request("default", "refused")));
     assertEquals(429, e.getResponse().getStatus());
-    assertEquals("all 1 container slots are busy and 1 jobs wait already; retry later",
-        problem(e).detail());
+    assertEquals(
+        "all 1 container slots are busy and 1 jobs wait already; retry later", problem(e).detail());
     slot.release.release(2);
   }
 

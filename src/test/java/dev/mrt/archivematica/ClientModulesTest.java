@@ -47,7 +47,8 @@ class ClientModulesTest {
             "empty_v0.0", ""),
         modules.modules());
     assertEquals(
-        List.of("identifyfileformat_v0.0", "characterizefile_v0.0", "with_equals_v0.0", "empty_v0.0"),
+        List.of(
+            "identifyfileformat_v0.0", "characterizefile_v0.0", "with_equals_v0.0", "empty_v0.0"),
         List.copyOf(modules.functionNames()));
   }
 
@@ -108,8 +109,10 @@ class ClientModulesTest {
   void testLoad_missingFile() {
     MrtException e =
         assertThrows(MrtException.class, () -> ClientModules.load(Path.of("no/such/file")));
-    assertEquals("cannot read client modules file no/such/file (no/such/file: no such file or "
-        + "directory); set mrt.archivematica.modules-file (MRT_ARCHIVEMATICA_MODULES_FILE) to "
-        + "Archivematica's archivematicaClientModules", e.getMessage());
+    assertEquals(
+        "cannot read client modules file no/such/file (no/such/file: no such file or "
+            + "directory); set mrt.archivematica.modules-file (MRT_ARCHIVEMATICA_MODULES_FILE) to "
+            + "Archivematica's archivematicaClientModules",
+        e.getMessage());
   }
 }

@@ -23,39 +23,55 @@ class FunctionTableTest {
 
   @Test
   void testNetwork_commandFunctionsDefaultToNoneAndTakeOverrides() {
-    FunctionTable t = table(Map.of("mrt.functions.\"b_v0.0\".network", "db:3306",
-        "mrt.functions.\"b_v0.0\".seccomp", "unconfined"));
+    FunctionTable t =
+        table(
+            Map.of(
+                "mrt.functions.\"b_v0.0\".network",
+                "db:3306",
+                "mrt.functions.\"b_v0.0\".seccomp",
+                "unconfined"));
     assertEquals(Network.NONE, f(t, "a_v0.0").network());
-    assertEquals(new Network.Endpoints(List.of(new Endpoint("db", 3306))),
-        f(t, "b_v0.0").network());
+    assertEquals(
+        new Network.Endpoints(List.of(new Endpoint("db", 3306))), f(t, "b_v0.0").network());
     assertEquals(Optional.empty(), f(t, "a_v0.0").seccomp());
     assertEquals(Optional.of("unconfined"), f(t, "b_v0.0").seccomp());
   }
 
   @Test
   void testNetwork_theArchivematicaRunnerGetsItsEndpoints() {
-    FunctionTable t = table(Map.of("mrt.archivematica.runner", "archivematica",
-        "mrt.archivematica.endpoints", "storage:8000,clamav:3310"));
-    assertEquals(new Network.Endpoints(List.of(new Endpoint("storage", 8000),
-        new Endpoint("clamav", 3310))), f(t, "a_v0.0").network());
+    FunctionTable t =
+        table(
+            Map.of(
+                "mrt.archivematica.runner",
+                "archivematica",
+                "mrt.archivematica.endpoints",
+                "storage:8000,clamav:3310"));
+    assertEquals(
+        new Network.Endpoints(List.of(new Endpoint("storage", 8000), new Endpoint("clamav", 3310))),
+        f(t, "a_v0.0").network());
   }
 
   @Test
   void testRefuseReaching_gearmandCannotBeAnEndpoint() {
     FunctionTable t = table(Map.of("mrt.functions.\"b_v0.0\".network", "localhost:4730"));
     t.refuseReaching("gearmand.example", 4730, "gearmand");
-    MrtException e = assertThrows(MrtException.class,
-        () -> t.refuseReaching("127.0.0.1", 4730, "gearmand"));
-    assertEquals("the network of b_v0.0 names localhost:4730, which is gearmand: a job must"
-        + " never reach it; remove it from mrt.functions.\"b_v0.0\".network or"
-        + " mrt.archivematica.endpoints", e.getMessage());
+    MrtException e =
+        assertThrows(MrtException.class, () -> t.refuseReaching("127.0.0.1", 4730, "gearmand"));
+    assertEquals(
+        "the network of b_v0.0 names localhost:4730, which is gearmand: a job must"
+            + " never reach it; remove it from mrt.functions.\"b_v0.0\".network or"
+            + " mrt.archivematica.endpoints",
+        e.getMessage());
   }
 
   @Test
   void testNetwork_aBadSettingNamesIt() {
-    MrtException e = assertThrows(MrtException.class,
-        () -> table(Map.of("mrt.archivematica.network", "bridge")));
-    assertEquals("bad mrt.archivematica.network 'bridge': use host, none, private or endpoints"
-        + " as HOST:PORT[,HOST:PORT...]", e.getMessage());
+    MrtException e =
+        assertThrows(
+            MrtException.class, () -> table(Map.of("mrt.archivematica.network", "bridge")));
+    assertEquals(
+        "bad mrt.archivematica.network 'bridge': use host, none, private or endpoints"
+            + " as HOST:PORT[,HOST:PORT...]",
+        e.getMessage());
   }
 }

@@ -41,9 +41,14 @@ class McpClientJobsTest {
   @TempDir Path temp;
 
   /** Each task exits with the number its arguments give, printing them. */
-  private final GateSlot slot = GateSlot.open(t -> GateSlot.outcome(
-      new ContainerExit.Exited(Integer.parseInt(t.request().args().get(1))),
-      "ran " + t.request().args().get(1), ""));
+  private final GateSlot slot =
+      GateSlot.open(
+          t ->
+              GateSlot.outcome(
+                  new ContainerExit.Exited(Integer.parseInt(t.request().args().get(1))),
+                  "ran " + t.request().args().get(1),
+                  ""));
+
   private final ContainerPool pool = new ContainerPool(1, slot);
   private final List<String> rows = Collections.synchronizedList(new ArrayList<>());
   private final List<String> batches = Collections.synchronizedList(new ArrayList<>());
@@ -67,18 +72,28 @@ class McpClientJobsTest {
     }
   }
 
-  private final TaskRows taskRows = new TaskRows() {
-    @Override
-    public void started(Collection<String> taskUuids, Instant at) {
-      rows.add("started " + taskUuids);
-    }
+  private final TaskRows taskRows =
+      new TaskRows() {
+        @Override
+        public void started(Collection<String> taskUuids, Instant at) {
+          rows.add("started " + taskUuids);
+        }
 
-    @Override
-    public void finished(List<Finished> tasks) {
-      tasks.forEach(t -> rows.add("finished " + t.taskUuid() + " " + t.exitCode()
-          + t.stderr().filter(e -> !e.isBlank()).map(e -> " " + e.strip()).orElse("")));
-    }
-  };
+        @Override
+        public void finished(List<Finished> tasks) {
+          tasks.forEach(
+              t ->
+                  rows.add(
+                      "finished "
+                          + t.taskUuid()
+                          + " "
+                          + t.exitCode()
+                          + t.stderr()
+                              .filter(e -> !e.isBlank())
+                              .map(e -> " " + e.strip())
+                              .orElse("")));
+        }
+      };
 
   @AfterEach
   void stopPool() {
@@ -86,26 +101,54 @@ class McpClientJobsTest {
   }
 
   private McpClientJobs jobs(FakeImages images) {
-    FunctionTable functions = TestFunctions.table("echo_v0.0 = echo\n",
-        Map.of("mrt.archivematica.image", "tools", "mrt.archivematica.command", "{module}"));
-    McpClientJobs.Settings settings = new McpClientJobs.Settings(
-        new BindMount(temp, temp.toString(), false), Optional.empty(), List.of(), 1024, true,
-        false, Optional.empty(), Map.of());
+    FunctionTable functions =
+        TestFunctions.table(
+            "echo_v0.0 = echo\n",
+            Map.of("mrt.archivematica.image", "tools", "mrt.archivematica.command", "{module}"));
+    McpClientJobs.Settings settings =
+        new McpClientJobs.Settings(
+            new BindMount(temp, temp.toString(), false),
+            Optional.empty(),
+            List.of(),
+            1024,
+            true,
+            false,
+            Optional.empty(),
+            Map.of());
     Clock clock = Clock.systemUTC();
-    return new McpClientJobs(functions, pool, images, new Tokens(temp + "/", "/assets/", clock),
-        settings, temp.resolve("batches"), taskRows,
-        (f, results, d) -> batches.add(f + " " + results.size()), clock);
+    return new McpClientJobs(
+        functions,
+        pool,
+        images,
+        new Tokens(temp + "/", "/assets/", clock),
+        settings,
+        temp.resolve("batches"),
+        taskRows,
+        (f, results, d) -> batches.add(f + " " + results.size()),
+        clock);
   }
 
   private static GearmanJob job(String function, String payload) {
-    return new GearmanJob(new ServerAddress("127.0.0.1", 4730), "H:test:1", function, "batch-1",
+    return new GearmanJob(
+        new ServerAddress("127.0.0.1", 4730),
+        "H:test:1",
+        function,
+        "batch-1",
         payload.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String tasks(String firstArgs, String secondArgs) {
-    return "{\"tasks\":{\"" + U1 + "\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\","
-        + "\"arguments\":\"" + firstArgs + "\"},\"" + U2 + "\":{\"createdDate\":"
-        + "\"2024-01-01T00:00:00+00:00\",\"arguments\":\"" + secondArgs + "\"}}}";
+    return "{\"tasks\":{\""
+        + U1
+        + "\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\","
+        + "\"arguments\":\""
+        + firstArgs
+        + "\"},\""
+        + U2
+        + "\":{\"createdDate\":"
+        + "\"2024-01-01T00:00:00+00:00\",\"arguments\":\""
+        + secondArgs
+        + "\"}}}";
   }
 
   private Reply handle(McpClientJobs jobs, GearmanJob job) throws Exception {
@@ -123,10 +166,13 @@ class McpClientJobsTest {
     assertTrue(reply.startsWith("{\"task_results\":{\"" + U1 + "\":{\"exitCode\":0,"), reply);
     assertTrue(reply.contains("\"stdout\":\"ran 0\""), reply);
     assertTrue(reply.contains("\"" + U2 + "\":{\"exitCode\":3,"), reply);
-    assertEquals(List.of(List.of("echo", "0"), List.of("echo", "3")),
+    assertEquals(
+        List.of(List.of("echo", "0"), List.of("echo", "3")),
         slot.tasks.stream().map(t -> t.request().args()).toList());
-    assertEquals(List.of("started [" + U1 + ", " + U2 + "]", "finished " + U1 + " 0",
-        "finished " + U2 + " 3"), rows);
+    assertEquals(
+        List.of(
+            "started [" + U1 + ", " + U2 + "]", "finished " + U1 + " 0", "finished " + U2 + " 3"),
+        rows);
     assertEquals(List.of("echo_v0.0 2"), batches);
     Await.until(() -> pool.snapshot().equals(new PoolSnapshot(1, 0, 0)));
   }
@@ -151,8 +197,10 @@ class McpClientJobsTest {
   @Test
   void testHandle_pullGivesTheSlotBackMeanwhile() throws Exception {
     List<PoolSnapshot> duringPull = new ArrayList<>();
-    FakeImages images = new FakeImages(temp).withPullable("tools", temp)
-        .duringPull(() -> duringPull.add(pool.snapshot()));
+    FakeImages images =
+        new FakeImages(temp)
+            .withPullable("tools", temp)
+            .duringPull(() -> duringPull.add(pool.snapshot()));
     McpClientJobs jobs = jobs(images);
 
     String reply = handle(jobs, job("echo_v0.0", tasks("0", "0"))).await();
@@ -169,8 +217,8 @@ class McpClientJobsTest {
     String reply = handle(jobs, job("echo_v0.0", tasks("0", "0"))).await();
 
     assertTrue(reply.contains("\"" + U1 + "\":{\"exitCode\":1,"), reply);
-    assertTrue(reply.contains("mrt: image tools is not usable: no image tools in this test"),
-        reply);
+    assertTrue(
+        reply.contains("mrt: image tools is not usable: no image tools in this test"), reply);
     assertTrue(slot.tasks.isEmpty());
   }
 

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +42,9 @@ class McpclientRunnerScriptTest {
   void harness() throws IOException {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
     lib = dir.resolve("lib");
-    write("django/__init__.py", """
+    write(
+        "django/__init__.py",
+        """
         import os
         def setup():
             if os.environ.get("FAKE_DJANGO_FAILS"):
@@ -48,7 +53,9 @@ class McpclientRunnerScriptTest {
             return "0.fake"
         """);
     write("django/conf.py", "class settings:\n    CLIENT_MODULES_FILE = None\n");
-    write("django/db.py", """
+    write(
+        "django/db.py",
+        """
         class _Connections:
             closed = 0
             def close_all(self):
@@ -56,7 +63,9 @@ class McpclientRunnerScriptTest {
         connections = _Connections()
         """);
     write("client/__init__.py", "");
-    write("client/loader.py", """
+    write(
+        "client/loader.py",
+        """
         import importlib, warnings
         def load_module(name):
             try:
@@ -70,7 +79,9 @@ class McpclientRunnerScriptTest {
             c.read(path)
             return dict(c.items("supportedBatchCommands"))
         """);
-    write("client/job.py", """
+    write(
+        "client/job.py",
+        """
         import sys
         class Job:
             def __init__(self, name, uuid, arguments, capture_output=False):
@@ -97,7 +108,9 @@ class McpclientRunnerScriptTest {
             def get_stderr(self):
                 return self.error
         """);
-    write("client/worker.py", """
+    write(
+        "client/worker.py",
+        """
         import datetime
         def run_task(name, module, jobs):
             try:
@@ -110,7 +123,9 @@ class McpclientRunnerScriptTest {
                 j.end_time = datetime.datetime(2024, 8, 4, 21, 34, 36, 661575, datetime.timezone.utc)
         """);
     write("clientScripts/__init__.py", "");
-    write("clientScripts/echo.py", """
+    write(
+        "clientScripts/echo.py",
+        """
         import sys
         def call(jobs):
             print("straight to the process's stdout")
@@ -121,7 +136,9 @@ class McpclientRunnerScriptTest {
                     job.set_status(job.args[job.args.index("--exit") + 1])
         """);
     // Prints while imported, then shows what a batch sees of its process.
-    write("clientScripts/where.py", """
+    write(
+        "clientScripts/where.py",
+        """
         import os, django.db
         print("imported where")
         def call(jobs):
@@ -129,7 +146,9 @@ class McpclientRunnerScriptTest {
                 job.pyprint(os.getcwd(), os.environ.get("WARM_ONLY"), os.environ.get("HANDOFF_ONLY"),
                             django.db.connections.closed)
         """);
-    write("clientScripts/boom.py", "def call(jobs):\n    raise RuntimeError('refused the whole batch')\n");
+    write(
+        "clientScripts/boom.py",
+        "def call(jobs):\n    raise RuntimeError('refused the whole batch')\n");
     write("clientScripts/broken.py", "import no_such_dependency\n");
     write("modules", "[supportedBatchCommands]\necho_v0.0 = echo\nbroken_v0.0 = broken\n");
   }
@@ -150,18 +169,20 @@ class McpclientRunnerScriptTest {
     e.put("DJANGO_SETTINGS_MODULE", "settings.fake");
     e.put("MRT_BATCH_TASKS", dir.resolve(BatchFiles.TASKS).toString());
     e.put("MRT_BATCH_RESULTS", dir.resolve(BatchFiles.RESULTS).toString());
-    env.forEach((k, v) -> {
-      if (v == null) {
-        e.remove(k);
-      } else {
-        e.put(k, v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            e.remove(k);
+          } else {
+            e.put(k, v);
+          }
+        });
     return e;
   }
 
   private static ProcessBuilder process(Map<String, String> env, String... args) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", RUNNER.toAbsolutePath().toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("/usr/bin/python3", RUNNER.toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
     pb.environment().clear();
@@ -183,9 +204,13 @@ class McpclientRunnerScriptTest {
   private void writeTasks(String function, String module) throws IOException {
     Task t1 = new Task(U1, PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"), "a", true);
     Task t2 = new Task(U2, PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"), "b", false);
-    BatchFiles.writeTasks(dir, function, module, List.of(
-        new BatchFiles.Entry(t1, "a --exit 3", List.of("a b", "--exit", "3"), List.of()),
-        new BatchFiles.Entry(t2, "x", List.of("x"), List.of())));
+    BatchFiles.writeTasks(
+        dir,
+        function,
+        module,
+        List.of(
+            new BatchFiles.Entry(t1, "a --exit 3", List.of("a b", "--exit", "3"), List.of()),
+            new BatchFiles.Entry(t2, "x", List.of("x"), List.of())));
   }
 
   private BatchFiles.Answer batch(String function, String module, Map<String, String> env)
@@ -200,9 +225,12 @@ class McpclientRunnerScriptTest {
     assertEquals(Optional.empty(), a.setupFailed());
     assertEquals(Optional.empty(), a.batchFailed());
     Instant end = Instant.parse("2024-08-04T21:34:36.661575Z");
-    assertEquals(Map.of(
-        U1, new BatchFiles.Reported(3, "echo_v0.0 a b --exit 3\n", "err " + U1 + "\n", Optional.of(end)),
-        U2, new BatchFiles.Reported(0, "echo_v0.0 x\n", "err " + U2 + "\n", Optional.of(end))),
+    assertEquals(
+        Map.of(
+            U1,
+                new BatchFiles.Reported(
+                    3, "echo_v0.0 a b --exit 3\n", "err " + U1 + "\n", Optional.of(end)),
+            U2, new BatchFiles.Reported(0, "echo_v0.0 x\n", "err " + U2 + "\n", Optional.of(end))),
         a.results());
   }
 
@@ -222,43 +250,63 @@ class McpclientRunnerScriptTest {
   @Test
   void testBatch_moduleThatDoesNotImport() throws Exception {
     BatchFiles.Answer a = batch("broken_v0.0", "broken", Map.of());
-    assertTrue(a.setupFailed().orElseThrow().startsWith("module clientScripts.broken does not import:"
-        + " Failed to load client script broken: No module named 'no_such_dependency'"), a.toString());
+    assertTrue(
+        a.setupFailed()
+            .orElseThrow()
+            .startsWith(
+                "module clientScripts.broken does not import:"
+                    + " Failed to load client script broken: No module named 'no_such_dependency'"),
+        a.toString());
     assertEquals(Map.of(), a.results());
   }
 
   @Test
   void testBatch_noDjangoSettings() throws Exception {
-    BatchFiles.Answer a = batch("echo_v0.0", "echo", java.util.Collections.singletonMap(
-        "DJANGO_SETTINGS_MODULE", null));
-    assertTrue(a.setupFailed().orElseThrow().startsWith("DJANGO_SETTINGS_MODULE is not set"), a.toString());
+    BatchFiles.Answer a =
+        batch("echo_v0.0", "echo", Collections.singletonMap("DJANGO_SETTINGS_MODULE", null));
+    assertTrue(
+        a.setupFailed().orElseThrow().startsWith("DJANGO_SETTINGS_MODULE is not set"),
+        a.toString());
   }
 
   @Test
   void testBatch_djangoFailingToStart() throws Exception {
     BatchFiles.Answer a = batch("echo_v0.0", "echo", Map.of("FAKE_DJANGO_FAILS", "1"));
-    assertEquals(Optional.of("Django did not start with DJANGO_SETTINGS_MODULE=settings.fake:"
-        + " RuntimeError: no database"), a.setupFailed());
+    assertEquals(
+        Optional.of(
+            "Django did not start with DJANGO_SETTINGS_MODULE=settings.fake:"
+                + " RuntimeError: no database"),
+        a.setupFailed());
   }
 
   @Test
   void testBatch_imageWithoutTheHarness() throws Exception {
     Files.delete(lib.resolve("client/worker.py"));
     BatchFiles.Answer a = batch("echo_v0.0", "echo", Map.of());
-    assertTrue(a.setupFailed().orElseThrow().startsWith("the image has no MCPClient harness"),
+    assertTrue(
+        a.setupFailed().orElseThrow().startsWith("the image has no MCPClient harness"),
         a.toString());
   }
 
   @Test
   void testCheck_saysWhatIsMissing() throws Exception {
-    Ran ok = python(Map.of("ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES",
-        lib.resolve("modules").toString()), "--check");
+    Ran ok =
+        python(
+            Map.of(
+                "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES",
+                lib.resolve("modules").toString()),
+            "--check");
     assertEquals(1, ok.status(), ok.stderr());
     assertTrue(ok.stderr().contains("2 functions, 2 modules, 1 do not import"), ok.stderr());
-    assertTrue(ok.stderr().contains("missing: module clientScripts.broken does not import"), ok.stderr());
+    assertTrue(
+        ok.stderr().contains("missing: module clientScripts.broken does not import"), ok.stderr());
     Files.writeString(lib.resolve("modules"), "[supportedBatchCommands]\necho_v0.0 = echo\n");
-    Ran good = python(Map.of("ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES",
-        lib.resolve("modules").toString()), "--check");
+    Ran good =
+        python(
+            Map.of(
+                "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES",
+                lib.resolve("modules").toString()),
+            "--check");
     assertEquals(0, good.status(), good.stderr());
     Ran none = python(Map.of(), "--check");
     assertEquals(1, none.status());
@@ -281,7 +329,8 @@ class McpclientRunnerScriptTest {
 
   /** read_handoff(0) on {@code stdin}, then everything left on fd 0, as Python's repr. */
   private String readHandoff(byte[] stdin) throws Exception {
-    String code = """
+    String code =
+        """
         import importlib.util, os, sys
         spec = importlib.util.spec_from_file_location("runner", sys.argv[1])
         runner = importlib.util.module_from_spec(spec)
@@ -298,8 +347,9 @@ class McpclientRunnerScriptTest {
             rest += chunk
         print(repr(got), repr(rest))
         """;
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", code, RUNNER.toAbsolutePath().toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder("/usr/bin/python3", "-c", code, RUNNER.toAbsolutePath().toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put("LC_ALL", "C.UTF-8"); // UTF-8 for os.fsdecode and for repr's output
     Process p = pb.start();
     try (OutputStream in = p.getOutputStream()) {
@@ -321,16 +371,19 @@ class McpclientRunnerScriptTest {
   @Test
   void testReadHandoff_readsExactlyTheHandoff() throws Exception {
     byte[] h = handoff("/", List.of("python3", "x.py"), Map.of("A", "1"));
-    assertEquals("21\n/\u00002\u0000python3\u0000x.py\u0000A=1\u0000",
+    assertEquals(
+        "21\n/\u00002\u0000python3\u0000x.py\u0000A=1\u0000",
         new String(h, StandardCharsets.UTF_8));
-    assertEquals("('/', ['python3', 'x.py'], {'A': '1'}) b'21\\nnext bytes'",
+    assertEquals(
+        "('/', ['python3', 'x.py'], {'A': '1'}) b'21\\nnext bytes'",
         readHandoff(concat(h, "21\nnext bytes")));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("B", "x=y");
     env.put("EMPTY", "");
     env.put("LANG", "C.UTF-8");
     env.put("NAME", "caf\u00e9");
-    assertEquals("('/work dir', [], {'B': 'x=y', 'EMPTY': '', 'LANG': 'C.UTF-8', 'NAME': 'caf\u00e9'}) b''",
+    assertEquals(
+        "('/work dir', [], {'B': 'x=y', 'EMPTY': '', 'LANG': 'C.UTF-8', 'NAME': 'caf\u00e9'}) b''",
         readHandoff(handoff("/work dir", List.of(), env)));
   }
 
@@ -338,33 +391,38 @@ class McpclientRunnerScriptTest {
   void testReadHandoff_eofBeforeAWholeHandoff() throws Exception {
     byte[] whole = handoff("/", List.of("python3", "x.py"), Map.of("A", "1"));
     for (int cut : new int[] {0, 1, 3, 10, whole.length - 1}) {
-      assertEquals("None b''", readHandoff(java.util.Arrays.copyOf(whole, cut)), "cut at " + cut);
+      assertEquals("None b''", readHandoff(Arrays.copyOf(whole, cut)), "cut at " + cut);
     }
   }
 
   @Test
   void testReadHandoff_notAHandoff() throws Exception {
-    assertEquals("\"HandoffError: bad hand-off length b'x'\" b'\\n'", readHandoff("x\n".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals("'HandoffError: hand-off has 1 arguments, says 2' b''",
+    assertEquals(
+        "\"HandoffError: bad hand-off length b'x'\" b'\\n'",
+        readHandoff("x\n".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(
+        "'HandoffError: hand-off has 1 arguments, says 2' b''",
         readHandoff("6\n/\u00002\u0000a\u0000".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals("\"HandoffError: bad hand-off environment entry b'NOEQUALS'\" b''",
+    assertEquals(
+        "\"HandoffError: bad hand-off environment entry b'NOEQUALS'\" b''",
         readHandoff("13\n/\u00000\u0000NOEQUALS\u0000".getBytes(StandardCharsets.US_ASCII)));
   }
 
   /**
-   * {@code --warm module} started with {@code warmEnv} and without a batch; once it says ready,
-   * the batch's tasks are written (unless {@code function} is null) and {@code stdin} sent.
-   * Checks that fd 1 carried the readiness and nothing else.
+   * {@code --warm module} started with {@code warmEnv} and without a batch; once it says ready, the
+   * batch's tasks are written (unless {@code function} is null) and {@code stdin} sent. Checks that
+   * fd 1 carried the readiness and nothing else.
    */
-  private Ran warm(String module, Map<String, String> warmEnv, String function, String batchModule,
-      byte[] stdin) throws Exception {
+  private Ran warm(
+      String module, Map<String, String> warmEnv, String function, String batchModule, byte[] stdin)
+      throws Exception {
     ProcessBuilder pb = process(warmEnv, "--warm", module);
     pb.redirectError(dir.resolve("stderr").toFile());
     Process p = pb.start();
     InputStream out = p.getInputStream();
     byte[] ready = out.readNBytes(10);
-    assertEquals("mrt-ready\n", new String(ready, StandardCharsets.US_ASCII),
-        () -> "stderr: " + stderr());
+    assertEquals(
+        "mrt-ready\n", new String(ready, StandardCharsets.US_ASCII), () -> "stderr: " + stderr());
     if (function != null) {
       writeTasks(function, batchModule);
     }
@@ -392,10 +450,21 @@ class McpclientRunnerScriptTest {
     return e;
   }
 
-  private BatchFiles.Answer warmBatch(String module, Map<String, String> warmEnv, String function,
-      String batchModule, String cwd, Map<String, String> handoffEnv) throws Exception {
-    Ran r = warm(module, warmEnvironment(warmEnv), function, batchModule,
-        handoff(cwd, List.of("python3", RUNNER.toString()), environment(handoffEnv)));
+  private BatchFiles.Answer warmBatch(
+      String module,
+      Map<String, String> warmEnv,
+      String function,
+      String batchModule,
+      String cwd,
+      Map<String, String> handoffEnv)
+      throws Exception {
+    Ran r =
+        warm(
+            module,
+            warmEnvironment(warmEnv),
+            function,
+            batchModule,
+            handoff(cwd, List.of("python3", RUNNER.toString()), environment(handoffEnv)));
     assertEquals(0, r.status(), r.stderr());
     return BatchFiles.readResults(dir);
   }
@@ -409,8 +478,14 @@ class McpclientRunnerScriptTest {
   void testWarm_batchRunsInTheHandedOffDirectoryAndEnvironment() throws Exception {
     // where prints while imported, before readiness: that must not reach fd 1 either.
     Path cwd = Files.createDirectory(dir.resolve("cwd")).toRealPath();
-    BatchFiles.Answer a = warmBatch("where", Map.of("WARM_ONLY", "1"), "where_v0.0", "where",
-        cwd.toString(), Map.of("HANDOFF_ONLY", "2"));
+    BatchFiles.Answer a =
+        warmBatch(
+            "where",
+            Map.of("WARM_ONLY", "1"),
+            "where_v0.0",
+            "where",
+            cwd.toString(),
+            Map.of("HANDOFF_ONLY", "2"));
     assertEquals(Optional.empty(), a.setupFailed(), a.toString());
     // Django's connections were closed once, after the wait, before the batch.
     assertEquals(cwd + " None 2 1\n", a.results().get(U1).stdout());
@@ -427,19 +502,23 @@ class McpclientRunnerScriptTest {
   void testWarm_setupFailureAnsweredAfterTheHandoff() throws Exception {
     // Django failed while warming; the hand-off's environment would let it start, but the
     // set-up was done then, so the answer is the cold runner's for that failure.
-    BatchFiles.Answer a = warmBatch("echo", Map.of("FAKE_DJANGO_FAILS", "1"), "echo_v0.0", "echo",
-        "/", Map.of());
-    assertEquals(Optional.of("Django did not start with DJANGO_SETTINGS_MODULE=settings.fake:"
-        + " RuntimeError: no database"), a.setupFailed());
+    BatchFiles.Answer a =
+        warmBatch("echo", Map.of("FAKE_DJANGO_FAILS", "1"), "echo_v0.0", "echo", "/", Map.of());
+    assertEquals(
+        Optional.of(
+            "Django did not start with DJANGO_SETTINGS_MODULE=settings.fake:"
+                + " RuntimeError: no database"),
+        a.setupFailed());
     assertEquals(Map.of(), a.results());
-    BatchFiles.Answer broken = warmBatch("broken", Map.of(), "broken_v0.0", "broken", "/", Map.of());
+    BatchFiles.Answer broken =
+        warmBatch("broken", Map.of(), "broken_v0.0", "broken", "/", Map.of());
     assertEquals(batch("broken_v0.0", "broken", Map.of()), broken);
   }
 
   @Test
   void testWarm_eofBeforeTheHandoffEndsQuietly() throws Exception {
     byte[] whole = handoff("/", List.of("python3"), environment(Map.of()));
-    for (byte[] stdin : new byte[][] {new byte[0], java.util.Arrays.copyOf(whole, whole.length / 2)}) {
+    for (byte[] stdin : new byte[][] {new byte[0], Arrays.copyOf(whole, whole.length / 2)}) {
       Ran r = warm("echo", warmEnvironment(Map.of()), "echo_v0.0", "echo", stdin);
       assertEquals(0, r.status(), r.stderr());
       assertTrue(Files.notExists(dir.resolve(BatchFiles.RESULTS)), "no answer without a batch");

@@ -16,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import net.razorvine.pickle.PickleException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +28,11 @@ class PayloadCodecTest {
   private static final String U1 = "8022802f-6097-43d8-b217-2ed7f2b38f09";
   private static final String U2 = "1b3d7f3e-5c0a-4a53-9d43-5a5f3d3c2b10";
   private static final String NOTES_JOB =
-      "{\"tasks\":{\"" + U1 + "\":{\"uuid\":\"" + U1 + "\",\"createdDate\":"
+      "{\"tasks\":{\""
+          + U1
+          + "\":{\"uuid\":\""
+          + U1
+          + "\",\"createdDate\":"
           + "\"2024-08-04T21:34:35.241750+00:00\",\"arguments\":\"-d \\\"%sharedPath%\\\"\","
           + "\"wants_output\":true}}}";
 
@@ -54,15 +58,20 @@ class PayloadCodecTest {
     Batch batch = PayloadCodec.decode(NOTES_JOB.getBytes(StandardCharsets.UTF_8));
     assertEquals(Encoding.JSON, batch.encoding());
     assertEquals(
-        List.of(new Task(U1, PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"),
-            "-d \"%sharedPath%\"", true)),
+        List.of(
+            new Task(
+                U1,
+                PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"),
+                "-d \"%sharedPath%\"",
+                true)),
         batch.tasks());
   }
 
   @Test
   void testDecode_jsonKeepsOrderAndDefaultsWantsOutput() {
-    String json = "{\"tasks\":{\"b\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\",\"arguments\":\"\"},"
-        + "\"a\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\",\"arguments\":\"x\",\"wants_output\":false}}}";
+    String json =
+        "{\"tasks\":{\"b\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\",\"arguments\":\"\"},"
+            + "\"a\":{\"createdDate\":\"2024-01-01T00:00:00+00:00\",\"arguments\":\"x\",\"wants_output\":false}}}";
     Batch batch = PayloadCodec.decode(json.getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of("b", "a"), batch.tasks().stream().map(Task::uuid).toList());
     assertTrue(batch.tasks().get(0).wantsOutput());
@@ -82,15 +91,21 @@ class PayloadCodecTest {
       })
   void testDecode_jsonMissingOrMalformedField(String json, String message) {
     PayloadException e =
-        assertThrows(PayloadException.class, () -> PayloadCodec.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+            PayloadException.class,
+            () -> PayloadCodec.decode(json.getBytes(StandardCharsets.UTF_8)));
     assertEquals(message, e.getMessage());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {"{not json", "{\"tasks\":[1,2]}", "{\"tasks\":{\"u\":{\"arguments\":{}}}}"})
+  @CsvSource(
+      delimiter = '|',
+      value = {"{not json", "{\"tasks\":[1,2]}", "{\"tasks\":{\"u\":{\"arguments\":{}}}}"})
   void testDecode_jsonGarbage(String json) {
     PayloadException e =
-        assertThrows(PayloadException.class, () -> PayloadCodec.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+            PayloadException.class,
+            () -> PayloadCodec.decode(json.getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().startsWith("malformed JSON job payload: "), e.getMessage());
   }
 
@@ -114,77 +129,53 @@ class PayloadCodecTest {
   void testDecode_pickleNaiveDatetimeAndIsoString() throws IOException {
     Batch batch = PayloadCodec.decode(fixture("py3-naive-and-string.pickle"));
     assertEquals("2024-08-04 21:34:35.241750", batch.tasks().get(0).createdDate().pythonStr());
-    assertEquals("2024-08-04 21:34:35.241750+00:00", batch.tasks().get(1).createdDate().pythonStr());
+    assertEquals(
+        "2024-08-04 21:34:35.241750+00:00", batch.tasks().get(1).createdDate().pythonStr());
   }
 
   @Test
   void testDecode_picklePython2WithPytz() throws IOException {
     Batch batch = PayloadCodec.decode(fixture("py2-pytz.pickle"));
     assertEquals(
-        List.of(new Task(U1, PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"),
-            "-d \"%sharedPath%\"", true)),
+        List.of(
+            new Task(
+                U1,
+                PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00"),
+                "-d \"%sharedPath%\"",
+                true)),
         batch.tasks());
   }
 
   static Stream<Arguments> hostilePickles() {
     return Stream.of(
         Arguments.of(
-            "cos\nsystem\n(S'echo pwned'\ntR.",
-            "global os.system at offset 0 is not allowed"),
+            "cos\nsystem\n(S'echo pwned'\ntR.", "global os.system at offset 0 is not allowed"),
         Arguments.of(
             "c__builtin__\neval\n(S'1+1'\ntR.",
             "global __builtin__.eval at offset 0 is not allowed"),
         Arguments.of(
-            "cbuiltins\nexec\n(S'1'\ntR.",
-            "global builtins.exec at offset 0 is not allowed"),
+            "cbuiltins\nexec\n(S'1'\ntR.", "global builtins.exec at offset 0 is not allowed"),
         Arguments.of(
             "(dp0\nS'x'\ncsubprocess\ncall\n(S'id'\ntRs.",
             "global subprocess.call at offset 10 is not allowed"),
         Arguments.of(
-            "c__builtin__\nset\n((lp0\ntR.",
-            "global __builtin__.set at offset 0 is not allowed"),
+            "c__builtin__\nset\n((lp0\ntR.", "global __builtin__.set at offset 0 is not allowed"),
+        Arguments.of("(S'echo'\nios\nsystem\n.", "opcode 'i' at offset 9 is not allowed"),
         Arguments.of(
-            "(S'echo'\nios\nsystem\n.",
-            "opcode 'i' at offset 9 is not allowed"),
+            "(cdatetime\ndatetime\nI2024\nI1\nI1\no.", "opcode 'o' at offset 32 is not allowed"),
+        Arguments.of("(dp0\n(dp1\nb.", "opcode 'b' at offset 10 is not allowed"),
+        Arguments.of("Vos\nVsystem\n\u0093.", "opcode 0x93 at offset 12 is not allowed"),
+        Arguments.of("P1\n.", "opcode 'P' at offset 0 is not allowed"),
+        Arguments.of("\u0080\u0004K\u0001.", "pickle protocol above 2 at offset 0"),
+        Arguments.of("cdatetime\ndatetime\n\u0081.", "opcode 0x81 at offset 19 is not allowed"),
+        Arguments.of("\u0082\u0001.", "opcode 0x82 at offset 0 is not allowed"),
+        Arguments.of("(dp0\n", "truncated: no STOP opcode in 5 bytes"),
+        Arguments.of("(dp0\n.garbage", "7 bytes after the STOP opcode"),
+        Arguments.of("garbage", "truncated: opcode at offset 0 has no end of line"),
+        Arguments.of("", "truncated: no STOP opcode in 0 bytes"),
+        Arguments.of("S'unterminated", "truncated: opcode at offset 0 has no end of line"),
         Arguments.of(
-            "(cdatetime\ndatetime\nI2024\nI1\nI1\no.",
-            "opcode 'o' at offset 32 is not allowed"),
-        Arguments.of(
-            "(dp0\n(dp1\nb.",
-            "opcode 'b' at offset 10 is not allowed"),
-        Arguments.of(
-            "Vos\nVsystem\n\u0093.",
-            "opcode 0x93 at offset 12 is not allowed"),
-        Arguments.of(
-            "P1\n.",
-            "opcode 'P' at offset 0 is not allowed"),
-        Arguments.of(
-            "\u0080\u0004K\u0001.",
-            "pickle protocol above 2 at offset 0"),
-        Arguments.of(
-            "cdatetime\ndatetime\n\u0081.",
-            "opcode 0x81 at offset 19 is not allowed"),
-        Arguments.of(
-            "\u0082\u0001.",
-            "opcode 0x82 at offset 0 is not allowed"),
-        Arguments.of(
-            "(dp0\n",
-            "truncated: no STOP opcode in 5 bytes"),
-        Arguments.of(
-            "(dp0\n.garbage",
-            "7 bytes after the STOP opcode"),
-        Arguments.of(
-            "garbage",
-            "truncated: opcode at offset 0 has no end of line"),
-        Arguments.of(
-            "",
-            "truncated: no STOP opcode in 0 bytes"),
-        Arguments.of(
-            "S'unterminated",
-            "truncated: opcode at offset 0 has no end of line"),
-        Arguments.of(
-            "X\u00ff\u00ff\u00ff\u007f.",
-            "truncated: opcode at offset 0 claims 2147483647 bytes"));
+            "X\u00ff\u00ff\u00ff\u007f.", "truncated: opcode at offset 0 claims 2147483647 bytes"));
   }
 
   @ParameterizedTest
@@ -197,27 +188,22 @@ class PayloadCodecTest {
   void testSafeUnpickler_refusesGlobalsEvenWithoutScanner() {
     PickleException e =
         assertThrows(
-            PickleException.class, () -> new SafeUnpickler().loads(bytes("cos\nsystem\n(S'x'\ntR.")));
+            PickleException.class,
+            () -> new SafeUnpickler().loads(bytes("cos\nsystem\n(S'x'\ntR.")));
     assertEquals("global os.system is not allowed", e.getMessage());
   }
 
   static Stream<Arguments> wrongShapes() {
     return Stream.of(
-        Arguments.of(
-            "(lp0\n.",
-            "the payload is not a dict but ArrayList"),
-        Arguments.of(
-            "(dp0\nVtasks\np1\nI3\ns.",
-            "\"tasks\" is not a dict but Integer"),
+        Arguments.of("(lp0\n.", "the payload is not a dict but ArrayList"),
+        Arguments.of("(dp0\nVtasks\np1\nI3\ns.", "\"tasks\" is not a dict but Integer"),
         Arguments.of(
             "(dp0\nVtasks\n(dVu\n(dVarguments\nI1\nsss.",
             "\"arguments\" of task u is not a string but Integer"),
         Arguments.of(
             "(dp0\nVtasks\n(dVu\n(dVarguments\nV\nsVcreatedDate\nVx\nsss.",
             "task u has a malformed \"createdDate\": x"),
-        Arguments.of(
-            "(dp0\nVtasks\n(dVu\nNss.",
-            "task u is not a dict but None"),
+        Arguments.of("(dp0\nVtasks\n(dVu\nNss.", "task u is not a dict but None"),
         Arguments.of(
             "(dp0\nVtasks\n(dVu\n(dVcreatedDate\ncdatetime\ndatetime\n(I2024\ntRsss.",
             "malformed pickle job payload: datetime takes 3 to 8 arguments, got 1"),
@@ -235,42 +221,60 @@ class PayloadCodecTest {
   @ParameterizedTest
   @MethodSource("wrongShapes")
   void testDecode_pickleWithWrongShapes(String pickle, String message) {
-    assertEquals(message, assertThrows(PayloadException.class, () -> PayloadCodec.decode(bytes(pickle))).getMessage());
+    assertEquals(
+        message,
+        assertThrows(PayloadException.class, () -> PayloadCodec.decode(bytes(pickle)))
+            .getMessage());
   }
 
   // ---- results ----
 
   private static Batch twoTasks(Encoding encoding) {
     PythonDateTime created = PythonDateTime.parse("2024-08-04T21:34:35.241750+00:00");
-    return new Batch(encoding, List.of(new Task(U1, created, "", true), new Task(U2, created, "", false)));
+    return new Batch(
+        encoding, List.of(new Task(U1, created, "", true), new Task(U2, created, "", false)));
   }
 
   private static Map<String, TaskResult> results() {
     Map<String, TaskResult> results = new LinkedHashMap<>();
-    results.put(U1, new TaskResult(0, Instant.parse("2024-08-04T21:34:36Z"), "out \u00e9\n", "err\\"));
-    results.put(U2, new TaskResult(1, Instant.parse("2024-08-04T21:34:36.661575Z"), "hidden", "hidden"));
+    results.put(
+        U1, new TaskResult(0, Instant.parse("2024-08-04T21:34:36Z"), "out \u00e9\n", "err\\"));
+    results.put(
+        U2, new TaskResult(1, Instant.parse("2024-08-04T21:34:36.661575Z"), "hidden", "hidden"));
     return results;
   }
 
   @Test
   void testEncodeResults_jsonExactlyAsMcpClient() {
     assertEquals(
-        "{\"task_results\":{\"" + U1 + "\":{\"exitCode\":0,\"finishedTimestamp\":"
+        "{\"task_results\":{\""
+            + U1
+            + "\":{\"exitCode\":0,\"finishedTimestamp\":"
             + "\"2024-08-04T21:34:36.000000+00:00\",\"stdout\":\"out \u00e9\\n\",\"stderror\":\"err\\\\\"},\""
-            + U2 + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
-        new String(PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), false), StandardCharsets.UTF_8));
+            + U2
+            + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
+        new String(
+            PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), false),
+            StandardCharsets.UTF_8));
   }
 
   @Test
   void testEncodeResults_stderrBesideStderrorWhenAsked() {
     assertEquals(
-        "{\"task_results\":{\"" + U1 + "\":{\"exitCode\":0,\"finishedTimestamp\":"
+        "{\"task_results\":{\""
+            + U1
+            + "\":{\"exitCode\":0,\"finishedTimestamp\":"
             + "\"2024-08-04T21:34:36.000000+00:00\",\"stdout\":\"out \u00e9\\n\",\"stderror\":\"err\\\\\","
             + "\"stderr\":\"err\\\\\"},\""
-            + U2 + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
-        new String(PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), true), StandardCharsets.UTF_8));
-    String pickle = new String(PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), true),
-        StandardCharsets.ISO_8859_1);
+            + U2
+            + "\":{\"exitCode\":1,\"finishedTimestamp\":\"2024-08-04T21:34:36.661575+00:00\"}}}",
+        new String(
+            PayloadCodec.encodeResults(twoTasks(Encoding.JSON), results(), true),
+            StandardCharsets.UTF_8));
+    String pickle =
+        new String(
+            PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), true),
+            StandardCharsets.ISO_8859_1);
     assertTrue(pickle.contains("Vstderror\nVerr\\u005c\nsVstderr\nVerr\\u005c\ns"), pickle);
   }
 
@@ -279,17 +283,24 @@ class PayloadCodecTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PayloadCodec.encodeResults(twoTasks(Encoding.JSON), Map.of(U1, results().get(U1)), false));
+            () ->
+                PayloadCodec.encodeResults(
+                    twoTasks(Encoding.JSON), Map.of(U1, results().get(U1)), false));
     assertEquals("no result for task " + U2, e.getMessage());
   }
 
   @Test
   void testEncodeResults_pickleIsProtocol0WithDatetime() {
     String pickle =
-        new String(PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false), StandardCharsets.ISO_8859_1);
+        new String(
+            PayloadCodec.encodeResults(twoTasks(Encoding.PICKLE), results(), false),
+            StandardCharsets.ISO_8859_1);
     assertTrue(pickle.startsWith("(dVtask_results\n(dV" + U1 + "\n(dVexitCode\nI0\ns"), pickle);
-    assertTrue(pickle.contains("cdatetime\ndatetime\n(I2024\nI8\nI4\nI21\nI34\nI36\nI661575\n"
-        + "cdatetime\ntimezone\n(cdatetime\ntimedelta\n(I0\nI0\nI0\ntRtRtR"), pickle);
+    assertTrue(
+        pickle.contains(
+            "cdatetime\ndatetime\n(I2024\nI8\nI4\nI21\nI34\nI36\nI661575\n"
+                + "cdatetime\ntimezone\n(cdatetime\ntimedelta\n(I0\nI0\nI0\ntRtRtR"),
+        pickle);
     assertTrue(pickle.endsWith("ss."), pickle);
     assertFalse(pickle.chars().anyMatch(c -> c > 0x7e), "protocol 0 output stays ASCII");
   }
@@ -307,8 +318,12 @@ class PayloadCodecTest {
             + "    v['finishedTimestamp'] = type(t).__name__ + ' ' + t.isoformat()\n"
             + "print(json.dumps(r, sort_keys=True))\n";
     assertEquals(
-        "{\"" + U2 + "\": {\"exitCode\": 1, \"finishedTimestamp\": \"datetime 2024-08-04T21:34:36.661575+00:00\"}, "
-            + "\"" + U1 + "\": {\"exitCode\": 0, \"finishedTimestamp\": \"datetime 2024-08-04T21:34:36+00:00\", "
+        "{\""
+            + U2
+            + "\": {\"exitCode\": 1, \"finishedTimestamp\": \"datetime 2024-08-04T21:34:36.661575+00:00\"}, "
+            + "\""
+            + U1
+            + "\": {\"exitCode\": 0, \"finishedTimestamp\": \"datetime 2024-08-04T21:34:36+00:00\", "
             + "\"stderror\": \"err\\\\\", \"stdout\": \"out \\u00e9\\n\"}}",
         runPython(script, pickle));
   }
@@ -322,7 +337,8 @@ class PayloadCodecTest {
             + "r = json.loads(sys.stdin.buffer.read())['task_results']\n"
             + "print(sorted(str(datetime.datetime.fromisoformat(v['finishedTimestamp'])) for v in r.values()))\n";
     assertEquals(
-        "['2024-08-04 21:34:36+00:00', '2024-08-04 21:34:36.661575+00:00']", runPython(script, json));
+        "['2024-08-04 21:34:36+00:00', '2024-08-04 21:34:36.661575+00:00']",
+        runPython(script, json));
   }
 
   @Test
@@ -360,7 +376,8 @@ class PayloadCodecTest {
     Process process = new ProcessBuilder(python3(), "-c", script).redirectErrorStream(true).start();
     process.getOutputStream().write(stdin);
     process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, process.exitValue(), out);
     return out;
@@ -368,18 +385,40 @@ class PayloadCodecTest {
 
   @Test
   void testDecode_jsonStrictAsMcpServerWritesIt() {
-    String task = "{\"tasks\":{\"" + U1 + "\":{\"uuid\":\"" + U1 + "\",\"createdDate\":"
-        + "\"2024-08-04T21:34:35.241750+00:00\",\"arguments\":%s,\"wants_output\":%s}}}";
-    PayloadException trailing = assertThrows(PayloadException.class, () -> PayloadCodec.decode(
-        (String.format(task, "\"a\"", "true") + " garbage").getBytes(StandardCharsets.UTF_8)));
-    assertTrue(trailing.getMessage().startsWith("malformed JSON job payload: "), trailing.getMessage());
-    PayloadException number = assertThrows(PayloadException.class, () -> PayloadCodec.decode(
-        String.format(task, "123", "true").getBytes(StandardCharsets.UTF_8)));
+    String task =
+        "{\"tasks\":{\""
+            + U1
+            + "\":{\"uuid\":\""
+            + U1
+            + "\",\"createdDate\":"
+            + "\"2024-08-04T21:34:35.241750+00:00\",\"arguments\":%s,\"wants_output\":%s}}}";
+    PayloadException trailing =
+        assertThrows(
+            PayloadException.class,
+            () ->
+                PayloadCodec.decode(
+                    (String.format(task, "\"a\"", "true") + " garbage")
+                        .getBytes(StandardCharsets.UTF_8)));
+    assertTrue(
+        trailing.getMessage().startsWith("malformed JSON job payload: "), trailing.getMessage());
+    PayloadException number =
+        assertThrows(
+            PayloadException.class,
+            () ->
+                PayloadCodec.decode(
+                    String.format(task, "123", "true").getBytes(StandardCharsets.UTF_8)));
     assertTrue(number.getMessage().startsWith("malformed JSON job payload: "), number.getMessage());
-    assertThrows(PayloadException.class, () -> PayloadCodec.decode(
-        String.format(task, "\"a\"", "\"yes\"").getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        PayloadException.class,
+        () ->
+            PayloadCodec.decode(
+                String.format(task, "\"a\"", "\"yes\"").getBytes(StandardCharsets.UTF_8)));
     // What MCPServer sends still decodes.
-    assertEquals("a", PayloadCodec.decode(String.format(task, "\"a\"", "false")
-        .getBytes(StandardCharsets.UTF_8)).tasks().get(0).arguments());
+    assertEquals(
+        "a",
+        PayloadCodec.decode(String.format(task, "\"a\"", "false").getBytes(StandardCharsets.UTF_8))
+            .tasks()
+            .get(0)
+            .arguments());
   }
 }

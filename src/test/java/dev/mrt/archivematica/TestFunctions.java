@@ -14,7 +14,8 @@ final class TestFunctions {
    * @param properties mrt.archivematica.* and mrt.functions.* over their defaults
    */
   static FunctionTable table(String modules, Map<String, String> properties) {
-    return FunctionTable.of(ClientModules.parse("[supportedBatchCommands]\n" + modules, "test"),
+    return FunctionTable.of(
+        ClientModules.parse("[supportedBatchCommands]\n" + modules, "test"),
         TestConfigs.mapping(ArchivematicaConfig.class, properties),
         TestConfigs.mapping(FunctionsConfig.class, properties));
   }

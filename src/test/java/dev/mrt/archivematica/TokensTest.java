@@ -25,25 +25,31 @@ class TokensTest {
   void testReplace_allFiveTokens() {
     assertEquals(
         "/var/archivematica/sharedDirectory/x /assets/ 2024-08-04T21:34:36.661575+00:00 "
-            + UUID + " 2024-08-04 21:34:35.241750+00:00",
-        tokens.replace(task("%sharedPath%x %clientAssetsDirectory% %date% %taskUUID% %jobCreatedDate%")));
+            + UUID
+            + " 2024-08-04 21:34:35.241750+00:00",
+        tokens.replace(
+            task("%sharedPath%x %clientAssetsDirectory% %date% %taskUUID% %jobCreatedDate%")));
   }
 
   @Test
   void testReplace_sharedPathKeepsExistingSlash() {
     Tokens slashed = new Tokens("/shared/", "/a", CLOCK);
-    assertEquals("/shared/currentlyProcessing", slashed.replace(task("%sharedPath%currentlyProcessing")));
+    assertEquals(
+        "/shared/currentlyProcessing", slashed.replace(task("%sharedPath%currentlyProcessing")));
   }
 
   @Test
   void testReplace_dateWithoutMicrosecondsLikePython() {
-    Tokens whole = new Tokens("/s", "/a", Clock.fixed(Instant.parse("2024-01-02T03:04:05Z"), ZoneOffset.UTC));
+    Tokens whole =
+        new Tokens("/s", "/a", Clock.fixed(Instant.parse("2024-01-02T03:04:05Z"), ZoneOffset.UTC));
     assertEquals("2024-01-02T03:04:05+00:00", whole.replace(task("%date%")));
   }
 
   @Test
   void testReplace_unknownTokensStay() {
-    assertEquals("%clientScriptsDirectory% %SIPUUID%", tokens.replace(task("%clientScriptsDirectory% %SIPUUID%")));
+    assertEquals(
+        "%clientScriptsDirectory% %SIPUUID%",
+        tokens.replace(task("%clientScriptsDirectory% %SIPUUID%")));
   }
 
   @Test

@@ -36,7 +36,9 @@ class EmbeddedAssetsTest {
 
   private EmbeddedAssets assets() {
     AssetSource fake =
-        resource -> Optional.ofNullable(resources.get(resource)).map(b -> (InputStream) new ByteArrayInputStream(b));
+        resource ->
+            Optional.ofNullable(resources.get(resource))
+                .map(b -> (InputStream) new ByteArrayInputStream(b));
     return new EmbeddedAssets(cache, Arch.AMD64, fake, ROOTLESS);
   }
 
@@ -48,7 +50,9 @@ class EmbeddedAssetsTest {
   private String put(String asset, byte[] data) throws Exception {
     String hex = sha256(data);
     resources.put("assets/amd64/" + asset, data);
-    resources.put("assets/amd64/" + asset + ".sha256", (hex + "  " + asset + "\n").getBytes(StandardCharsets.UTF_8));
+    resources.put(
+        "assets/amd64/" + asset + ".sha256",
+        (hex + "  " + asset + "\n").getBytes(StandardCharsets.UTF_8));
     return hex;
   }
 
@@ -75,13 +79,17 @@ class EmbeddedAssetsTest {
   void testRunc_checksumMismatchFailsAndLeavesNothing() throws Exception {
     put(EmbeddedAssets.RUNC, TarFixture.zstd(RUNC));
     String wrong = "0".repeat(64);
-    resources.put("assets/amd64/runc.zst.sha256", (wrong + "  runc.zst\n").getBytes(StandardCharsets.UTF_8));
+    resources.put(
+        "assets/amd64/runc.zst.sha256", (wrong + "  runc.zst\n").getBytes(StandardCharsets.UTF_8));
 
     CorruptAssetException e = assertThrows(CorruptAssetException.class, () -> assets().runc());
 
     String actual = sha256(resources.get("assets/amd64/runc.zst"));
     assertEquals(
-        "embedded asset assets/amd64/runc.zst is corrupt: sha256 " + actual + ", expected " + wrong
+        "embedded asset assets/amd64/runc.zst is corrupt: sha256 "
+            + actual
+            + ", expected "
+            + wrong
             + "; rebuild the jar",
         e.getMessage());
     assertEquals(List.of("", "runc", "runc/" + wrong + ".lock"), cacheListing());
@@ -128,14 +136,19 @@ class EmbeddedAssetsTest {
     assertEquals("py", Files.readString(rootfs.resolve("usr/bin/python3.11")));
     assertFalse(Files.exists(rootfs.resolve("dev/null"), LinkOption.NOFOLLOW_LINKS));
     assertFalse(Files.exists(rootfs.resolve(PreparedDirectory.MARKER)));
-    assertEquals("sha256:" + hex, Files.readString(rootfs.resolveSibling(PreparedDirectory.MARKER)));
+    assertEquals(
+        "sha256:" + hex, Files.readString(rootfs.resolveSibling(PreparedDirectory.MARKER)));
   }
 
   @Test
   void testDefaultRootfs_checksumMismatchLeavesNoPartialRootfs() throws Exception {
-    put(EmbeddedAssets.ROOTFS, TarFixture.zstd(new TarFixture().file("etc/os-release", 0644, "x").tar()));
+    put(
+        EmbeddedAssets.ROOTFS,
+        TarFixture.zstd(new TarFixture().file("etc/os-release", 0644, "x").tar()));
     String wrong = "f".repeat(64);
-    resources.put("assets/amd64/rootfs.tar.zst.sha256", (wrong + "  rootfs.tar.zst\n").getBytes(StandardCharsets.UTF_8));
+    resources.put(
+        "assets/amd64/rootfs.tar.zst.sha256",
+        (wrong + "  rootfs.tar.zst\n").getBytes(StandardCharsets.UTF_8));
 
     assertThrows(CorruptAssetException.class, () -> assets().defaultRootfs());
 
@@ -169,7 +182,8 @@ class EmbeddedAssetsTest {
     byte[] script = "print('runner')\n".getBytes(StandardCharsets.UTF_8);
     String hex = sha256(script);
     resources.put("assets/mcpclient-runner.py", script);
-    resources.put("assets/mcpclient-runner.py.sha256",
+    resources.put(
+        "assets/mcpclient-runner.py.sha256",
         (hex + "  mcpclient-runner.py\n").getBytes(StandardCharsets.UTF_8));
     Path runner = assets().mcpclientRunner();
     assertEquals(cache.resolve("runner/" + hex + "/mcpclient-runner.py"), runner);
@@ -182,13 +196,18 @@ class EmbeddedAssetsTest {
 
   @Test
   void testMcpclientRunner_damagedFailsNamingTheChecksum() throws Exception {
-    resources.put("assets/mcpclient-runner.py", "print('changed')\n".getBytes(StandardCharsets.UTF_8));
-    resources.put("assets/mcpclient-runner.py.sha256",
+    resources.put(
+        "assets/mcpclient-runner.py", "print('changed')\n".getBytes(StandardCharsets.UTF_8));
+    resources.put(
+        "assets/mcpclient-runner.py.sha256",
         (sha256("print('runner')\n".getBytes(StandardCharsets.UTF_8)) + "  mcpclient-runner.py\n")
             .getBytes(StandardCharsets.UTF_8));
-    CorruptAssetException e = assertThrows(CorruptAssetException.class, () -> assets().mcpclientRunner());
+    CorruptAssetException e =
+        assertThrows(CorruptAssetException.class, () -> assets().mcpclientRunner());
     assertTrue(e.getMessage().contains("assets/mcpclient-runner.py"), e.getMessage());
-    assertFalse(Files.exists(cache.resolve("runner")) && cacheListing().stream().anyMatch(p -> p.endsWith(".py")));
+    assertFalse(
+        Files.exists(cache.resolve("runner"))
+            && cacheListing().stream().anyMatch(p -> p.endsWith(".py")));
   }
 
   /** The committed checksum is the script's: a change to one without the other fails here. */
@@ -196,8 +215,10 @@ class EmbeddedAssetsTest {
   void testMcpclientRunner_committedChecksumMatchesTheScript() throws Exception {
     Path dir = Path.of("src/main/resources/assets");
     String line = Files.readString(dir.resolve("mcpclient-runner.py.sha256")).strip();
-    assertEquals(sha256(Files.readAllBytes(dir.resolve("mcpclient-runner.py"))) + "  mcpclient-runner.py",
-        line, "after changing mcpclient-runner.py, run: (cd src/main/resources/assets &&"
+    assertEquals(
+        sha256(Files.readAllBytes(dir.resolve("mcpclient-runner.py"))) + "  mcpclient-runner.py",
+        line,
+        "after changing mcpclient-runner.py, run: (cd src/main/resources/assets &&"
             + " sha256sum mcpclient-runner.py > mcpclient-runner.py.sha256)");
   }
 }

@@ -35,15 +35,25 @@ class ContainerRunnerTest {
   void setUp() throws Exception {
     rootfs = Files.createDirectories(temp.resolve("rootfs"));
     image = FakeImages.image("t", rootfs);
-    MrtConfig config = TestConfigs.mapping(MrtConfig.class,
-        Map.of("mrt.state-dir", temp.resolve("state").toString()));
-    runner = new ContainerRunner(config.container(), MrtPaths.of(config),
-        () -> temp.resolve("no-runc"), HostIds.current());
+    MrtConfig config =
+        TestConfigs.mapping(
+            MrtConfig.class, Map.of("mrt.state-dir", temp.resolve("state").toString()));
+    runner =
+        new ContainerRunner(
+            config.container(),
+            MrtPaths.of(config),
+            () -> temp.resolve("no-runc"),
+            HostIds.current());
   }
 
   private static ContainerRequest request(String... args) {
-    return new ContainerRequest(List.of(args), Map.of("A", "1"), Optional.of("/tmp"),
-        Optional.empty(), Network.HOST, List.of());
+    return new ContainerRequest(
+        List.of(args),
+        Map.of("A", "1"),
+        Optional.of("/tmp"),
+        Optional.empty(),
+        Network.HOST,
+        List.of());
   }
 
   private void executable(String path) throws Exception {
@@ -59,8 +69,10 @@ class ContainerRunnerTest {
 
     assertEquals(List.of("/bin/echo", "hi"), spec.process().args());
     assertTrue(spec.process().env().contains("A=1"), spec.process().env().toString());
-    assertTrue(spec.process().env().contains(
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    assertTrue(
+        spec.process()
+            .env()
+            .contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
         spec.process().env().toString());
     assertEquals("/tmp", spec.process().cwd());
     assertEquals("mrt", spec.hostname());
@@ -70,14 +82,15 @@ class ContainerRunnerTest {
   @Test
   void testSpec_noCommandNamesTheImage() {
     MrtException e = assertThrows(MrtException.class, () -> runner.spec(image, request()));
-    assertEquals("image t has no Entrypoint or Cmd; give the command to run after --",
-        e.getMessage());
+    assertEquals(
+        "image t has no Entrypoint or Cmd; give the command to run after --", e.getMessage());
   }
 
   @Test
   void testCheckedSpec_missingCommandThrows() {
-    CommandNotFoundException e = assertThrows(CommandNotFoundException.class,
-        () -> runner.checkedSpec(image, request("tool")));
+    CommandNotFoundException e =
+        assertThrows(
+            CommandNotFoundException.class, () -> runner.checkedSpec(image, request("tool")));
     assertEquals("tool", e.command());
   }
 
@@ -90,9 +103,14 @@ class ContainerRunnerTest {
 
   @Test
   void testCheckedSpec_commandUnderBindMountIsNotSearched() {
-    ContainerRequest onHost = new ContainerRequest(List.of("/opt/tools/run"), Map.of(),
-        Optional.empty(), Optional.empty(), Network.HOST,
-        List.of(new BindMount(temp, "/opt/tools", true)));
+    ContainerRequest onHost =
+        new ContainerRequest(
+            List.of("/opt/tools/run"),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Network.HOST,
+            List.of(new BindMount(temp, "/opt/tools", true)));
 
     assertDoesNotThrow(() -> runner.checkedSpec(image, onHost));
   }

@@ -1,6 +1,5 @@
 package dev.mrt.bundle;
 
-import dev.mrt.network.Network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.NamespaceType;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.network.Network;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,15 +63,19 @@ class DefaultSpecTest {
   void testBuild_hostNetworkHasNoNetworkNamespace() {
     Spec spec = SpecFixtures.rootful(ContainerRequest.of("true"));
     assertFalse(namespaces(spec).contains(NamespaceType.NETWORK));
-    assertTrue(namespaces(spec).containsAll(
-        List.of(NamespaceType.PID, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.MOUNT)));
+    assertTrue(
+        namespaces(spec)
+            .containsAll(
+                List.of(
+                    NamespaceType.PID, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.MOUNT)));
     assertFalse(namespaces(spec).contains(NamespaceType.USER));
   }
 
   @Test
   void testBuild_networkNoneHasNetworkNamespace() {
-    ContainerRequest r = new ContainerRequest(
-        List.of("true"), Map.of(), Optional.empty(), Optional.empty(), Network.NONE, List.of());
+    ContainerRequest r =
+        new ContainerRequest(
+            List.of("true"), Map.of(), Optional.empty(), Optional.empty(), Network.NONE, List.of());
     Spec spec = SpecFixtures.rootful(r);
     assertTrue(namespaces(spec).contains(NamespaceType.NETWORK));
     assertTrue(spec.mounts().stream().noneMatch(m -> m.destination().equals("/etc/resolv.conf")));
@@ -78,16 +83,24 @@ class DefaultSpecTest {
 
   @Test
   void testBuild_cgroupV2GetsCgroupNamespace() {
-    Spec spec = SpecFixtures.rootful(SpecFixtures.ROOTFS, ContainerRequest.of("true"),
-        SpecFixtures.defaults("/bin", "h", true, Limits.NONE));
+    Spec spec =
+        SpecFixtures.rootful(
+            SpecFixtures.ROOTFS,
+            ContainerRequest.of("true"),
+            SpecFixtures.defaults("/bin", "h", true, Limits.NONE));
     assertTrue(namespaces(spec).contains(NamespaceType.CGROUP));
   }
 
   @Test
   void testBuild_envOverridesDefaultsInOrder() {
-    ContainerRequest r = new ContainerRequest(
-        List.of("env"), new java.util.LinkedHashMap<>(Map.of("PATH", "/opt/bin")),
-        Optional.of("/work"), Optional.of("box"), Network.HOST, List.of());
+    ContainerRequest r =
+        new ContainerRequest(
+            List.of("env"),
+            new LinkedHashMap<>(Map.of("PATH", "/opt/bin")),
+            Optional.of("/work"),
+            Optional.of("box"),
+            Network.HOST,
+            List.of());
     Spec spec = SpecFixtures.rootful(r);
     assertEquals(List.of("PATH=/opt/bin", "HOME=/root", "TERM=xterm"), spec.process().env());
     assertEquals("/work", spec.process().cwd());
@@ -96,10 +109,16 @@ class DefaultSpecTest {
 
   @Test
   void testBuild_bindMountsArePrivateAndHonourReadOnly() {
-    ContainerRequest r = new ContainerRequest(
-        List.of("true"), Map.of(), Optional.empty(), Optional.empty(), Network.HOST,
-        List.of(new BindMount(Path.of("/srv/in"), "/in", true),
-            new BindMount(Path.of("/srv/out"), "/out", false)));
+    ContainerRequest r =
+        new ContainerRequest(
+            List.of("true"),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Network.HOST,
+            List.of(
+                new BindMount(Path.of("/srv/in"), "/in", true),
+                new BindMount(Path.of("/srv/out"), "/out", false)));
     Spec spec = SpecFixtures.rootful(r);
     Mount in = mount(spec, "/in");
     assertEquals("bind", in.type());

@@ -3,7 +3,9 @@ package dev.mrt.bundle;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.host.FileTrees;
 import dev.mrt.network.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +22,25 @@ class MountPointsTest {
   @TempDir Path host;
 
   private Spec spec(BindMount... binds) {
-    ContainerRequest r = new ContainerRequest(List.of("true"), Map.of(), Optional.empty(),
-        Optional.empty(), Network.NONE, List.of(binds));
+    ContainerRequest r =
+        new ContainerRequest(
+            List.of("true"),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Network.NONE,
+            List.of(binds));
     return SpecFixtures.rootful(rootfs, r, SpecFixtures.DEFAULTS);
   }
 
   @Test
   void testPrepare_createsMissingDirectoryAndFileMountPoints() throws Exception {
     Path file = Files.writeString(host.resolve("f.txt"), "x");
-    MountPoints.prepare(rootfs, spec(new BindMount(host, "/opt/data/in", true),
-        new BindMount(file, "/etc/tool.conf", true)));
+    MountPoints.prepare(
+        rootfs,
+        spec(
+            new BindMount(host, "/opt/data/in", true),
+            new BindMount(file, "/etc/tool.conf", true)));
     assertTrue(Files.isDirectory(rootfs.resolve("opt/data/in")));
     assertTrue(Files.isRegularFile(rootfs.resolve("etc/tool.conf")));
   }
@@ -47,9 +59,10 @@ class MountPointsTest {
     Files.createSymbolicLink(rootfs.resolve("evil"), outside);
     MountPoints.prepare(rootfs, spec(new BindMount(host, "/lib/plugins", true)));
     assertTrue(Files.isDirectory(rootfs.resolve("usr/lib/plugins")));
-    dev.mrt.MrtException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.mrt.MrtException.class,
-        () -> MountPoints.prepare(rootfs, spec(new BindMount(host, "/evil/planted", true))));
+    MrtException e =
+        Assertions.assertThrows(
+            MrtException.class,
+            () -> MountPoints.prepare(rootfs, spec(new BindMount(host, "/evil/planted", true))));
     assertTrue(e.getMessage().contains("goes through the symlink /evil"), e.getMessage());
     assertFalse(Files.exists(outside.resolve("planted")), "wrote through a symlink to the host");
   }
@@ -60,10 +73,12 @@ class MountPointsTest {
     for (int round = 0; round < 20; round++) {
       Path dir = rootfs.resolve("srv");
       if (Files.exists(dir)) {
-        dev.mrt.host.FileTrees.deleteTree(dir);
+        FileTrees.deleteTree(dir);
       }
-      CompletableFuture<Void> one = CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));
-      CompletableFuture<Void> two = CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));
+      CompletableFuture<Void> one =
+          CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));
+      CompletableFuture<Void> two =
+          CompletableFuture.runAsync(() -> MountPoints.prepare(rootfs, s));
       one.get();
       two.get();
       assertTrue(Files.isDirectory(rootfs.resolve("srv/a/b/c")));

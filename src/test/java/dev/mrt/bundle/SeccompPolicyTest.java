@@ -21,11 +21,13 @@ class SeccompPolicyTest {
     assertTrue(policy.profile(Optional.empty()).isPresent());
     assertEquals(Optional.empty(), policy.profile(Optional.of("unconfined")));
     // Converted once per setting, not per container.
-    assertSame(policy.profile(Optional.empty()).get(), policy.profile(Optional.of(" default "))
-        .get());
-    Path file = Files.writeString(dir.resolve("p.json"),
-        "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}");
-    assertEquals("SCMP_ACT_ALLOW",
+    assertSame(
+        policy.profile(Optional.empty()).get(), policy.profile(Optional.of(" default ")).get());
+    Path file =
+        Files.writeString(
+            dir.resolve("p.json"), "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}");
+    assertEquals(
+        "SCMP_ACT_ALLOW",
         policy.profile(Optional.of(file.toString())).get().get("defaultAction").asText());
     assertEquals(Optional.empty(), new SeccompPolicy("unconfined").profile(Optional.empty()));
   }
@@ -33,14 +35,16 @@ class SeccompPolicyTest {
   @Test
   void testProfile_aBadFallbackStopsConstruction() {
     MrtException e = assertThrows(MrtException.class, () -> new SeccompPolicy("/no/such.json"));
-    assertEquals("cannot read seccomp profile /no/such.json (/no/such.json: no such file or"
-        + " directory); give a docker/podman seccomp.json, or default or unconfined",
+    assertEquals(
+        "cannot read seccomp profile /no/such.json (/no/such.json: no such file or"
+            + " directory); give a docker/podman seccomp.json, or default or unconfined",
         e.getMessage());
   }
 
   @Test
   void testDescribe_saysWhatContainersGetByDefault() {
-    assertEquals("seccomp: none (mrt.container.seccomp=unconfined)",
+    assertEquals(
+        "seccomp: none (mrt.container.seccomp=unconfined)",
         new SeccompPolicy("unconfined").describe());
     assertTrue(new SeccompPolicy("default").describe().startsWith("seccomp: podman's default"));
   }

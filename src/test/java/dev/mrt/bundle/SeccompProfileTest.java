@@ -25,8 +25,10 @@ class SeccompProfileTest {
     for (JsonNode r : seccomp.get("syscalls")) {
       for (JsonNode n : r.get("names")) {
         if (n.asText().equals(call)) {
-          out.add(r.get("action").asText() + (r.has("errnoRet") ? "/" + r.get("errnoRet") : "")
-              + (r.has("args") ? "+args" : ""));
+          out.add(
+              r.get("action").asText()
+                  + (r.has("errnoRet") ? "/" + r.get("errnoRet") : "")
+                  + (r.has("args") ? "+args" : ""));
         }
       }
     }
@@ -37,7 +39,8 @@ class SeccompProfileTest {
   void testDefault_podmansRulesForOurArchAndCapsPlusOurDenials() {
     JsonNode s = SeccompProfile.defaultFor("amd64", DefaultSpec.CAPABILITIES);
     assertEquals("SCMP_ACT_ERRNO", s.get("defaultAction").asText());
-    assertEquals("[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]",
+    assertEquals(
+        "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]",
         s.get("architectures").toString());
     assertEquals(List.of("SCMP_ACT_ALLOW"), rulesFor(s, "read"));
     assertEquals(List.of("SCMP_ACT_ALLOW"), rulesFor(s, "arch_prctl"), "amd64 only");
@@ -66,12 +69,21 @@ class SeccompProfileTest {
   @Test
   void testFromFile_badProfileNamesTheFile(@TempDir Path dir) throws IOException {
     Path bad = Files.writeString(dir.resolve("p.json"), "{\"syscalls\": []}");
-    MrtException e = assertThrows(MrtException.class,
-        () -> SeccompProfile.fromFile(bad, "amd64", DefaultSpec.CAPABILITIES));
-    assertEquals("seccomp profile " + bad + " has no defaultAction or syscalls; give a"
-        + " docker/podman seccomp.json", e.getMessage());
-    Path ok = Files.writeString(dir.resolve("ok.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\","
-        + " \"syscalls\": [{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+    MrtException e =
+        assertThrows(
+            MrtException.class,
+            () -> SeccompProfile.fromFile(bad, "amd64", DefaultSpec.CAPABILITIES));
+    assertEquals(
+        "seccomp profile "
+            + bad
+            + " has no defaultAction or syscalls; give a"
+            + " docker/podman seccomp.json",
+        e.getMessage());
+    Path ok =
+        Files.writeString(
+            dir.resolve("ok.json"),
+            "{\"defaultAction\": \"SCMP_ACT_ALLOW\","
+                + " \"syscalls\": [{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
     JsonNode s = SeccompProfile.fromFile(ok, "amd64", DefaultSpec.CAPABILITIES);
     assertEquals(List.of("SCMP_ACT_ERRNO"), rulesFor(s, "ptrace"));
     assertTrue(rulesFor(s, "keyctl").isEmpty(), "an operator's profile is taken as it is");

@@ -13,8 +13,8 @@ final class SpecFixtures {
   private SpecFixtures() {}
 
   /** With the tmpfs sizes mrt.container.tmp-size and run-size default to (1G, 64M). */
-  static DefaultSpec.Defaults defaults(String path, String hostname, boolean cgroupV2,
-      Limits limits) {
+  static DefaultSpec.Defaults defaults(
+      String path, String hostname, boolean cgroupV2, Limits limits) {
     return new DefaultSpec.Defaults(path, hostname, cgroupV2, limits, 1L << 30, 64L << 20);
   }
 

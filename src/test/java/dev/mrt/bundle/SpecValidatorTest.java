@@ -23,19 +23,22 @@ class SpecValidatorTest {
   @Test
   void testValidate_relativeCwd() {
     Process p = good.process();
-    Spec bad = good.withProcess(new Process(false, p.user(), p.args(), p.env(), "work",
-        p.capabilities(), true));
+    Spec bad =
+        good.withProcess(
+            new Process(false, p.user(), p.args(), p.env(), "work", p.capabilities(), true));
     InvalidSpecException e = invalid(bad);
     assertEquals("cwd", e.check());
-    assertEquals("invalid container spec (cwd): working directory 'work' must be an absolute path",
+    assertEquals(
+        "invalid container spec (cwd): working directory 'work' must be an absolute path",
         e.getMessage());
   }
 
   @Test
   void testValidate_emptyCommand() {
     Process p = good.process();
-    Spec bad = good.withProcess(new Process(false, p.user(), List.of(""), p.env(), "/",
-        p.capabilities(), true));
+    Spec bad =
+        good.withProcess(
+            new Process(false, p.user(), List.of(""), p.env(), "/", p.capabilities(), true));
     assertEquals("command", invalid(bad).check());
   }
 
@@ -52,7 +55,8 @@ class SpecValidatorTest {
   void testValidate_mountOverRoot() {
     List<Mount> mounts = new ArrayList<>(good.mounts());
     mounts.add(new Mount("/", "bind", "/srv", List.of("rbind")));
-    assertEquals("invalid container spec (mounts): cannot mount over the container's root '/'",
+    assertEquals(
+        "invalid container spec (mounts): cannot mount over the container's root '/'",
         invalid(good.withMounts(mounts)).getMessage());
   }
 
@@ -61,8 +65,8 @@ class SpecValidatorTest {
   @Test
   void testValidate_rootlessWithoutMappings() {
     Linux l = good.linux();
-    assertEquals("rootless", invalid(good.withLinux(l.withIdMappings(List.of(), List.of())))
-        .check());
+    assertEquals(
+        "rootless", invalid(good.withLinux(l.withIdMappings(List.of(), List.of()))).check());
   }
 
   @Test

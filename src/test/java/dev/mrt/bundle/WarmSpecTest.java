@@ -11,24 +11,36 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WarmSpecTest {
   private static final Set<String> SCRATCH = Set.of("/run/mrt-batch");
 
-  private static ContainerRequest request(List<String> args, Map<String, String> env,
-      String scratch) {
-    return new ContainerRequest(args, env, Optional.of("/work"), Optional.empty(), Network.NONE,
+  private static ContainerRequest request(
+      List<String> args, Map<String, String> env, String scratch) {
+    return new ContainerRequest(
+        args,
+        env,
+        Optional.of("/work"),
+        Optional.empty(),
+        Network.NONE,
         List.of(BindMount.scratch(Path.of(scratch), "/run/mrt-batch")));
   }
 
   @Test
   void testKey_helperJobsDifferingInCommandEnvCwdAndScratchShareIt() {
     Spec a = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("X", "1"), "/s/1"));
-    Spec b = SpecFixtures.rootless(new ContainerRequest(List.of("ls"), Map.of("Y", "2"),
-        Optional.of("/elsewhere"), Optional.empty(), Network.NONE,
-        List.of(BindMount.scratch(Path.of("/s/2"), "/run/mrt-batch"))));
+    Spec b =
+        SpecFixtures.rootless(
+            new ContainerRequest(
+                List.of("ls"),
+                Map.of("Y", "2"),
+                Optional.of("/elsewhere"),
+                Optional.empty(),
+                Network.NONE,
+                List.of(BindMount.scratch(Path.of("/s/2"), "/run/mrt-batch"))));
     assertEquals(WarmSpec.key(a, SCRATCH, true), WarmSpec.key(b, SCRATCH, true));
   }
 
@@ -36,13 +48,31 @@ class WarmSpecTest {
   void testKey_settingsThatTheContainerFixesMakeAnotherKey() {
     ContainerRequest base = request(List.of("echo"), Map.of(), "/s/1");
     String key = WarmSpec.key(SpecFixtures.rootless(base), SCRATCH, true);
-    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootless(base.withLimits(
-        Limits.parse(Optional.of("64M"), Optional.empty(), java.util.OptionalLong.empty(),
-            "test"))), SCRATCH, true), "memory limit");
+    assertNotEquals(
+        key,
+        WarmSpec.key(
+            SpecFixtures.rootless(
+                base.withLimits(
+                    Limits.parse(
+                        Optional.of("64M"), Optional.empty(), OptionalLong.empty(), "test"))),
+            SCRATCH,
+            true),
+        "memory limit");
     assertNotEquals(key, WarmSpec.key(SpecFixtures.rootful(base), SCRATCH, true), "rootful");
-    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootless(new ContainerRequest(List.of("echo"),
-        Map.of(), Optional.empty(), Optional.empty(), Network.NONE,
-        List.of(new BindMount(Path.of("/data"), "/data", true)))), SCRATCH, true), "mounts");
+    assertNotEquals(
+        key,
+        WarmSpec.key(
+            SpecFixtures.rootless(
+                new ContainerRequest(
+                    List.of("echo"),
+                    Map.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Network.NONE,
+                    List.of(new BindMount(Path.of("/data"), "/data", true)))),
+            SCRATCH,
+            true),
+        "mounts");
   }
 
   @Test
@@ -55,17 +85,25 @@ class WarmSpecTest {
 
   @Test
   void testWaiting_helperStartsWithNoEnvScratchOfItsOwnAndTheHelperMounted() {
-    Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("SECRET", "s"),
-        "/s/job"));
-    Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
-        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(new WarmSpec.Helper(
-            Path.of("/cache/handoff/x"), "n0", Optional.empty())));
+    Spec job =
+        SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("SECRET", "s"), "/s/job"));
+    Spec w =
+        WarmSpec.waiting(
+            job,
+            Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
+            List.of("/run/mrt-handoff/mrt-handoff"),
+            Optional.of(new WarmSpec.Helper(Path.of("/cache/handoff/x"), "n0", Optional.empty())));
     assertEquals(List.of("/run/mrt-handoff/mrt-handoff"), w.process().args());
-    assertEquals(List.of("MRT_HANDOFF_NONCE=n0"), w.process().env(),
+    assertEquals(
+        List.of("MRT_HANDOFF_NONCE=n0"),
+        w.process().env(),
         "a job's environment stays out of config.json");
     assertEquals("/", w.process().cwd());
-    Mount scratch = w.mounts().stream().filter(m -> m.destination().equals("/run/mrt-batch"))
-        .findFirst().orElseThrow();
+    Mount scratch =
+        w.mounts().stream()
+            .filter(m -> m.destination().equals("/run/mrt-batch"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("/b/scratch-0", scratch.source());
     Mount helper = w.mounts().get(w.mounts().size() - 1);
     assertEquals("/run/mrt-handoff", helper.destination());
@@ -76,14 +114,23 @@ class WarmSpecTest {
 
   @Test
   void testWaiting_compiledFilterGoesToTheHelperAndLeavesConfigJson() {
-    Spec job = SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job"))
-        .withLinux(SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job")).linux()
-            .withSeccomp(SeccompProfile.defaultFor("amd64", DefaultSpec.CAPABILITIES)));
-    Spec w = WarmSpec.waiting(job, Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
-        List.of("/run/mrt-handoff/mrt-handoff"), Optional.of(new WarmSpec.Helper(
-            Path.of("/cache/handoff/x"), "n0", Optional.of("seccomp/ab.bpf"))));
-    assertEquals(List.of("MRT_HANDOFF_NONCE=n0",
-        "MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/ab.bpf"), w.process().env());
+    Spec job =
+        SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job"))
+            .withLinux(
+                SpecFixtures.rootless(request(List.of("true"), Map.of(), "/s/job"))
+                    .linux()
+                    .withSeccomp(SeccompProfile.defaultFor("amd64", DefaultSpec.CAPABILITIES)));
+    Spec w =
+        WarmSpec.waiting(
+            job,
+            Map.of("/run/mrt-batch", Path.of("/b/scratch-0")),
+            List.of("/run/mrt-handoff/mrt-handoff"),
+            Optional.of(
+                new WarmSpec.Helper(
+                    Path.of("/cache/handoff/x"), "n0", Optional.of("seccomp/ab.bpf"))));
+    assertEquals(
+        List.of("MRT_HANDOFF_NONCE=n0", "MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/ab.bpf"),
+        w.process().env());
     assertEquals(null, w.linux().seccomp(), "runc must not compile it again");
     assertEquals(job.linux().withSeccomp(null), w.linux(), "the rest of linux is the job's");
   }

@@ -14,8 +14,15 @@ class DurationConverterTest {
   private final DurationConverter converter = new DurationConverter();
 
   @ParameterizedTest
-  @CsvSource({"30s,30000", "5m,300000", "1h30m,5400000", "500ms,500", "2.5s,2500", "10,10000",
-      "1m0.5s,60500"})
+  @CsvSource({
+    "30s,30000",
+    "5m,300000",
+    "1h30m,5400000",
+    "500ms,500",
+    "2.5s,2500",
+    "10,10000",
+    "1m0.5s,60500"
+  })
   void testConvert_valid(String text, long millis) {
     assertEquals(Duration.ofMillis(millis), converter.convert(text));
   }
@@ -25,8 +32,8 @@ class DurationConverterTest {
   void testConvert_invalid(String text) {
     TypeConversionException e =
         assertThrows(TypeConversionException.class, () -> converter.convert(text));
-    assertTrue(e.getMessage().startsWith("'" + text + "' is not a positive duration"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("'" + text + "' is not a positive duration"), e.getMessage());
   }
 
   @ParameterizedTest

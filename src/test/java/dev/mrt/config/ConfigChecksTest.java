@@ -20,9 +20,12 @@ class ConfigChecksTest {
 
   @Test
   void testRange_outsideNamesTheSetting() {
-    MrtException e = assertThrows(MrtException.class,
-        () -> ConfigChecks.range("mrt.pool.output-limit", -1, 0, 67108864));
-    assertEquals("mrt.pool.output-limit must be between 0 and 67108864, was -1; fix it in the "
-        + "configuration", e.getMessage());
+    MrtException e =
+        assertThrows(
+            MrtException.class, () -> ConfigChecks.range("mrt.pool.output-limit", -1, 0, 67108864));
+    assertEquals(
+        "mrt.pool.output-limit must be between 0 and 67108864, was -1; fix it in the "
+            + "configuration",
+        e.getMessage());
   }
 }

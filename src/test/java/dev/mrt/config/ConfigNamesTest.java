@@ -34,13 +34,16 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigNamesTest {
   /** The paths every test sets, so no default reads the environment. */
-  private static final Map<String, String> BASE = Map.of(
-      "mrt.cache-dir", "/c",
-      "mrt.state-dir", "/s");
+  private static final Map<String, String> BASE =
+      Map.of(
+          "mrt.cache-dir", "/c",
+          "mrt.state-dir", "/s");
 
   /** Durations as Quarkus reads them ({@code 5m}, not only ISO-8601). */
   private static SmallRyeConfigBuilder builder() {
-    return new SmallRyeConfigBuilder().addDefaultInterceptors().withConverter(Duration.class, 200, new DurationConverter());
+    return new SmallRyeConfigBuilder()
+        .addDefaultInterceptors()
+        .withConverter(Duration.class, 200, new DurationConverter());
   }
 
   private static SmallRyeConfig config(Map<String, String> properties) {
@@ -58,8 +61,8 @@ class ConfigNamesTest {
   }
 
   /**
-   * Every {@code mrt.*} key that config/*.properties shows (set or commented out), with its
-   * example value, is taken by a mapping; mrt.database.* is read as raw properties, not mapped.
+   * Every {@code mrt.*} key that config/*.properties shows (set or commented out), with its example
+   * value, is taken by a mapping; mrt.database.* is read as raw properties, not mapped.
    */
   @Test
   void testConfigFiles_everyKeyIsMapped() throws IOException {
@@ -77,24 +80,26 @@ class ConfigNamesTest {
     }
     assertTrue(keys.containsKey("mrt.container.pids-limit"), keys.keySet().toString());
 
-    SmallRyeConfig config = builder()
-        .withMapping(MrtConfig.class)
-        .withMapping(FunctionsConfig.class)
-        .withMapping(ArchivematicaConfig.class)
-        .withMapping(PoolConfig.class)
-        .withMapping(GearmanConfig.class)
-        .withValidateUnknown(true)
-        .withSources(new PropertiesConfigSource(keys, "config/*.properties", 500))
-        .build();
+    SmallRyeConfig config =
+        builder()
+            .withMapping(MrtConfig.class)
+            .withMapping(FunctionsConfig.class)
+            .withMapping(ArchivematicaConfig.class)
+            .withMapping(PoolConfig.class)
+            .withMapping(GearmanConfig.class)
+            .withValidateUnknown(true)
+            .withSources(new PropertiesConfigSource(keys, "config/*.properties", 500))
+            .build();
 
-    assertEquals(OptionalLong.of(4096),
-        config.getConfigMapping(MrtConfig.class).container().pidsLimit());
+    assertEquals(
+        OptionalLong.of(4096), config.getConfigMapping(MrtConfig.class).container().pidsLimit());
   }
 
   /** The keys of README's settings table are the ones the mapping methods take. */
   @Test
   void testReadme_settingsTableNamesAreMapped() throws IOException {
-    Pattern row = Pattern.compile("^\\| `(mrt\\.[a-z.-]+)`(?: / `\\.([a-z-]+)`)*", Pattern.MULTILINE);
+    Pattern row =
+        Pattern.compile("^\\| `(mrt\\.[a-z.-]+)`(?: / `\\.([a-z-]+)`)*", Pattern.MULTILINE);
     Map<String, String> keys = new TreeMap<>();
     Matcher m = row.matcher(Files.readString(Path.of("README.md")));
     while (m.find()) {
@@ -109,8 +114,9 @@ class ConfigNamesTest {
     }
     keys.keySet().removeIf(k -> k.startsWith("mrt.database."));
     // "`mrt.functions."NAME".image/command/.../warm`": one row for every per-function key.
-    Matcher functions = Pattern.compile("\\| `mrt\\.functions\\.\"NAME\"\\.([a-zA-Z./-]+)`")
-        .matcher(Files.readString(Path.of("README.md")));
+    Matcher functions =
+        Pattern.compile("\\| `mrt\\.functions\\.\"NAME\"\\.([a-zA-Z./-]+)`")
+            .matcher(Files.readString(Path.of("README.md")));
     assertTrue(functions.find());
     for (String name : functions.group(1).split("/")) {
       keys.put("mrt.functions.*." + (name.equals("env.K") ? "env.*" : name), "x");
@@ -127,10 +133,16 @@ class ConfigNamesTest {
   /** What the mappings take, a map's key as {@code *}: mrt.functions.*.pids-limit. */
   private static Set<String> mappedNames() {
     Set<String> names = new TreeSet<>();
-    for (Class<?> c : List.of(MrtConfig.class, FunctionsConfig.class, ArchivematicaConfig.class,
-        ApiConfig.class, PoolConfig.class, GearmanConfig.class)) {
-      names.addAll(ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(c))
-          .keySet());
+    for (Class<?> c :
+        List.of(
+            MrtConfig.class,
+            FunctionsConfig.class,
+            ArchivematicaConfig.class,
+            ApiConfig.class,
+            PoolConfig.class,
+            GearmanConfig.class)) {
+      names.addAll(
+          ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(c)).keySet());
     }
     return names;
   }
@@ -147,28 +159,30 @@ class ConfigNamesTest {
 
   @Test
   void testMrt_documentedNames() {
-    MrtConfig c = config(Map.ofEntries(
-        Map.entry("mrt.runc", "/usr/sbin/runc"),
-        Map.entry("mrt.container.hostname", "h"),
-        Map.entry("mrt.container.path", "/bin"),
-        Map.entry("mrt.container.memory", "512M"),
-        Map.entry("mrt.container.cpus", "1.5"),
-        Map.entry("mrt.container.pids-limit", "64"),
-        Map.entry("mrt.container.tmp-size", "2G"),
-        Map.entry("mrt.container.run-size", "32M"),
-        Map.entry("mrt.container.seccomp", "unconfined"),
-        Map.entry("mrt.container.pasta", "/usr/bin/pasta"),
-        Map.entry("mrt.images.insecure-registries", "a:5000,b"),
-        Map.entry("mrt.images.prefetch", "python:3"),
-        Map.entry("mrt.images.max-unpacked-size", "1G"),
-        Map.entry("mrt.images.max-entries", "10"),
-        Map.entry("mrt.images.parallelism", "5"),
-        Map.entry("mrt.images.attempts", "6"),
-        Map.entry("mrt.images.timeout", "7s"),
-        Map.entry("mrt.images.auth-file", "/auth.json"),
-        Map.entry("mrt.images.cache-budget", "10G"),
-        Map.entry("mrt.shutdown.drain-timeout", "9s")))
-        .getConfigMapping(MrtConfig.class);
+    MrtConfig c =
+        config(
+                Map.ofEntries(
+                    Map.entry("mrt.runc", "/usr/sbin/runc"),
+                    Map.entry("mrt.container.hostname", "h"),
+                    Map.entry("mrt.container.path", "/bin"),
+                    Map.entry("mrt.container.memory", "512M"),
+                    Map.entry("mrt.container.cpus", "1.5"),
+                    Map.entry("mrt.container.pids-limit", "64"),
+                    Map.entry("mrt.container.tmp-size", "2G"),
+                    Map.entry("mrt.container.run-size", "32M"),
+                    Map.entry("mrt.container.seccomp", "unconfined"),
+                    Map.entry("mrt.container.pasta", "/usr/bin/pasta"),
+                    Map.entry("mrt.images.insecure-registries", "a:5000,b"),
+                    Map.entry("mrt.images.prefetch", "python:3"),
+                    Map.entry("mrt.images.max-unpacked-size", "1G"),
+                    Map.entry("mrt.images.max-entries", "10"),
+                    Map.entry("mrt.images.parallelism", "5"),
+                    Map.entry("mrt.images.attempts", "6"),
+                    Map.entry("mrt.images.timeout", "7s"),
+                    Map.entry("mrt.images.auth-file", "/auth.json"),
+                    Map.entry("mrt.images.cache-budget", "10G"),
+                    Map.entry("mrt.shutdown.drain-timeout", "9s")))
+            .getConfigMapping(MrtConfig.class);
 
     assertEquals(Path.of("/c"), c.cacheDir());
     assertEquals(Path.of("/s"), c.stateDir());
@@ -225,22 +239,24 @@ class ConfigNamesTest {
 
   @Test
   void testFunctions_documentedNames() {
-    FunctionsConfig c = config(Map.ofEntries(
-        Map.entry("mrt.functions.\"a.b_v0.0\".image", "python:3"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".runner", "archivematica"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".command", "x {module}"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".env.K", "V"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".timeout", "3m"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".warm", "1"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".concurrency", "2"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".memory", "1G"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".cpus", "0.5"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".pids-limit", "32"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".network", "host"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".seccomp", "unconfined"),
-        Map.entry("mrt.functions.\"a.b_v0.0\".mode", "batch"),
-        Map.entry("mrt.functions.other.memory", "2G")))
-        .getConfigMapping(FunctionsConfig.class);
+    FunctionsConfig c =
+        config(
+                Map.ofEntries(
+                    Map.entry("mrt.functions.\"a.b_v0.0\".image", "python:3"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".runner", "archivematica"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".command", "x {module}"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".env.K", "V"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".timeout", "3m"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".warm", "1"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".concurrency", "2"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".memory", "1G"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".cpus", "0.5"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".pids-limit", "32"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".network", "host"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".seccomp", "unconfined"),
+                    Map.entry("mrt.functions.\"a.b_v0.0\".mode", "batch"),
+                    Map.entry("mrt.functions.other.memory", "2G")))
+            .getConfigMapping(FunctionsConfig.class);
 
     FunctionsConfig.Function f = c.functions().get("a.b_v0.0");
     assertEquals(Optional.of("python:3"), f.image());
@@ -267,13 +283,15 @@ class ConfigNamesTest {
 
   @Test
   void testArchivematica_documentedNames() {
-    ArchivematicaConfig c = config(Map.of(
-        "mrt.archivematica.modules-file", "/m.ini",
-        "mrt.archivematica.shared-directory", "/shared",
-        "mrt.archivematica.client-assets-directory", "/assets",
-        "mrt.archivematica.send-stderr", "false",
-        "mrt.archivematica.capture-output", "false"))
-        .getConfigMapping(ArchivematicaConfig.class);
+    ArchivematicaConfig c =
+        config(
+                Map.of(
+                    "mrt.archivematica.modules-file", "/m.ini",
+                    "mrt.archivematica.shared-directory", "/shared",
+                    "mrt.archivematica.client-assets-directory", "/assets",
+                    "mrt.archivematica.send-stderr", "false",
+                    "mrt.archivematica.capture-output", "false"))
+            .getConfigMapping(ArchivematicaConfig.class);
 
     assertEquals(Path.of("/m.ini"), c.modulesFile());
     assertEquals(Path.of("/shared"), c.sharedDirectory());
@@ -284,14 +302,16 @@ class ConfigNamesTest {
 
   @Test
   void testApiAndPool_documentedNames() {
-    SmallRyeConfig config = config(Map.of(
-        "mrt.api.token-file", "/t",
-        "mrt.api.queue-limit", "3",
-        "mrt.api.allowed-images", "default,python:*",
-        "mrt.api.max-kept", "4",
-        "mrt.pool.output-limit", "5",
-        "mrt.pool.warm-idle", "1m",
-        "mrt.pool.warm-max", "6"));
+    SmallRyeConfig config =
+        config(
+            Map.of(
+                "mrt.api.token-file", "/t",
+                "mrt.api.queue-limit", "3",
+                "mrt.api.allowed-images", "default,python:*",
+                "mrt.api.max-kept", "4",
+                "mrt.pool.output-limit", "5",
+                "mrt.pool.warm-idle", "1m",
+                "mrt.pool.warm-max", "6"));
     ApiConfig api = config.getConfigMapping(ApiConfig.class);
     PoolConfig pool = config.getConfigMapping(PoolConfig.class);
 

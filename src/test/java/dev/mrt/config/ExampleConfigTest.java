@@ -12,8 +12,11 @@ class ExampleConfigTest {
 
   @Test
   void testExampleConfig_everySettingCommentedOut() throws Exception {
-    List<String> active = Files.readAllLines(Path.of("config", "application.properties"))
-        .stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    List<String> active =
+        Files.readAllLines(Path.of("config", "application.properties")).stream()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .toList();
     assertEquals(List.of(), active, "active lines would change the tests' behaviour");
   }
 }

@@ -1,5 +1,6 @@
 package dev.mrt.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,12 @@ final class Host {
   /** Runs a command with stdout and stderr merged; fails the test if it hangs. */
   static Result run(String... command) {
     try {
-      Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
-          // Not the checkout: the mrt user may not enter it, and mrt reads ./config.
-          .directory(new java.io.File("/")).start();
+      Process p =
+          new ProcessBuilder(List.of(command))
+              .redirectErrorStream(true)
+              // Not the checkout: the mrt user may not enter it, and mrt reads ./config.
+              .directory(new File("/"))
+              .start();
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {

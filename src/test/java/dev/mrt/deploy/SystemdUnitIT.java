@@ -31,7 +31,8 @@ class SystemdUnitIT {
         continue;
       }
       int eq = l.indexOf('=');
-      directives.computeIfAbsent(l.substring(0, eq), k -> new ArrayList<>())
+      directives
+          .computeIfAbsent(l.substring(0, eq), k -> new ArrayList<>())
           .add(l.substring(eq + 1));
     }
   }
@@ -41,12 +42,12 @@ class SystemdUnitIT {
     assumeTrue(Host.isRoot(), "systemd-analyze verify and the prepared host need root");
     // verify wants ExecStart to exist: check a copy that starts the repo's launcher.
     Path copy = dir.resolve("mrt.service");
-    Files.writeString(copy, Files.readString(UNIT)
-        .replace("ExecStart=/usr/bin/mrt ", "ExecStart=" + LAUNCHER + " "));
+    Files.writeString(
+        copy,
+        Files.readString(UNIT).replace("ExecStart=/usr/bin/mrt ", "ExecStart=" + LAUNCHER + " "));
     Host.Result r = Host.run("systemd-analyze", "verify", copy.toString());
     // It exits 0 on parse errors and only prints them: any line naming the unit is one.
-    List<String> problems = r.output().lines()
-        .filter(l -> l.contains("mrt.service")).toList();
+    List<String> problems = r.output().lines().filter(l -> l.contains("mrt.service")).toList();
     assertTrue(problems.isEmpty(), "systemd-analyze verify: " + r);
     assertEquals(0, r.exit(), r.toString());
   }
@@ -56,7 +57,8 @@ class SystemdUnitIT {
     assertEquals(List.of("mrt"), directives.get("User"));
     assertEquals(List.of("yes"), directives.get("Delegate"));
     assertEquals(List.of("-/etc/default/mrt"), directives.get("EnvironmentFile"));
-    assertTrue(directives.get("ExecStart").get(0).startsWith("/usr/bin/mrt serve --config "),
+    assertTrue(
+        directives.get("ExecStart").get(0).startsWith("/usr/bin/mrt serve --config "),
         directives.get("ExecStart").toString());
   }
 
@@ -81,9 +83,17 @@ class SystemdUnitIT {
 
   @Test
   void noHardeningThatBreaksRootlessRunc() {
-    for (String bad : List.of("RestrictNamespaces", "PrivateUsers", "CapabilityBoundingSet",
-        "ProtectControlGroups", "SystemCallFilter", "ProtectKernelLogs",
-        "ProtectKernelTunables", "RestrictSUIDSGID", "MemoryDenyWriteExecute")) {
+    for (String bad :
+        List.of(
+            "RestrictNamespaces",
+            "PrivateUsers",
+            "CapabilityBoundingSet",
+            "ProtectControlGroups",
+            "SystemCallFilter",
+            "ProtectKernelLogs",
+            "ProtectKernelTunables",
+            "RestrictSUIDSGID",
+            "MemoryDenyWriteExecute")) {
       assertTrue(!directives.containsKey(bad), bad + " breaks rootless runc or the tasks");
     }
     assertEquals(List.of("strict"), directives.get("ProtectSystem"));

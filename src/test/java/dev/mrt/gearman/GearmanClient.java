@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Test-only Gearman client that behaves like MCPServer's: SUBMIT_JOB (foreground, normal
- * priority, unique = batch id), then wait for WORK_COMPLETE or WORK_FAIL of that handle.
+ * Test-only Gearman client that behaves like MCPServer's: SUBMIT_JOB (foreground, normal priority,
+ * unique = batch id), then wait for WORK_COMPLETE or WORK_FAIL of that handle.
  */
 public final class GearmanClient implements Closeable {
   /** The end of a job as the client saw it; {@code data} is empty for a failure. */
@@ -24,6 +24,7 @@ public final class GearmanClient implements Closeable {
   private final InputStream in;
   private final OutputStream out;
   private final PacketCodec codec = new PacketCodec();
+
   /** Results that arrived while waiting for something else (several jobs in flight). */
   private final List<Packet> early = new ArrayList<>();
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,29 +42,31 @@ class GearmanWorkerIntegrationTest {
       if (!slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         return Optional.empty();
       }
-      return Optional.of(new Claim() {
-        private boolean handed;
+      return Optional.of(
+          new Claim() {
+            private boolean handed;
 
-        @Override
-        public void handle(GearmanJob job, JobReply reply) {
-          jobThreads.execute(() -> {
-            try {
-              echo(job, reply);
-            } finally {
-              slots.release();
+            @Override
+            public void handle(GearmanJob job, JobReply reply) {
+              jobThreads.execute(
+                  () -> {
+                    try {
+                      echo(job, reply);
+                    } finally {
+                      slots.release();
+                    }
+                  });
+              handed = true;
+            }
+
+            @Override
+            public void close() {
+              if (!handed) {
+                handed = true;
+                slots.release();
+              }
             }
           });
-          handed = true;
-        }
-
-        @Override
-        public void close() {
-          if (!handed) {
-            handed = true;
-            slots.release();
-          }
-        }
-      });
     }
 
     private void echo(GearmanJob job, JobReply reply) {
@@ -96,7 +99,11 @@ class GearmanWorkerIntegrationTest {
             .withPollAndEcho(Duration.ofMillis(100), Duration.ofMillis(500));
     try (GearmanWorker worker =
         new GearmanWorker(
-            List.of(first, second), List.of("echo_v0.0", "other_v0.0"), new EchoHandler(), options, states::add)) {
+            List.of(first, second),
+            List.of("echo_v0.0", "other_v0.0"),
+            new EchoHandler(),
+            options,
+            states::add)) {
       worker.start();
 
       // Jobs on both servers, data with NULs, and a whole-job failure.
@@ -127,13 +134,16 @@ class GearmanWorkerIntegrationTest {
       assertEchoed(first, "echo_v0.0", "after-restart", "again");
       assertTrue(
           states.stream()
-              .anyMatch(s -> s.server().equals(first)
-                  && s.status() == ServerState.Status.CONNECTED
-                  && s.reconnects() == 1),
+              .anyMatch(
+                  s ->
+                      s.server().equals(first)
+                          && s.status() == ServerState.Status.CONNECTED
+                          && s.reconnects() == 1),
           "states: " + states);
       assertTrue(
           states.stream()
-              .anyMatch(s -> s.server().equals(first) && s.status() == ServerState.Status.DISCONNECTED),
+              .anyMatch(
+                  s -> s.server().equals(first) && s.status() == ServerState.Status.DISCONNECTED),
           "states: " + states);
       // The second server was not disturbed.
       assertEquals(ServerState.Status.CONNECTED, worker.states().get(1).status());
@@ -145,31 +155,43 @@ class GearmanWorkerIntegrationTest {
   @Test
   void testWorker_oversizedJobFailedOnceOnTheSameConnection() throws Exception {
     ServerAddress server = gearmand("big").address();
-    WorkerOptions defaults = WorkerOptions.defaults("mrt-test")
-        .withPollAndEcho(Duration.ofMillis(100), Duration.ofMillis(500));
-    WorkerOptions options = new WorkerOptions(defaults.clientId(), defaults.connectTimeout(),
-        defaults.replyTimeout(), defaults.pollInterval(), defaults.echoInterval(),
-        defaults.backoff(), 64 * 1024);
+    WorkerOptions defaults =
+        WorkerOptions.defaults("mrt-test")
+            .withPollAndEcho(Duration.ofMillis(100), Duration.ofMillis(500));
+    WorkerOptions options =
+        new WorkerOptions(
+            defaults.clientId(),
+            defaults.connectTimeout(),
+            defaults.replyTimeout(),
+            defaults.pollInterval(),
+            defaults.echoInterval(),
+            defaults.backoff(),
+            64 * 1024);
     List<String> handled = new CopyOnWriteArrayList<>();
     EchoHandler echo = new EchoHandler();
-    JobHandler counting = timeout -> echo.acquire(timeout).map(claim -> new JobHandler.Claim() {
-      @Override
-      public void handle(GearmanJob job, JobReply reply) {
-        handled.add(job.unique());
-        claim.handle(job, reply);
-      }
+    JobHandler counting =
+        timeout ->
+            echo.acquire(timeout)
+                .map(
+                    claim ->
+                        new JobHandler.Claim() {
+                          @Override
+                          public void handle(GearmanJob job, JobReply reply) {
+                            handled.add(job.unique());
+                            claim.handle(job, reply);
+                          }
 
-      @Override
-      public void close() {
-        claim.close();
-      }
-    });
-    try (GearmanWorker worker = new GearmanWorker(List.of(server), List.of("echo_v0.0"), counting,
-        options, states::add)) {
+                          @Override
+                          public void close() {
+                            claim.close();
+                          }
+                        });
+    try (GearmanWorker worker =
+        new GearmanWorker(List.of(server), List.of("echo_v0.0"), counting, options, states::add)) {
       worker.start();
       try (GearmanClient client = new GearmanClient(server, TIMEOUT)) {
         byte[] big = new byte[200 * 1024];
-        java.util.Arrays.fill(big, (byte) 'x');
+        Arrays.fill(big, (byte) 'x');
         String bigJob = client.submit("echo_v0.0", "big", big);
         String small = client.submit("echo_v0.0", "small", bytes("after"));
         assertTrue(client.await(bigJob).failed(), "over the limit: WORK_FAIL");
@@ -179,7 +201,8 @@ class GearmanWorkerIntegrationTest {
       // Neither job came back: the big one never reached the handler, the other ran once.
       Thread.sleep(500);
       assertEquals(List.of("small"), handled);
-      assertTrue(states.stream().noneMatch(st -> st.status() == ServerState.Status.DISCONNECTED),
+      assertTrue(
+          states.stream().noneMatch(st -> st.status() == ServerState.Status.DISCONNECTED),
           "the connection was kept: " + states);
     }
   }

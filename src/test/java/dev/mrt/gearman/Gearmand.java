@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real gearmand for tests: listens on 127.0.0.1 on a free port, logs into a directory of its
- * own, can be restarted on the same port. Skips the test (assumption) when gearmand is not
- * installed.
+ * A real gearmand for tests: listens on 127.0.0.1 on a free port, logs into a directory of its own,
+ * can be restarted on the same port. Skips the test (assumption) when gearmand is not installed.
  */
 public final class Gearmand implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -84,12 +83,16 @@ public final class Gearmand implements AutoCloseable {
     Path out = logDir.resolve(base + ".out");
     try {
       Files.createDirectories(logDir);
-      process = new ProcessBuilder(path(), "--listen=127.0.0.1", "--port=" + port(),
-          "--log-file=" + logDir.resolve(base + ".log"),
-          "--pid-file=" + logDir.resolve(base + ".pid"))
-          .redirectErrorStream(true)
-          .redirectOutput(out.toFile())
-          .start();
+      process =
+          new ProcessBuilder(
+                  path(),
+                  "--listen=127.0.0.1",
+                  "--port=" + port(),
+                  "--log-file=" + logDir.resolve(base + ".log"),
+                  "--pid-file=" + logDir.resolve(base + ".pid"))
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
         try (Socket probe = new Socket(address.host(), port())) {
@@ -106,8 +109,8 @@ public final class Gearmand implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    throw new IllegalStateException("gearmand did not listen on " + address + " in "
-        + START_TIMEOUT);
+    throw new IllegalStateException(
+        "gearmand did not listen on " + address + " in " + START_TIMEOUT);
   }
 
   private static String path() {

@@ -8,9 +8,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.List;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PacketCodecTest {
@@ -35,8 +37,7 @@ class PacketCodecTest {
   @Test
   void testEncode_noArguments() {
     assertArrayEquals(
-        hex("00524551 0000001e 00000000"),
-        codec.encode(Packet.request(PacketType.GRAB_JOB_UNIQ)));
+        hex("00524551 0000001e 00000000"), codec.encode(Packet.request(PacketType.GRAB_JOB_UNIQ)));
   }
 
   @Test
@@ -50,8 +51,7 @@ class PacketCodecTest {
   @Test
   void testRead_jobAssignUniqSplitsOnFirstThreeNuls() throws Exception {
     // handle "H:x:1", function "f", unique "u", data "d\0e"
-    Packet packet =
-        decode(hex("00524553 0000001f 0000000d 483a783a31 00 66 00 75 00 640065"));
+    Packet packet = decode(hex("00524553 0000001f 0000000d 483a783a31 00 66 00 75 00 640065"));
     assertEquals(Packet.Magic.RES, packet.magic());
     assertEquals(PacketType.JOB_ASSIGN_UNIQ, packet.type());
     assertEquals("H:x:1", packet.argString(0));
@@ -63,7 +63,8 @@ class PacketCodecTest {
   @Test
   void testRead_roundTripsEveryArgumentShape() throws Exception {
     Packet original =
-        Packet.request(PacketType.SUBMIT_JOB, "fn", "", "data\0with\0nuls".getBytes(StandardCharsets.UTF_8));
+        Packet.request(
+            PacketType.SUBMIT_JOB, "fn", "", "data\0with\0nuls".getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     codec.write(original, out);
     assertEquals(original, decode(out.toByteArray()));
@@ -77,7 +78,8 @@ class PacketCodecTest {
   @Test
   void testRead_badMagic() {
     GearmanProtocolException e =
-        assertThrows(GearmanProtocolException.class, () -> decode(hex("00585858 00000006 00000000")));
+        assertThrows(
+            GearmanProtocolException.class, () -> decode(hex("00585858 00000006 00000000")));
     assertEquals(
         "bad gearman packet NOOP (0 bytes): bad magic [0, 88, 88, 88], expected \\0REQ or \\0RES",
         e.getMessage());
@@ -86,7 +88,8 @@ class PacketCodecTest {
   @Test
   void testRead_unknownType() {
     GearmanProtocolException e =
-        assertThrows(GearmanProtocolException.class, () -> decode(hex("00524553 00000005 00000000")));
+        assertThrows(
+            GearmanProtocolException.class, () -> decode(hex("00524553 00000005 00000000")));
     assertEquals("bad gearman packet #5 (0 bytes): unknown type", e.getMessage());
     assertEquals("#5", e.packetType());
   }
@@ -95,7 +98,8 @@ class PacketCodecTest {
   void testRead_sizeAboveLimitRefusedBeforeAllocating() {
     // 0xffffffff bytes announced, none sent: must fail on the header alone.
     GearmanProtocolException e =
-        assertThrows(GearmanProtocolException.class, () -> decode(hex("00524553 0000000d ffffffff")));
+        assertThrows(
+            GearmanProtocolException.class, () -> decode(hex("00524553 0000000d ffffffff")));
     assertEquals(4294967295L, e.size());
     assertEquals(
         "bad gearman packet WORK_COMPLETE (4294967295 bytes): larger than the limit of 67108864 bytes",
@@ -113,15 +117,19 @@ class PacketCodecTest {
   @Test
   void testRead_tooFewArguments() {
     GearmanProtocolException e =
-        assertThrows(GearmanProtocolException.class, () -> decode(hex("00524553 0000001f 00000003 61 00 62")));
+        assertThrows(
+            GearmanProtocolException.class,
+            () -> decode(hex("00524553 0000001f 00000003 61 00 62")));
     assertEquals(
-        "bad gearman packet JOB_ASSIGN_UNIQ (3 bytes): expected 4 arguments, got 2", e.getMessage());
+        "bad gearman packet JOB_ASSIGN_UNIQ (3 bytes): expected 4 arguments, got 2",
+        e.getMessage());
   }
 
   @Test
   void testRead_payloadOnNoArgumentType() {
     GearmanProtocolException e =
-        assertThrows(GearmanProtocolException.class, () -> decode(hex("00524553 0000000a 00000001 61")));
+        assertThrows(
+            GearmanProtocolException.class, () -> decode(hex("00524553 0000000a 00000001 61")));
     assertEquals("bad gearman packet NO_JOB (1 bytes): expected no arguments", e.getMessage());
   }
 
@@ -132,7 +140,8 @@ class PacketCodecTest {
 
   @Test
   void testRead_truncatedPayload() {
-    EOFException e = assertThrows(EOFException.class, () -> decode(hex("00524553 00000011 00000005 6162")));
+    EOFException e =
+        assertThrows(EOFException.class, () -> decode(hex("00524553 00000011 00000005 6162")));
     assertEquals(
         "gearman peer closed the connection inside ECHO_RES (2 of 5 bytes)", e.getMessage());
   }
@@ -173,21 +182,29 @@ class PacketCodecTest {
   @Test
   void testRead_oversizedJobSkippedWithItsHandle() throws IOException {
     byte[] data = new byte[1000];
-    java.util.Arrays.fill(data, (byte) 'd');
-    Packet job = new Packet(Packet.Magic.RES, PacketType.JOB_ASSIGN_UNIQ, List.of(
-        "H:host:42".getBytes(StandardCharsets.UTF_8), "echo_v0.0".getBytes(StandardCharsets.UTF_8),
-        "uniq".getBytes(StandardCharsets.UTF_8), data));
+    Arrays.fill(data, (byte) 'd');
+    Packet job =
+        new Packet(
+            Packet.Magic.RES,
+            PacketType.JOB_ASSIGN_UNIQ,
+            List.of(
+                "H:host:42".getBytes(StandardCharsets.UTF_8),
+                "echo_v0.0".getBytes(StandardCharsets.UTF_8),
+                "uniq".getBytes(StandardCharsets.UTF_8),
+                data));
     Packet noop = new Packet(Packet.Magic.RES, PacketType.NOOP, List.of());
     PacketCodec small = new PacketCodec(100);
-    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
     small.write(job, wire);
     small.write(noop, wire);
-    java.io.InputStream in = new java.io.ByteArrayInputStream(wire.toByteArray());
+    InputStream in = new ByteArrayInputStream(wire.toByteArray());
     OversizedJobException e = assertThrows(OversizedJobException.class, () -> small.read(in));
     assertEquals("H:host:42", e.handle());
     assertEquals("echo_v0.0", e.function());
-    assertEquals("bad gearman packet JOB_ASSIGN_UNIQ (1025 bytes): job H:host:42 for echo_v0.0 is"
-        + " larger than the limit of 100 bytes", e.getMessage());
+    assertEquals(
+        "bad gearman packet JOB_ASSIGN_UNIQ (1025 bytes): job H:host:42 for echo_v0.0 is"
+            + " larger than the limit of 100 bytes",
+        e.getMessage());
     // The rest was skipped: the next packet reads as usual.
     assertEquals(PacketType.NOOP, small.read(in).type());
   }

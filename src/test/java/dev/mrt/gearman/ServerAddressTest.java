@@ -22,7 +22,8 @@ class ServerAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ":4730", "host:", "host:0", "host:70000", "host:x", "::1", "[::1", "[::1]x"})
+  @ValueSource(
+      strings = {"", ":4730", "host:", "host:0", "host:70000", "host:x", "::1", "[::1", "[::1]x"})
   void testParse_invalid(String text) {
     MrtException e = assertThrows(MrtException.class, () -> ServerAddress.parse(text));
     assertEquals(

@@ -26,7 +26,8 @@ class HostIdsTest {
 
   @Test
   void testParseProcStatus_missingLineFails() {
-    MrtException e = assertThrows(MrtException.class, () -> HostIds.parseProcStatus("Name:\tjava\n"));
+    MrtException e =
+        assertThrows(MrtException.class, () -> HostIds.parseProcStatus("Name:\tjava\n"));
 
     assertEquals("no 'Uid:' line in /proc/self/status; is /proc mounted?", e.getMessage());
   }

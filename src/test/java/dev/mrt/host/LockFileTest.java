@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,20 +53,24 @@ class LockFileTest {
   void testAcquire_waiterOnADeletedFileLocksTheNewOne() throws Exception {
     Path path = dir.resolve("x.lock");
     LockFile deleter = LockFile.tryAcquire(path).orElseThrow();
-    CompletableFuture<LockFile> waiter = CompletableFuture.supplyAsync(() -> {
-      try {
-        return LockFile.acquire(path, false);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<LockFile> waiter =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return LockFile.acquire(path, false);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     Thread.sleep(200); // the waiter has opened the old file and waits for its lock
     assertFalse(waiter.isDone());
     deleter.delete();
     deleter.close();
     try (LockFile got = waiter.get(10, TimeUnit.SECONDS)) {
       assertTrue(Files.exists(path), "the waiter locks a file at the path");
-      assertEquals(Optional.empty(), LockFile.tryAcquire(path),
+      assertEquals(
+          Optional.empty(),
+          LockFile.tryAcquire(path),
           "whoever opens the path now finds it locked");
     }
   }

@@ -24,13 +24,21 @@ class DigestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "sha256:", "sha256:abc", "sha512:" + "aa", "SHA256:" + "0000000000000000000000000000000000000000000000000000000000000000",
-      "sha256:" + "G000000000000000000000000000000000000000000000000000000000000000"})
+  @ValueSource(
+      strings = {
+        "",
+        "sha256:",
+        "sha256:abc",
+        "sha512:" + "aa",
+        "SHA256:" + "0000000000000000000000000000000000000000000000000000000000000000",
+        "sha256:" + "G000000000000000000000000000000000000000000000000000000000000000"
+      })
   void testParse_invalid(String input) {
     Digest.InvalidDigestException e =
         assertThrows(Digest.InvalidDigestException.class, () -> Digest.parse(input));
-    assertEquals("invalid digest '" + input
-        + "': expected sha256: followed by 64 lowercase hex digits", e.getMessage());
+    assertEquals(
+        "invalid digest '" + input + "': expected sha256: followed by 64 lowercase hex digits",
+        e.getMessage());
   }
 
   private static final String ABC =
@@ -39,7 +47,8 @@ class DigestTest {
   @Test
   void testSha256_bytes_knownVectors() {
     assertEquals(ABC, Digest.sha256("abc".getBytes(StandardCharsets.US_ASCII)).toString());
-    assertEquals("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    assertEquals(
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         Digest.sha256(new byte[0]).toString());
   }
 
@@ -50,8 +59,8 @@ class DigestTest {
     new Random(11).nextBytes(data);
     Path file = Files.write(dir.resolve("blob"), data);
     assertEquals(Digest.sha256(data), Digest.sha256(file));
-    assertEquals(Digest.sha256(new byte[0]), Digest.sha256(Files.write(dir.resolve("e"),
-        new byte[0])));
+    assertEquals(
+        Digest.sha256(new byte[0]), Digest.sha256(Files.write(dir.resolve("e"), new byte[0])));
   }
 
   @Test

@@ -24,9 +24,15 @@ class ImageGcTest {
   private Digest image(ImageStore store, String name, int rootfsBytes) throws Exception {
     Digest config = put(store, "config-" + name);
     Digest layer = put(store, "layer-" + name);
-    Digest manifest = put(store, "{\"schemaVersion\":2,\"mediaType\":"
-        + "\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"" + config
-        + "\",\"size\":1},\"layers\":[{\"digest\":\"" + layer + "\",\"size\":1}]}");
+    Digest manifest =
+        put(
+            store,
+            "{\"schemaVersion\":2,\"mediaType\":"
+                + "\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\""
+                + config
+                + "\",\"size\":1},\"layers\":[{\"digest\":\""
+                + layer
+                + "\",\"size\":1}]}");
     Path rootfs = Files.createDirectories(store.imageRootfs(manifest).resolve("rootfs"));
     Files.write(rootfs.resolve("data"), new byte[rootfsBytes]);
     store.record(name, manifest, rootfsBytes);

@@ -66,8 +66,8 @@ class ImagePullerTest {
     }
 
     @Override
-    public void fetchBlobs(List<Descriptor> blobs, Function<Descriptor, Path> target,
-        LongConsumer progress) {
+    public void fetchBlobs(
+        List<Descriptor> blobs, Function<Descriptor, Path> target, LongConsumer progress) {
       blobs.forEach(d -> write(d, target.apply(d), progress));
     }
 
@@ -95,8 +95,7 @@ class ImagePullerTest {
   }
 
   private static TestImage twoLayers() {
-    byte[] lower = new TarFixture().file("etc/a", 0644, "1")
-        .file("etc/b", 0644, "lower").tar();
+    byte[] lower = new TarFixture().file("etc/a", 0644, "1").file("etc/b", 0644, "lower").tar();
     return TestImage.of(lower, TestImage.layer("etc/b", "upper"));
   }
 
@@ -115,7 +114,8 @@ class ImagePullerTest {
     assertEquals("upper", Files.readString(rootfs.resolve("etc/b")));
     assertEquals(List.of("/bin/true"), r.image().config().cmd());
     assertEquals(store().layout().imageRootfs(image.manifestDigest), rootfs.getParent());
-    assertArrayEquals(image.blobs.get(image.config.digest()),
+    assertArrayEquals(
+        image.blobs.get(image.config.digest()),
         Files.readAllBytes(rootfs.resolveSibling("config.json")));
     assertEquals(image.manifestDigest, store().find(NAME).orElseThrow().manifest());
     assertEquals(image.pulled(NAME).totalSize(), r.bytesFetched());
@@ -123,8 +123,9 @@ class ImagePullerTest {
     for (Descriptor d : image.layers) {
       assertTrue(store().hasBlob(d.digest(), d.size()), "layer " + d.digest() + " stored");
     }
-    assertTrue(store().layout().blobFiles().stream()
-        .noneMatch(f -> f instanceof CacheLayout.Partial), "no temp blob left");
+    assertTrue(
+        store().layout().blobFiles().stream().noneMatch(f -> f instanceof CacheLayout.Partial),
+        "no temp blob left");
   }
 
   @Test
@@ -178,7 +179,8 @@ class ImagePullerTest {
     PreparedImage cached = puller.cached(NAME).orElseThrow();
     assertEquals(image.manifestDigest.toString(), cached.digest());
     assertEquals("upper", Files.readString(cached.rootfs().resolve("etc/b")));
-    Files.delete(store().layout().imageRootfs(image.manifestDigest).resolve(PreparedDirectory.MARKER));
+    Files.delete(
+        store().layout().imageRootfs(image.manifestDigest).resolve(PreparedDirectory.MARKER));
     assertTrue(puller.cached(NAME).isEmpty(), "a rootfs without its marker is incomplete");
   }
 }

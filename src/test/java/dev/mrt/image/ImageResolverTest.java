@@ -47,20 +47,24 @@ class ImageResolverTest {
   }
 
   private ImageResolver resolver() {
-    ImageResolver r = new ImageResolver(new FakeAssets(), images(),
-        new MrtPaths(temp.resolve("cache"), temp.resolve("state"), Optional.empty()),
-        HostIds.current());
-    r.addListener(new ImageCacheListener() {
-      @Override
-      public void hit(String image) {
-        events.add("hit " + image);
-      }
+    ImageResolver r =
+        new ImageResolver(
+            new FakeAssets(),
+            images(),
+            new MrtPaths(temp.resolve("cache"), temp.resolve("state"), Optional.empty()),
+            HostIds.current());
+    r.addListener(
+        new ImageCacheListener() {
+          @Override
+          public void hit(String image) {
+            events.add("hit " + image);
+          }
 
-      @Override
-      public void miss(String image, long bytes) {
-        events.add("miss " + image);
-      }
-    });
+          @Override
+          public void miss(String image, long bytes) {
+            events.add("miss " + image);
+          }
+        });
     r.addPullListener((reference, bytes) -> events.add("pulled " + reference));
     return r;
   }
@@ -90,8 +94,8 @@ class ImageResolverTest {
     Digest digest = Digest.sha256(file);
     assertEquals(digest.toString(), image.digest());
     CacheLayout layout = r.store().layout();
-    assertEquals(layout.root().resolve(layout.tarballName(digest)).resolve("rootfs"),
-        image.rootfs());
+    assertEquals(
+        layout.root().resolve(layout.tarballName(digest)).resolve("rootfs"), image.rootfs());
     assertEquals("#!", Files.readString(image.rootfs().resolve("bin/sh")));
     assertEquals(image, r.resolve(name));
     assertEquals(image, r.ready(name).orElseThrow());
@@ -101,7 +105,8 @@ class ImageResolverTest {
   @Test
   void testResolve_aMissingTarballIsNamed() {
     Path file = temp.resolve("gone.tar");
-    ImageException e = assertThrows(ImageException.class, () -> resolver().resolve(file.toString()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> resolver().resolve(file.toString()));
     assertTrue(e.getMessage().contains(file + " does not exist"), e.getMessage());
     assertThrows(ImageException.class, () -> resolver().ready(file.toString()));
   }
@@ -112,8 +117,8 @@ class ImageResolverTest {
     ImageResolver r = resolver();
     ImageException e = assertThrows(ImageException.class, () -> r.resolve(file.toString()));
     assertTrue(e.getMessage().contains("holds no files"), e.getMessage());
-    Path unpacked = r.store().layout().root()
-        .resolve(r.store().layout().tarballName(Digest.sha256(file)));
+    Path unpacked =
+        r.store().layout().root().resolve(r.store().layout().tarballName(Digest.sha256(file)));
     assertFalse(Files.exists(unpacked));
     assertTrue(r.ready(file.toString()).isEmpty());
   }

@@ -26,8 +26,16 @@ class PlatformTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"riscv64, riscv64", "ppc64le, ppc64le", "s390x, s390x", "x86, 386", "i686, 386",
-      "arm, arm", "mips64el, mips64le", "loongarch64, loong64"})
+  @CsvSource({
+    "riscv64, riscv64",
+    "ppc64le, ppc64le",
+    "s390x, s390x",
+    "x86, 386",
+    "i686, 386",
+    "arm, arm",
+    "mips64el, mips64le",
+    "loongarch64, loong64"
+  })
   void testHost_otherCpuWithHostRunc_ociName(String osArch, String expected) {
     assertEquals("linux/" + expected, Platform.host(osArch, true).toString());
   }
@@ -45,9 +53,9 @@ class PlatformTest {
 
   @Test
   void testParse_invalid() {
-    assertEquals("invalid platform 'linux': give os/arch[/variant], e.g. linux/amd64 or"
-        + " linux/arm64/v8", assertThrows(ImageException.class,
-        () -> Platform.parse("linux")).getMessage());
+    assertEquals(
+        "invalid platform 'linux': give os/arch[/variant], e.g. linux/amd64 or" + " linux/arm64/v8",
+        assertThrows(ImageException.class, () -> Platform.parse("linux")).getMessage());
   }
 
   @Test

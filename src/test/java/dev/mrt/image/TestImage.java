@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A small OCI image made in memory from tar layers (stored gzipped, as registries serve them):
- * its blobs, its manifest, and the same as an OCI layout directory.
+ * A small OCI image made in memory from tar layers (stored gzipped, as registries serve them): its
+ * blobs, its manifest, and the same as an OCI layout directory.
  */
 final class TestImage {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,9 +80,13 @@ final class TestImage {
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
-    ObjectNode entry = index.putArray("manifests").addObject()
-        .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
-        .put("digest", manifestDigest.toString()).put("size", manifest.length);
+    ObjectNode entry =
+        index
+            .putArray("manifests")
+            .addObject()
+            .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+            .put("digest", manifestDigest.toString())
+            .put("size", manifest.length);
     entry.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
     Files.write(dir.resolve("index.json"), json(index));
     return dir;
@@ -95,8 +99,10 @@ final class TestImage {
   }
 
   private static ObjectNode descriptor(Descriptor d) {
-    return JSON.createObjectNode().put("mediaType", d.mediaType())
-        .put("digest", d.digest().toString()).put("size", d.size());
+    return JSON.createObjectNode()
+        .put("mediaType", d.mediaType())
+        .put("digest", d.digest().toString())
+        .put("size", d.size());
   }
 
   private static byte[] json(Object node) {

@@ -1,5 +1,6 @@
 package dev.mrt.it;
 
+import dev.mrt.host.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,19 +36,22 @@ final class App {
             Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-r--r--"));
           }
         }
-        Files.setPosixFilePermissions(Path.of("/tmp/mrt-it"),
-            PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(
+            Path.of("/tmp/mrt-it"), PosixFilePermissions.fromString("rwxr-xr-x"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       jar = target.resolve("quarkus-run.jar");
       // Leave nothing in /tmp: this run's app copy and its per-test homes go with the JVM.
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        for (String dir : new String[] {"app-", "run-"}) {
-          dev.mrt.host.FileTrees.removeTree(Path.of("/tmp/mrt-it", dir
-              + ProcessHandle.current().pid()));
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    for (String dir : new String[] {"app-", "run-"}) {
+                      FileTrees.removeTree(
+                          Path.of("/tmp/mrt-it", dir + ProcessHandle.current().pid()));
+                    }
+                  }));
     }
     return jar;
   }

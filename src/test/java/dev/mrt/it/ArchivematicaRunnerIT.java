@@ -11,6 +11,7 @@ import dev.mrt.it.McpServerClient.TaskReply;
 import dev.mrt.it.McpServerClient.TaskSpec;
 import dev.mrt.it.MrtCli.Mode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,26 +45,34 @@ class ArchivematicaRunnerIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Path ROOT =
       Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(), "archivematica-runner");
+
   /** The harness's functions, plus one in task mode in the default image. */
   private static final String TASK_MODE = "shtask_v0.0 = sh\n";
-  private static final String SETTINGS = String.join("\n",
-      "mrt.archivematica.runner=archivematica",
-      "mrt.functions.\"sleepthenecho_v0.0\".timeout=3s",
-      "mrt.functions.\"shtask_v0.0\".runner=command",
-      "mrt.functions.\"shtask_v0.0\".image=default",
-      "");
+
+  private static final String SETTINGS =
+      String.join(
+          "\n",
+          "mrt.archivematica.runner=archivematica",
+          "mrt.functions.\"sleepthenecho_v0.0\".timeout=3s",
+          "mrt.functions.\"shtask_v0.0\".runner=command",
+          "mrt.functions.\"shtask_v0.0\".image=default",
+          "");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private record Server(Gearmand gearmand, ServeProcess process, MrtCli cli, Path shared,
-      int port) implements AutoCloseable {
+  private record Server(Gearmand gearmand, ServeProcess process, MrtCli cli, Path shared, int port)
+      implements AutoCloseable {
     McpServerClient client() {
       return new McpServerClient(gearmand.address(), Duration.ofSeconds(120));
     }
 
     String metrics() throws Exception {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     }
 
     @Override
@@ -85,27 +94,31 @@ class ArchivematicaRunnerIT {
 
   private static synchronized Server server(Mode mode) {
     MrtCli.assume(mode);
-    return SERVERS.computeIfAbsent(mode, m -> {
-      try {
-        return start(m, "serve", Map.of());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    return SERVERS.computeIfAbsent(
+        mode,
+        m -> {
+          try {
+            return start(m, "serve", Map.of());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
-  private static Server start(Mode mode, String name, Map<String, String> more)
-      throws IOException {
+  private static Server start(Mode mode, String name, Map<String, String> more) throws IOException {
     MrtCli shared = MrtCli.shared(mode);
-    MrtCli cli = new MrtCli(mode, ROOT.resolve(name + "-" + mode.name().toLowerCase()))
-        .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
+    MrtCli cli =
+        new MrtCli(mode, ROOT.resolve(name + "-" + mode.name().toLowerCase()))
+            .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
     shared.mkdirOwned(shared.cacheDir());
     Path sharedDir = cli.mkdirOwned(cli.home().resolve("sharedDirectory"));
     // Rootful, the scripts run as the image's archivematica (333): the shared directory must be
     // theirs to write, as an operator makes it for MCPClient.
     Files.setPosixFilePermissions(sharedDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    Path modules = MrtCli.readableFile(cli.home().resolve("archivematicaClientModules"),
-        Files.readString(HarnessImage.get().modulesFile()) + TASK_MODE);
+    Path modules =
+        MrtCli.readableFile(
+            cli.home().resolve("archivematicaClientModules"),
+            Files.readString(HarnessImage.get().modulesFile()) + TASK_MODE);
     Path properties = MrtCli.readableFile(cli.home().resolve("serve.properties"), SETTINGS);
     Gearmand gearmand = Gearmand.start(cli.home(), "gearmand");
     int port;
@@ -141,8 +154,8 @@ class ArchivematicaRunnerIT {
     for (String a : arguments) {
       tasks.add(McpServerClient.task(a));
     }
-    db().insertTasks(UUID.randomUUID().toString(),
-        tasks.stream().map(TaskSpec::uuid).toList(), exec, "");
+    db().insertTasks(
+            UUID.randomUUID().toString(), tasks.stream().map(TaskSpec::uuid).toList(), exec, "");
     return tasks;
   }
 
@@ -153,7 +166,10 @@ class ArchivematicaRunnerIT {
   }
 
   private static double series(String scrape, String name) {
-    return scrape.lines().filter(l -> l.startsWith(name + " ")).findFirst()
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .findFirst()
         .map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
         .orElseThrow(() -> new AssertionError("no " + name + " in\n" + scrape));
   }
@@ -209,8 +225,10 @@ class ArchivematicaRunnerIT {
       LocalDateTime end = (LocalDateTime) row.get("endTime");
       assertTrue(start != null && !start.isBefore(before) && !end.isBefore(start), row.toString());
       // The reply's time is the harness's own end time, as MCPClient sends it.
-      assertEquals(end.toInstant(ZoneOffset.UTC),
-          OffsetDateTime.parse(reply.finishedTimestamp()).toInstant(), "task " + i);
+      assertEquals(
+          end.toInstant(ZoneOffset.UTC),
+          OffsetDateTime.parse(reply.finishedTimestamp()).toInstant(),
+          "task " + i);
       if (i == 1) {
         assertNull(reply.stdout(), "no output asked for");
         assertNull(reply.stderror());
@@ -234,8 +252,13 @@ class ArchivematicaRunnerIT {
       assertEquals("raise_error: refused the whole batch", row.get("stdError"));
       assertNotNull(row.get("endTime"), row.toString());
     }
-    assertTrue(server(mode).process().log().contains("the client script failed the whole batch"
-        + " (raise_error: refused the whole batch); replying WORK_FAIL"));
+    assertTrue(
+        server(mode)
+            .process()
+            .log()
+            .contains(
+                "the client script failed the whole batch"
+                    + " (raise_error: refused the whole batch); replying WORK_FAIL"));
   }
 
   @ParameterizedTest
@@ -248,16 +271,22 @@ class ArchivematicaRunnerIT {
       for (TaskSpec t : tasks) {
         TaskReply reply = r.results().get(t.uuid());
         assertEquals(1, reply.exit());
-        assertTrue(reply.stderror().startsWith("mrt: module clientScripts.no_such_module does"
-            + " not import:"), reply.stderror());
+        assertTrue(
+            reply
+                .stderror()
+                .startsWith("mrt: module clientScripts.no_such_module does" + " not import:"),
+            reply.stderror());
         // The harness never ran: mrt marks the row itself.
         Map<String, Object> row = finishedRow(t.uuid());
         assertEquals(1L, row.get("exitCode"), row.toString());
         assertEquals(reply.stderror(), row.get("stdError"));
       }
     }
-    assertEquals(1, ServeProcess.occurrences(server(mode).process().log(),
-        "missingmodule_v0.0: no task can run in image"), "logged once per function");
+    assertEquals(
+        1,
+        ServeProcess.occurrences(
+            server(mode).process().log(), "missingmodule_v0.0: no task can run in image"),
+        "logged once per function");
   }
 
   @ParameterizedTest
@@ -270,7 +299,8 @@ class ArchivematicaRunnerIT {
     for (TaskSpec t : tasks) {
       TaskReply reply = r.results().get(t.uuid());
       assertEquals(124, reply.exit(), reply.stderror());
-      assertTrue(reply.stderror().contains("mrt: task timed out after 3s and was killed"),
+      assertTrue(
+          reply.stderror().contains("mrt: task timed out after 3s and was killed"),
           reply.stderror());
       Map<String, Object> row = finishedRow(t.uuid());
       assertEquals(124L, row.get("exitCode"), row.toString());
@@ -287,22 +317,28 @@ class ArchivematicaRunnerIT {
     assertEquals("exec dbProbe_v0.0\narguments \n", p.stdout(), p.stderror());
 
     Path file = s.shared().resolve("written-" + System.nanoTime());
-    TaskReply w = run(mode, "writeshared_v0.0",
-        tasks("writeShared_v0.0", "%sharedPath%" + file.getFileName())).only();
+    TaskReply w =
+        run(
+                mode,
+                "writeshared_v0.0",
+                tasks("writeShared_v0.0", "%sharedPath%" + file.getFileName()))
+            .only();
     assertEquals(0, w.exit(), w.stderror());
     // Rootful, the image's User; rootless, the container has only root: the test user outside.
     int uid = mode == Mode.ROOTFUL ? HarnessImage.UID : 0;
     assertEquals(uid + "\n", w.stdout());
     int owner = (int) Files.getAttribute(file, "unix:uid");
-    assertEquals(mode == Mode.ROOTFUL ? HarnessImage.UID
-        : (int) Files.getAttribute(s.cli().home(), "unix:uid"), owner);
+    assertEquals(
+        mode == Mode.ROOTFUL
+            ? HarnessImage.UID
+            : (int) Files.getAttribute(s.cli().home(), "unix:uid"),
+        owner);
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testTaskMode_rowsWrittenByMrtAndKeptWhileTheDatabaseIsAway(Mode mode) throws Exception {
-    List<TaskSpec> tasks = tasks("shTask_v0.0", "-c \"echo out; echo err >&2; exit 3\"",
-        "-c true");
+    List<TaskSpec> tasks = tasks("shTask_v0.0", "-c \"echo out; echo err >&2; exit 3\"", "-c true");
     Reply r = run(mode, "shtask_v0.0", tasks);
     assertEquals(3, r.results().get(tasks.get(0).uuid()).exit());
     Map<String, Object> row = finishedRow(tasks.get(0).uuid());
@@ -320,11 +356,12 @@ class ArchivematicaRunnerIT {
       long start = System.nanoTime();
       Reply whileDown = run(mode, "shtask_v0.0", later);
       assertEquals("late\n", whileDown.only().stdout());
-      assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(),
+      assertTrue(
+          System.nanoTime() - start < Duration.ofSeconds(20).toNanos(),
           "the reply never waits for the database");
       Thread.sleep(1500);
-      assertTrue(server(mode).metrics().contains("mrt_database_up 0.0"),
-          "the database shows as down");
+      assertTrue(
+          server(mode).metrics().contains("mrt_database_up 0.0"), "the database shows as down");
     } finally {
       db().restart();
     }
@@ -353,8 +390,9 @@ class ArchivematicaRunnerIT {
       // No reply (gearmand requeues the batch), but the row says why it has no result yet.
       Map<String, Object> row = db().row(tasks.get(0).uuid());
       assertEquals(1L, row.get("exitCode"), row.toString());
-      assertTrue(((String) row.get("stdError")).endsWith(
-          "; gearmand hands the batch to another worker\n"), row.toString());
+      assertTrue(
+          ((String) row.get("stdError")).endsWith("; gearmand hands the batch to another worker\n"),
+          row.toString());
     }
   }
 }

@@ -10,22 +10,29 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Bad input gets one line that says what is wrong and what to do, a non-zero exit, and leaves
- * no container, bundle or half-made cache entry behind.
+ * Bad input gets one line that says what is wrong and what to do, a non-zero exit, and leaves no
+ * container, bundle or half-made cache entry behind.
  */
 class BadInputIT {
 
   private static MrtCli fresh(Mode mode, String name) {
-    return new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
-        "bad-" + mode.name().toLowerCase() + "-" + name));
+    return new MrtCli(
+        mode,
+        Path.of(
+            "/tmp/mrt-it",
+            "run-" + ProcessHandle.current().pid(),
+            "bad-" + mode.name().toLowerCase() + "-" + name));
   }
 
   /** One line on stderr, starting with "mrt: ". */
@@ -45,9 +52,8 @@ class BadInputIT {
       return;
     }
     try (Stream<Path> s = Files.list(rootfs)) {
-      List<String> names = s.map(p -> p.getFileName().toString())
-          .filter(n -> !n.endsWith(".lock"))
-          .toList();
+      List<String> names =
+          s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".lock")).toList();
       for (String n : names) {
         assertTrue(!n.startsWith(".") && !n.contains("tmp"), "partial cache entry " + n);
       }
@@ -106,14 +112,12 @@ class BadInputIT {
   void testRun_unreadableImageFile(Mode mode) throws IOException {
     MrtCli.assume(mode);
     // root reads everything, so only the rootless half can see a permission problem.
-    org.junit.jupiter.api.Assumptions.assumeTrue(mode == Mode.ROOTLESS);
+    Assumptions.assumeTrue(mode == Mode.ROOTLESS);
     MrtCli cli = fresh(mode, "unreadable");
     Path file = imageFile(cli, "secret.tar", tar(TarEntrySpec.file("bin/x")));
-    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     if (!MrtCli.isRoot()) {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
-          .fromString("---------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
     }
     Result r = cli.run("run", "--image", file.toString(), "--", "true");
     assertOneLineError(r, 125, file.toString());
@@ -124,8 +128,10 @@ class BadInputIT {
   @EnumSource(Mode.class)
   void testRun_corruptTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "corrupt");
-    byte[] garbage = "this is not a tar archive at all, just some text bytes".repeat(40)
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] garbage =
+        "this is not a tar archive at all, just some text bytes"
+            .repeat(40)
+            .getBytes(StandardCharsets.UTF_8);
     Path file = imageFile(cli, "corrupt.tar", garbage);
     Result r = cli.run("run", "--image", file.toString(), "--", "true");
     assertOneLineError(r, 125, file.toString());
@@ -137,8 +143,10 @@ class BadInputIT {
   void testRun_shortTextOrEmptyFileIsNoImage(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "short");
     for (String name : List.of("notes.tar.gz", "empty.tar")) {
-      byte[] content = name.startsWith("empty") ? new byte[0]
-          : "hello, not an archive\n".getBytes(StandardCharsets.UTF_8);
+      byte[] content =
+          name.startsWith("empty")
+              ? new byte[0]
+              : "hello, not an archive\n".getBytes(StandardCharsets.UTF_8);
       Path file = imageFile(cli, name, content);
       Result r = cli.run("run", "--image", file.toString(), "--", "true");
       assertOneLineError(r, 125, file.toString(), "is not a root filesystem tarball");
@@ -150,11 +158,20 @@ class BadInputIT {
   @EnumSource(Mode.class)
   void testRun_imageOverTheUnpackCapIsRefusedAsItStreams(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "bomb");
-    Path file = imageFile(cli, "bomb.tar", tar(TarEntrySpec.file("bin/a"),
-        new TarEntrySpec("big", "b".repeat(4 << 20), null)));
-    Result r = cli.withEnv("MRT_IMAGES_MAX_UNPACKED_SIZE", "1M")
-        .run("run", "--image", file.toString(), "--", "true");
-    assertOneLineError(r, 125, file.toString(), "at entry 'big'", "would pass 1048576 bytes",
+    Path file =
+        imageFile(
+            cli,
+            "bomb.tar",
+            tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "b".repeat(4 << 20), null)));
+    Result r =
+        cli.withEnv("MRT_IMAGES_MAX_UNPACKED_SIZE", "1M")
+            .run("run", "--image", file.toString(), "--", "true");
+    assertOneLineError(
+        r,
+        125,
+        file.toString(),
+        "at entry 'big'",
+        "would pass 1048576 bytes",
         "mrt.images.max-unpacked-size");
     assertNoPartialCache(cli);
   }
@@ -163,9 +180,9 @@ class BadInputIT {
   @EnumSource(Mode.class)
   void testRun_truncatedTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "truncated");
-    byte[] whole = tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "y".repeat(100_000),
-        null));
-    byte[] cut = java.util.Arrays.copyOf(whole, 5000);
+    byte[] whole =
+        tar(TarEntrySpec.file("bin/a"), new TarEntrySpec("big", "y".repeat(100_000), null));
+    byte[] cut = Arrays.copyOf(whole, 5000);
     Path file = imageFile(cli, "truncated.tar", cut);
     Result r = cli.run("run", "--image", file.toString(), "--", "true");
     assertOneLineError(r, 125, file.toString());
@@ -176,8 +193,11 @@ class BadInputIT {
   @EnumSource(Mode.class)
   void testRun_pathTraversalTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "traversal");
-    Path file = imageFile(cli, "evil.tar",
-        tar(TarEntrySpec.file("bin/ok"), TarEntrySpec.file("../../evil-" + mode)));
+    Path file =
+        imageFile(
+            cli,
+            "evil.tar",
+            tar(TarEntrySpec.file("bin/ok"), TarEntrySpec.file("../../evil-" + mode)));
     Result r = cli.run("run", "--image", file.toString(), "--", "true");
     assertOneLineError(r, 125, "../../evil-" + mode);
     assertNoPartialCache(cli);
@@ -189,9 +209,13 @@ class BadInputIT {
   void testRun_escapingSymlinkTarball(Mode mode) throws IOException {
     MrtCli cli = fresh(mode, "symlink");
     Path outside = cli.mkdirOwned(cli.home().resolve("outside"));
-    Path file = imageFile(cli, "evil-link.tar",
-        tar(TarEntrySpec.link("escape", "../../../../../../../../" + outside),
-            TarEntrySpec.file("escape/planted")));
+    Path file =
+        imageFile(
+            cli,
+            "evil-link.tar",
+            tar(
+                TarEntrySpec.link("escape", "../../../../../../../../" + outside),
+                TarEntrySpec.file("escape/planted")));
     Result r = cli.run("run", "--image", file.toString(), "--", "true");
     assertOneLineError(r, 125, "escape");
     assertNoPartialCache(cli);

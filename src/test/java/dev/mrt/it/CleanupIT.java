@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mrt.it.MrtCli.Mode;
 import dev.mrt.it.MrtCli.Result;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +24,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CleanupIT {
 
   private static MrtCli fresh(Mode mode, String name) {
-    return new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
-        "cleanup-" + mode.name().toLowerCase() + "-" + name));
+    return new MrtCli(
+        mode,
+        Path.of(
+            "/tmp/mrt-it",
+            "run-" + ProcessHandle.current().pid(),
+            "cleanup-" + mode.name().toLowerCase() + "-" + name));
   }
 
-  private static void waitFor(String what, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
+  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -41,8 +47,8 @@ class CleanupIT {
   void testRun_killNineOfMrtEndsItsContainerWithinTwoSeconds(Mode mode) throws Exception {
     MrtCli cli = fresh(mode, "kill9");
     String marker = "301." + mode.ordinal() + "7";
-    Process victim = cli.start("run", "--", "sh", "-c", "sleep " + marker + " & sleep " + marker
-        + "; wait");
+    Process victim =
+        cli.start("run", "--", "sh", "-c", "sleep " + marker + " & sleep " + marker + "; wait");
     waitFor("the job to run", () -> processesRunning("sleep", marker).size() == 2);
     long javaPid = javaPidOf(cli);
 
@@ -52,8 +58,9 @@ class CleanupIT {
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
     assertTrue(tookMs < 2000, "the job outlived mrt by " + tookMs + " ms");
     victim.waitFor(30, TimeUnit.SECONDS);
-    waitFor("its container and bundle to be removed", () -> cli.leftoverContainers().isEmpty()
-        && cli.leftoverBundles().isEmpty());
+    waitFor(
+        "its container and bundle to be removed",
+        () -> cli.leftoverContainers().isEmpty() && cli.leftoverBundles().isEmpty());
   }
 
   @ParameterizedTest
@@ -61,14 +68,16 @@ class CleanupIT {
   void testRun_removesWhatACrashedProcessLeft(Mode mode) throws Exception {
     MrtCli cli = fresh(mode, "crash");
     Process victim = cli.start("run", "--", "sleep", "300");
-    waitFor("the container to run", () -> !cli.leftoverContainers().isEmpty()
-        && !cli.leftoverBundles().isEmpty());
+    waitFor(
+        "the container to run",
+        () -> !cli.leftoverContainers().isEmpty() && !cli.leftoverBundles().isEmpty());
     String id = cli.leftoverBundles().get(0);
     long javaPid = Long.parseLong(id.split("-")[1]);
     // A crash that takes the orphan guard too (the OOM killer, a whole process group killed):
     // what is left must go at the next start.
     ProcessHandle java = ProcessHandle.of(javaPid).orElseThrow();
-    java.children().filter(c -> c.info().commandLine().orElse("").contains("mrt-orphan-guard"))
+    java.children()
+        .filter(c -> c.info().commandLine().orElse("").contains("mrt-orphan-guard"))
         .forEach(ProcessHandle::destroyForcibly);
     java.destroyForcibly();
     victim.waitFor(30, TimeUnit.SECONDS);
@@ -98,12 +107,12 @@ class CleanupIT {
               .equals(wanted)) {
             pids.add(Long.parseLong(p.getFileName().toString()));
           }
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
           // Ended while we looked.
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return pids;
   }
@@ -151,17 +160,40 @@ class CleanupIT {
     Path cache = cli.home().resolve("inner");
     List<String> inner = cli.command("run", "--", "true");
     // Drop the leading "runuser -u USER --": the command runs as uid 1 inside the namespace.
-    inner = inner.subList(4, inner.size()).stream()
-        .map(a -> a.startsWith("MRT_CACHE_DIR=") ? "MRT_CACHE_DIR=" + cache.resolve("cache")
-            : a.startsWith("MRT_STATE_DIR=") ? "MRT_STATE_DIR=" + cache.resolve("state") : a)
-        .toList();
-    String script = "echo 0 > /proc/sys/user/max_user_namespaces && mkdir -p " + cache
-        + " && chown 1:1 " + cache + " && exec setpriv --reuid=1 --regid=1 --clear-groups "
-        + String.join(" ", inner.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
-    Process p = new ProcessBuilder("runuser", "-u", MrtCli.TEST_USER, "--", "unshare", "--user",
-        "--map-root-user", "--map-auto", "sh", "-c", script).start();
-    String err = MrtCli.withoutLogs(
-        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    inner =
+        inner.subList(4, inner.size()).stream()
+            .map(
+                a ->
+                    a.startsWith("MRT_CACHE_DIR=")
+                        ? "MRT_CACHE_DIR=" + cache.resolve("cache")
+                        : a.startsWith("MRT_STATE_DIR=")
+                            ? "MRT_STATE_DIR=" + cache.resolve("state")
+                            : a)
+            .toList();
+    String script =
+        "echo 0 > /proc/sys/user/max_user_namespaces && mkdir -p "
+            + cache
+            + " && chown 1:1 "
+            + cache
+            + " && exec setpriv --reuid=1 --regid=1 --clear-groups "
+            + String.join(
+                " ", inner.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    Process p =
+        new ProcessBuilder(
+                "runuser",
+                "-u",
+                MrtCli.TEST_USER,
+                "--",
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--map-auto",
+                "sh",
+                "-c",
+                script)
+            .start();
+    String err =
+        MrtCli.withoutLogs(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     assertEquals(125, p.waitFor(), err);
     assertEquals(1, err.lines().count(), err);
     assertTrue(err.startsWith("mrt: container did not start: "), err);

@@ -3,7 +3,6 @@ package dev.mrt.it;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,13 +20,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through, Range included, so a client's resume can be watched.
  */
 final class CuttingProxy implements AutoCloseable {
-  private static final List<String> HEADERS = List.of("Content-Type", "Docker-Content-Digest",
-      "WWW-Authenticate", "Content-Range", "Accept-Ranges", "Location");
+  private static final List<String> HEADERS =
+      List.of(
+          "Content-Type",
+          "Docker-Content-Digest",
+          "WWW-Authenticate",
+          "Content-Range",
+          "Accept-Ranges",
+          "Location");
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
   private final String upstream;
   private final AtomicBoolean cut = new AtomicBoolean();
+
   /** The Range header of every blob request, "-" when none. */
   final List<String> blobRanges = new CopyOnWriteArrayList<>();
 

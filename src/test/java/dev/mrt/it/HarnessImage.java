@@ -1,5 +1,6 @@
 package dev.mrt.it;
 
+import dev.mrt.host.FileTrees;
 import dev.mrt.image.tar.TarFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,20 +16,21 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The image Archivematica-style tests run client scripts in: Debian bookworm with Python 3,
- * Django 3.2 and mysqlclient, our MCPClient stand-in (src/test/harness) at /src/lib, and user
+ * The image Archivematica-style tests run client scripts in: Debian bookworm with Python 3, Django
+ * 3.2 and mysqlclient, our MCPClient stand-in (src/test/harness) at /src/lib, and user
  * archivematica (333:333) as its User, like Archivematica's MCPClient image.
  *
- * <p>Built once per JVM and cached across runs under /tmp/mrt-it/harness, keyed by a hash of
- * the package list and the harness tree: the Debian root filesystem (about a minute) only
- * when the package list changes, the image (seconds) when the harness does. Everything there
- * is world-readable, so the rootless test user can use it as well.
+ * <p>Built once per JVM and cached across runs under /tmp/mrt-it/harness, keyed by a hash of the
+ * package list and the harness tree: the Debian root filesystem (about a minute) only when the
+ * package list changes, the image (seconds) when the harness does. Everything there is
+ * world-readable, so the rootless test user can use it as well.
  */
 final class HarnessImage {
   static final String TAG = "harness";
   static final int UID = 333;
   static final int GID = 333;
   static final String HOME = "/var/lib/archivematica";
+
   /** Where the harness tree lands in the image; PYTHONPATH points here. */
   static final String LIB = "/src/lib";
 
@@ -38,6 +40,7 @@ final class HarnessImage {
 
   private static final Path CACHE = Path.of("/tmp/mrt-it", "harness");
   private static final String DJANGO = "/usr/lib/python3/dist-packages/django";
+
   /** Bump to rebuild every cached image when the way it is built changes. */
   private static final String FORMAT = "harness-image-2";
 
@@ -68,8 +71,8 @@ final class HarnessImage {
   }
 
   /**
-   * A world-readable copy of the harness's archivematicaClientModules on the host, for mrt
-   * serve's modules file (the checkout may be closed to the rootless test user).
+   * A world-readable copy of the harness's archivematicaClientModules on the host, for mrt serve's
+   * modules file (the checkout may be closed to the rootless test user).
    */
   Path modulesFile() {
     return dir.resolve("archivematicaClientModules");
@@ -102,14 +105,25 @@ final class HarnessImage {
       long started = System.nanoTime();
       Path tmp = Files.createTempDirectory(CACHE, "building-");
       Path layer = Files.write(tmp.resolve("harness-layer.tar"), harnessLayer(files));
-      new OciImages(tmp.resolve("layout")).image(TAG, arch(), List.of(rootfs, layer),
-          "--config.env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-          "--config.env", "DJANGO_SETTINGS_MODULE=settings.test",
-          "--config.env", "PYTHONPATH=" + LIB + ":" + LIB + "/clientScripts",
-          "--config.env", "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES="
-              + LIB + "/archivematicaClientModules",
-          "--config.user", "archivematica",
-          "--config.workingdir", "/");
+      new OciImages(tmp.resolve("layout"))
+          .image(
+              TAG,
+              arch(),
+              List.of(rootfs, layer),
+              "--config.env",
+              "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+              "--config.env",
+              "DJANGO_SETTINGS_MODULE=settings.test",
+              "--config.env",
+              "PYTHONPATH=" + LIB + ":" + LIB + "/clientScripts",
+              "--config.env",
+              "ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES="
+                  + LIB
+                  + "/archivematicaClientModules",
+              "--config.user",
+              "archivematica",
+              "--config.workingdir",
+              "/");
       Files.delete(layer);
       // Each umoci config step leaves the superseded config and manifest behind.
       Shell.run("umoci", "gc", "--layout", tmp.resolve("layout").toString());
@@ -118,8 +132,8 @@ final class HarnessImage {
       Shell.run("chmod", "-R", "a+rX", tmp.toString());
       pruneExcept(dir.getFileName().toString(), rootfs.getFileName().toString());
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      System.err.printf("harness image: %s built in %.1f s%n", dir,
-          (System.nanoTime() - started) / 1e9);
+      System.err.printf(
+          "harness image: %s built in %.1f s%n", dir, (System.nanoTime() - started) / 1e9);
       return new HarnessImage(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -138,36 +152,57 @@ final class HarnessImage {
     cmd.add(tmp.toString());
     Shell.run(cmd);
     Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE);
-    System.err.printf("harness image: rootfs %s (%d MB) made in %.1f s%n", tar,
-        Files.size(tar) >> 20, (System.nanoTime() - started) / 1e9);
+    System.err.printf(
+        "harness image: rootfs %s (%d MB) made in %.1f s%n",
+        tar, Files.size(tar) >> 20, (System.nanoTime() - started) / 1e9);
     return tar;
   }
 
   /** mmdebstrap's arguments but the output file: also the rootfs cache key. */
   private static List<String> mmdebstrapCommand() {
-    List<String> cmd = new ArrayList<>(List.of("env", "SOURCE_DATE_EPOCH=1700000000",
-        "mmdebstrap", "--mode=unshare", "--variant=essential",
-        // Without the merged-usr hook, usrmerge pulls in Perl (build-facts.md).
-        "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
-        "--include=" + String.join(",", PACKAGES),
-        "--dpkgopt=path-exclude=/usr/share/man/*",
-        "--dpkgopt=path-exclude=/usr/share/locale/*",
-        "--dpkgopt=path-exclude=/usr/share/info/*",
-        "--dpkgopt=path-exclude=/usr/share/doc/*",
-        "--dpkgopt=path-include=/usr/share/doc/*/copyright",
-        // Django's translations are 14 MB. dpkg path-exclude on them makes the package's
-        // byte-compiling postinst fail, so they go afterwards; English stays, since Django
-        // insists on a catalogue for its default language when translation is on.
-        "--customize-hook=find \"$1" + DJANGO + "\" -name '*.po' -delete",
-        "--customize-hook=find \"$1" + DJANGO + "\" -path '*/locale/*' -name '*.mo'"
-            + " ! -path '*/locale/en/*' -delete",
-        // Archivematica's MCPClient runs as archivematica; the image's User names it.
-        "--customize-hook=echo 'archivematica:x:" + UID + ":" + GID + ":Archivematica:" + HOME
-            + ":/usr/sbin/nologin' >> \"$1/etc/passwd\"",
-        "--customize-hook=echo 'archivematica:x:" + GID + ":' >> \"$1/etc/group\"",
-        "--customize-hook=mkdir -p \"$1" + HOME + "\" && chown " + UID + ":" + GID + " \"$1"
-            + HOME + "\"",
-        "bookworm"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "SOURCE_DATE_EPOCH=1700000000",
+                "mmdebstrap",
+                "--mode=unshare",
+                "--variant=essential",
+                // Without the merged-usr hook, usrmerge pulls in Perl (build-facts.md).
+                "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
+                "--include=" + String.join(",", PACKAGES),
+                "--dpkgopt=path-exclude=/usr/share/man/*",
+                "--dpkgopt=path-exclude=/usr/share/locale/*",
+                "--dpkgopt=path-exclude=/usr/share/info/*",
+                "--dpkgopt=path-exclude=/usr/share/doc/*",
+                "--dpkgopt=path-include=/usr/share/doc/*/copyright",
+                // Django's translations are 14 MB. dpkg path-exclude on them makes the package's
+                // byte-compiling postinst fail, so they go afterwards; English stays, since Django
+                // insists on a catalogue for its default language when translation is on.
+                "--customize-hook=find \"$1" + DJANGO + "\" -name '*.po' -delete",
+                "--customize-hook=find \"$1"
+                    + DJANGO
+                    + "\" -path '*/locale/*' -name '*.mo'"
+                    + " ! -path '*/locale/en/*' -delete",
+                // Archivematica's MCPClient runs as archivematica; the image's User names it.
+                "--customize-hook=echo 'archivematica:x:"
+                    + UID
+                    + ":"
+                    + GID
+                    + ":Archivematica:"
+                    + HOME
+                    + ":/usr/sbin/nologin' >> \"$1/etc/passwd\"",
+                "--customize-hook=echo 'archivematica:x:" + GID + ":' >> \"$1/etc/group\"",
+                "--customize-hook=mkdir -p \"$1"
+                    + HOME
+                    + "\" && chown "
+                    + UID
+                    + ":"
+                    + GID
+                    + " \"$1"
+                    + HOME
+                    + "\"",
+                "bookworm"));
     if (!arch().equals("amd64")) {
       cmd.add(cmd.indexOf("bookworm"), "--architectures=" + arch());
     }
@@ -201,7 +236,8 @@ final class HarnessImage {
     try (Stream<Path> walk = Files.walk(tree)) {
       return walk.filter(Files::isRegularFile)
           .filter(p -> !p.toString().contains("/__pycache__/") && !p.toString().endsWith(".pyc"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -222,7 +258,9 @@ final class HarnessImage {
     }
     dirs.stream().sorted().forEach(d -> tar.dir("src/lib/" + d, 0755));
     for (Path f : files) {
-      tar.file("src/lib/" + tree.relativize(f), 0644,
+      tar.file(
+          "src/lib/" + tree.relativize(f),
+          0644,
           new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
     }
     return tar.tar();
@@ -235,7 +273,7 @@ final class HarnessImage {
         String name = p.getFileName().toString();
         if ((name.startsWith("image-") && !name.equals(image))
             || (name.startsWith("rootfs-") && !name.equals(rootfs) && !name.contains(".tmp"))) {
-          dev.mrt.host.FileTrees.removeTree(p);
+          FileTrees.removeTree(p);
         }
       }
     }

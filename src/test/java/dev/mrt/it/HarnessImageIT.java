@@ -22,38 +22,40 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness image and the test MariaDB together, with nothing of mrt's Archivematica mode:
- * plain `mrt run` of a Python snippet that drives the harness the way MCPClient's Gearman
- * handler does (loader, worker.run_task, Job), and the Tasks rows it leaves behind.
+ * The harness image and the test MariaDB together, with nothing of mrt's Archivematica mode: plain
+ * `mrt run` of a Python snippet that drives the harness the way MCPClient's Gearman handler does
+ * (loader, worker.run_task, Job), and the Tasks rows it leaves behind.
  *
- * <p>Rootful only for the scripts themselves: the image's User is archivematica (333), which
- * `mrt run` refuses rootless (a rootless container has only root) and has no option to
- * override; `mrt serve` maps it to root by itself. The rootless test checks just that the
- * cached layout is usable by the test user up to that refusal.
+ * <p>Rootful only for the scripts themselves: the image's User is archivematica (333), which `mrt
+ * run` refuses rootless (a rootless container has only root) and has no option to override; `mrt
+ * serve` maps it to root by itself. The rootless test checks just that the cached layout is usable
+ * by the test user up to that refusal.
  */
 class HarnessImageIT {
   private static final Path ROOT =
       Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(), "harness-it");
 
   /**
-   * Runs a batch as MCPClient's handler does. argv: function, module, the arguments (split as
-   * shlex does, "{u8}" standing for the first 8 characters of each task's UUID), task UUIDs.
+   * Runs a batch as MCPClient's handler does. argv: function, module, the arguments (split as shlex
+   * does, "{u8}" standing for the first 8 characters of each task's UUID), task UUIDs.
    */
-  private static final String RUN_BATCH = String.join("\n",
-      "import shlex, sys, django",
-      "django.setup()",
-      "from client import loader, worker",
-      "from client.job import Job",
-      "function, module, args, uuids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]",
-      "jobs = [Job(function, u, shlex.split(args.replace('{u8}', u[:8])), capture_output=True)",
-      "        for u in uuids]",
-      "try:",
-      "    worker.run_task(function, loader.load_module(module), jobs)",
-      "except Exception as err:",
-      "    print('batch failed:', err)",
-      "for j in jobs:",
-      "    print(j.uuid, j.get_exit_code(), repr(j.get_stdout()), repr(j.get_stderr()))",
-      "");
+  private static final String RUN_BATCH =
+      String.join(
+          "\n",
+          "import shlex, sys, django",
+          "django.setup()",
+          "from client import loader, worker",
+          "from client.job import Job",
+          "function, module, args, uuids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]",
+          "jobs = [Job(function, u, shlex.split(args.replace('{u8}', u[:8])), capture_output=True)",
+          "        for u in uuids]",
+          "try:",
+          "    worker.run_task(function, loader.load_module(module), jobs)",
+          "except Exception as err:",
+          "    print('batch failed:', err)",
+          "for j in jobs:",
+          "    print(j.uuid, j.get_exit_code(), repr(j.get_stdout()), repr(j.get_stderr()))",
+          "");
 
   private static MariaDb db;
 
@@ -75,13 +77,16 @@ class HarnessImageIT {
   }
 
   /** The same with more `mrt run` options (e.g. -v) before the command. */
-  private static Result runPython(MrtCli cli, List<String> options, String script,
-      String... args) {
+  private static Result runPython(MrtCli cli, List<String> options, String script, String... args) {
     List<String> cmd = new ArrayList<>(List.of("run", "--image", HarnessImage.get().reference()));
     db.archivematicaEnv().forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
     // The database, and nothing else on the host: what serve gives the runner too.
-    cmd.addAll(List.of("--network", db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST")
-        + ":" + db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_PORT")));
+    cmd.addAll(
+        List.of(
+            "--network",
+            db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST")
+                + ":"
+                + db.archivematicaEnv().get("ARCHIVEMATICA_MCPCLIENT_CLIENT_PORT")));
     cmd.addAll(options);
     cmd.addAll(List.of("--", "python3", "-c", script));
     cmd.addAll(List.of(args));
@@ -106,14 +111,20 @@ class HarnessImageIT {
     assertNull(fresh.get("startTime"), fresh.toString());
     assertNull(fresh.get("exitCode"), fresh.toString());
 
-    Result r = runPython(cli, RUN_BATCH, "echoargs_v0.0", "echo_args", "hello {u8}",
-        tasks.get(0), tasks.get(1));
+    Result r =
+        runPython(
+            cli, RUN_BATCH, "echoargs_v0.0", "echo_args", "hello {u8}", tasks.get(0), tasks.get(1));
 
     assertEquals(0, r.exit(), r.toString());
     StringBuilder expected = new StringBuilder();
     for (String t : tasks) {
-      expected.append(t).append(" 0 'echoargs_v0.0 hello ").append(t, 0, 8)
-          .append("\\n' 'err ").append(t).append("\\n'\n");
+      expected
+          .append(t)
+          .append(" 0 'echoargs_v0.0 hello ")
+          .append(t, 0, 8)
+          .append("\\n' 'err ")
+          .append(t)
+          .append("\\n'\n");
     }
     assertEquals(expected.toString(), r.stdout(), r.toString());
     LocalDateTime after = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(1);
@@ -124,8 +135,8 @@ class HarnessImageIT {
       assertNotNull(start, row.toString());
       assertNotNull(end, row.toString());
       // Written in UTC (USE_TZ), with Django's microseconds.
-      assertTrue(!start.isBefore(before) && !end.isBefore(start) && !end.isAfter(after),
-          row.toString());
+      assertTrue(
+          !start.isBefore(before) && !end.isBefore(start) && !end.isAfter(after), row.toString());
       assertEquals(0L, row.get("exitCode"), row.toString());
       assertEquals("echoargs_v0.0 hello " + t.substring(0, 8) + "\n", row.get("stdOut"));
       assertEquals("err " + t + "\n", row.get("stdError"));
@@ -140,11 +151,12 @@ class HarnessImageIT {
     MrtCli cli = MrtCli.shared(Mode.ROOTFUL);
     List<String> tasks = newTasks("raiseerror_v0.0", "", 2);
 
-    Result r = runPython(cli, RUN_BATCH, "raiseerror_v0.0", "raise_error", "",
-        tasks.get(0), tasks.get(1));
+    Result r =
+        runPython(cli, RUN_BATCH, "raiseerror_v0.0", "raise_error", "", tasks.get(0), tasks.get(1));
 
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().startsWith("batch failed: raise_error: refused the whole batch\n"),
+    assertTrue(
+        r.stdout().startsWith("batch failed: raise_error: refused the whole batch\n"),
         r.toString());
     for (String t : tasks) {
       Map<String, Object> row = db.row(t);
@@ -164,8 +176,16 @@ class HarnessImageIT {
     Result r = runPython(cli, script, "dbprobe_v0.0", "db_probe", "", tasks.get(0));
 
     assertEquals(0, r.exit(), r.toString());
-    assertEquals(tasks.get(0) + " 0 'exec dbprobe_v0.0\\narguments --probe \"a b\"\\n' ''\n"
-        + "uid " + HarnessImage.UID + " " + HarnessImage.GID + "\n", r.stdout(), r.toString());
+    assertEquals(
+        tasks.get(0)
+            + " 0 'exec dbprobe_v0.0\\narguments --probe \"a b\"\\n' ''\n"
+            + "uid "
+            + HarnessImage.UID
+            + " "
+            + HarnessImage.GID
+            + "\n",
+        r.stdout(),
+        r.toString());
   }
 
   @Test
@@ -176,8 +196,16 @@ class HarnessImageIT {
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     List<String> tasks = newTasks("writeshared_v0.0", "", 2);
 
-    Result r = runPython(cli, List.of("-v", shared + ":/shared"), RUN_BATCH, "writeshared_v0.0",
-        "write_shared", "/shared/{u8}.txt", tasks.get(0), tasks.get(1));
+    Result r =
+        runPython(
+            cli,
+            List.of("-v", shared + ":/shared"),
+            RUN_BATCH,
+            "writeshared_v0.0",
+            "write_shared",
+            "/shared/{u8}.txt",
+            tasks.get(0),
+            tasks.get(1));
 
     assertEquals(0, r.exit(), r.toString());
     for (String t : tasks) {
@@ -195,14 +223,15 @@ class HarnessImageIT {
     MrtCli cli = MrtCli.shared(Mode.ROOTFUL);
     List<String> tasks = newTasks("sleepthenecho_v0.0", "", 1);
 
-    Result r = runPython(cli, RUN_BATCH, "sleepthenecho_v0.0", "sleep_then_echo", "0.5 done",
-        tasks.get(0));
+    Result r =
+        runPython(
+            cli, RUN_BATCH, "sleepthenecho_v0.0", "sleep_then_echo", "0.5 done", tasks.get(0));
 
     assertEquals(0, r.exit(), r.toString());
     Map<String, Object> row = db.row(tasks.get(0));
     assertEquals("sleepthenecho_v0.0 0.5 done\n", row.get("stdOut"), row.toString());
-    Duration took = Duration.between((LocalDateTime) row.get("startTime"),
-        (LocalDateTime) row.get("endTime"));
+    Duration took =
+        Duration.between((LocalDateTime) row.get("startTime"), (LocalDateTime) row.get("endTime"));
     assertTrue(took.toMillis() >= 500, took.toString());
   }
 
@@ -221,31 +250,37 @@ class HarnessImageIT {
   @Test
   void testLoader_modulesFileListsEveryFunctionAndMissingModuleIsNone() {
     MrtCli cli = MrtCli.shared(Mode.ROOTFUL);
-    String script = String.join("\n",
-        "import os, warnings, django",
-        "django.setup()",
-        "from client import loader",
-        "modules = loader.get_supported_modules(",
-        "    os.environ['ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES'])",
-        "with warnings.catch_warnings(record=True) as caught:",
-        "    warnings.simplefilter('always')",
-        "    for name, module in sorted(modules.items()):",
-        "        print(name, module, loader.load_module(module) is not None)",
-        "print([w.category.__name__ for w in caught])",
-        "");
+    String script =
+        String.join(
+            "\n",
+            "import os, warnings, django",
+            "django.setup()",
+            "from client import loader",
+            "modules = loader.get_supported_modules(",
+            "    os.environ['ARCHIVEMATICA_MCPCLIENT_MCPCLIENT_ARCHIVEMATICACLIENTMODULES'])",
+            "with warnings.catch_warnings(record=True) as caught:",
+            "    warnings.simplefilter('always')",
+            "    for name, module in sorted(modules.items()):",
+            "        print(name, module, loader.load_module(module) is not None)",
+            "print([w.category.__name__ for w in caught])",
+            "");
 
     Result r = runPython(cli, script);
 
     assertEquals(0, r.exit(), r.toString());
-    assertEquals(String.join("\n",
-        "dbprobe_v0.0 db_probe True",
-        "echoargs_v0.0 echo_args True",
-        "missingmodule_v0.0 no_such_module False",
-        "raiseerror_v0.0 raise_error True",
-        "sleepthenecho_v0.0 sleep_then_echo True",
-        "writeshared_v0.0 write_shared True",
-        "['RuntimeWarning']",
-        ""), r.stdout(), r.toString());
+    assertEquals(
+        String.join(
+            "\n",
+            "dbprobe_v0.0 db_probe True",
+            "echoargs_v0.0 echo_args True",
+            "missingmodule_v0.0 no_such_module False",
+            "raiseerror_v0.0 raise_error True",
+            "sleepthenecho_v0.0 sleep_then_echo True",
+            "writeshared_v0.0 write_shared True",
+            "['RuntimeWarning']",
+            ""),
+        r.stdout(),
+        r.toString());
   }
 
   @Test
@@ -257,7 +292,7 @@ class HarnessImageIT {
     // Refused only after mrt read the layout and the image's /etc/passwd as the test user.
     assertEquals(125, r.exit(), r.toString());
     assertTrue(r.messages().contains("archivematica"), r.toString());
-    assertTrue(r.messages().contains("(" + HarnessImage.UID + ":" + HarnessImage.GID + ")"),
-        r.toString());
+    assertTrue(
+        r.messages().contains("(" + HarnessImage.UID + ":" + HarnessImage.GID + ")"), r.toString());
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -46,29 +47,43 @@ final class LoopbackRegistry implements AutoCloseable {
     this.login = login;
   }
 
-  /** @param login user and password to require (htpasswd with bcrypt), or empty for anonymous */
+  /**
+   * @param login user and password to require (htpasswd with bcrypt), or empty for anonymous
+   */
   static LoopbackRegistry start(Path dir, Optional<String[]> login) {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-registry")),
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/docker-registry")),
         "docker-registry is not installed (src/test/sh/prepare-host.sh installs it)");
     try {
       Files.createDirectories(dir);
       int port;
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = s.getLocalPort();
       }
-      StringBuilder config = new StringBuilder("version: 0.1\nlog:\n  level: warn\n"
-          + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
-          + "  delete:\n    enabled: true\n"
-          + "http:\n  addr: 127.0.0.1:" + port + "\n");
+      StringBuilder config =
+          new StringBuilder(
+              "version: 0.1\nlog:\n  level: warn\n"
+                  + "storage:\n  filesystem:\n    rootdirectory: "
+                  + dir.resolve("data")
+                  + "\n"
+                  + "  delete:\n    enabled: true\n"
+                  + "http:\n  addr: 127.0.0.1:"
+                  + port
+                  + "\n");
       if (login.isPresent()) {
         Path htpasswd = dir.resolve("htpasswd");
         Files.writeString(htpasswd, login.get()[0] + ":" + bcrypt(login.get()[1]) + "\n");
-        config.append("auth:\n  htpasswd:\n    realm: mrt-test\n    path: ").append(htpasswd)
+        config
+            .append("auth:\n  htpasswd:\n    realm: mrt-test\n    path: ")
+            .append(htpasswd)
             .append('\n');
       }
       Path configFile = Files.writeString(dir.resolve("config.yml"), config);
-      Process p = new ProcessBuilder("docker-registry", "serve", configFile.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+      Process p =
+          new ProcessBuilder("docker-registry", "serve", configFile.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("registry.log").toFile())
+              .start();
       LoopbackRegistry r = new LoopbackRegistry(dir, port, p, login);
       r.awaitListening();
       return r;
@@ -79,9 +94,15 @@ final class LoopbackRegistry implements AutoCloseable {
 
   /** docker-registry reads only bcrypt; Debian's libxcrypt makes it, so no htpasswd is needed. */
   private static String bcrypt(String password) {
-    return Shell.run(List.of("python3", "-W", "ignore", "-c",
-        "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))",
-        password)).strip();
+    return Shell.run(
+            List.of(
+                "python3",
+                "-W",
+                "ignore",
+                "-c",
+                "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))",
+                password))
+        .strip();
   }
 
   private void awaitListening() {
@@ -110,8 +131,8 @@ final class LoopbackRegistry implements AutoCloseable {
 
   /** Pushes {@code oci:<layout>:<tag>} to {@code <host>/<name>}, with extra skopeo flags. */
   String push(Path layout, String tag, String name, String... flags) {
-    List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet",
-        "--dest-tls-verify=false"));
+    List<String> cmd =
+        new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));
     login.ifPresent(l -> cmd.add("--dest-creds=" + l[0] + ":" + l[1]));
     cmd.addAll(List.of(flags));
     cmd.add("oci:" + layout + ":" + tag);
@@ -122,8 +143,8 @@ final class LoopbackRegistry implements AutoCloseable {
 
   /**
    * Pushes {@code oci:<layout>:<tag>} to {@code <host>/<name>:<tag>} with every layer stored
-   * uncompressed ({@code application/vnd.oci.image.layer.v1.tar}), through the registry API
-   * itself: skopeo compresses layers on the way to a registry whatever it is told.
+   * uncompressed ({@code application/vnd.oci.image.layer.v1.tar}), through the registry API itself:
+   * skopeo compresses layers on the way to a registry whatever it is told.
    */
   String pushUncompressed(Path layout, String tag, String name) {
     try {
@@ -140,23 +161,31 @@ final class LoopbackRegistry implements AutoCloseable {
       out.put("schemaVersion", 2);
       out.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
       out.set("config", manifest.path("config"));
-      putBlob(name, Files.readAllBytes(layoutBlob(layout,
-          manifest.path("config").path("digest").asText())));
+      putBlob(
+          name,
+          Files.readAllBytes(layoutBlob(layout, manifest.path("config").path("digest").asText())));
       ArrayNode layers = out.putArray("layers");
       for (JsonNode layer : manifest.path("layers")) {
         byte[] tar;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(
-            layoutBlob(layout, layer.path("digest").asText())))) {
+        try (InputStream in =
+            new GZIPInputStream(
+                Files.newInputStream(layoutBlob(layout, layer.path("digest").asText())))) {
           tar = in.readAllBytes();
         }
-        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar")
-            .put("digest", putBlob(name, tar)).put("size", tar.length);
+        layers
+            .addObject()
+            .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
+            .put("digest", putBlob(name, tar))
+            .put("size", tar.length);
       }
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host()
-              + "/v2/" + name + "/manifests/" + tag))
-          .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-          .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(out))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://" + host() + "/v2/" + name + "/manifests/" + tag))
+                  .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(out)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 201) {
         throw new IllegalStateException("manifest PUT: " + r.statusCode() + " " + r.body());
       }
@@ -173,22 +202,37 @@ final class LoopbackRegistry implements AutoCloseable {
   private String putBlob(String name, byte[] content) throws IOException, InterruptedException {
     String digest;
     try {
-      digest = "sha256:" + HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(content));
+      digest =
+          "sha256:"
+              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host()
-        + "/v2/" + name + "/blobs/uploads/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    String location = start.headers().firstValue("Location").orElseThrow(
-        () -> new IllegalStateException("upload start: " + start.statusCode() + " " + start.body()));
+    HttpResponse<String> start =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + host() + "/v2/" + name + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String location =
+        start
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "upload start: " + start.statusCode() + " " + start.body()));
     URI upload = URI.create("http://" + host() + "/").resolve(location);
-    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload
-        + (upload.getQuery() == null ? "?" : "&") + "digest=" + digest))
-        .header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> put =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        upload + (upload.getQuery() == null ? "?" : "&") + "digest=" + digest))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (put.statusCode() != 201) {
       throw new IllegalStateException("blob PUT: " + put.statusCode() + " " + put.body());
     }
@@ -202,8 +246,10 @@ final class LoopbackRegistry implements AutoCloseable {
   /** The file the registry stores a blob in, to corrupt it on purpose. */
   Path blobData(String digest) {
     String hex = digest.substring("sha256:".length());
-    return dir.resolve("data/docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2))
-        .resolve(hex).resolve("data");
+    return dir.resolve("data/docker/registry/v2/blobs/sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
+        .resolve("data");
   }
 
   String log() {

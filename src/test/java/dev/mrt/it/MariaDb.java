@@ -2,6 +2,7 @@ package dev.mrt.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mrt.host.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -27,11 +28,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real MariaDB for tests, holding the part of Archivematica's MCP database that MCPClient
- * writes: the {@code Tasks} table (and a minimal {@code Jobs} table for its foreign key). It has
- * a data directory, socket and pid file of its own and listens on 127.0.0.1 on a free port, so
- * it neither needs nor disturbs a system MariaDB. Containers on the host network and the
- * rootless test user reach it over TCP. Skips the test (assumption) when MariaDB is missing.
+ * A real MariaDB for tests, holding the part of Archivematica's MCP database that MCPClient writes:
+ * the {@code Tasks} table (and a minimal {@code Jobs} table for its foreign key). It has a data
+ * directory, socket and pid file of its own and listens on 127.0.0.1 on a free port, so it neither
+ * needs nor disturbs a system MariaDB. Containers on the host network and the rootless test user
+ * reach it over TCP. Skips the test (assumption) when MariaDB is missing.
  */
 public final class MariaDb implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -39,17 +40,20 @@ public final class MariaDb implements AutoCloseable {
   private static final String USER = "archivematica";
   private static final String PASSWORD = "demo-mrt-it";
   private static final String DATABASE = "MCP";
+
   /** What a Unix socket path may hold (sun_path), with its terminating NUL. */
   private static final int SOCKET_PATH_MAX = 107;
 
   /** Small buffers: a test database holds a few rows, and CI machines have little memory. */
-  private static final List<String> SERVER_OPTIONS = List.of(
-      "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M",
-      "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci");
+  private static final List<String> SERVER_OPTIONS =
+      List.of(
+          "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M",
+          "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci");
 
   // Column types as a Django-made MCP database has them (datetime(6) is Django's MySQL
   // DateTimeField); fileName, arguments, stdOut and stdError are binary in Archivematica.
-  private static final String JOBS_DDL = """
+  private static final String JOBS_DDL =
+      """
       CREATE TABLE Jobs (
         jobUUID varchar(36) NOT NULL PRIMARY KEY,
         jobType varchar(250) NOT NULL DEFAULT '',
@@ -64,7 +68,8 @@ public final class MariaDb implements AutoCloseable {
         MicroServiceChainLinksPK varchar(36) NULL,
         subJobOf varchar(36) NOT NULL DEFAULT ''
       ) ENGINE=InnoDB""";
-  private static final String TASKS_DDL = """
+  private static final String TASKS_DDL =
+      """
       CREATE TABLE Tasks (
         taskUUID varchar(36) NOT NULL PRIMARY KEY,
         jobuuid varchar(36) NOT NULL,
@@ -95,18 +100,19 @@ public final class MariaDb implements AutoCloseable {
   }
 
   /**
-   * Initialises a fresh data directory under {@code workDir}, starts mariadbd on a free port
-   * and creates database {@code MCP}, user {@code archivematica} and the tables.
+   * Initialises a fresh data directory under {@code workDir}, starts mariadbd on a free port and
+   * creates database {@code MCP}, user {@code archivematica} and the tables.
    */
   public static MariaDb start(Path workDir) {
-    assumeTrue(Files.isExecutable(Path.of(server())) && Files.isExecutable(Path.of(installer())),
+    assumeTrue(
+        Files.isExecutable(Path.of(server())) && Files.isExecutable(Path.of(installer())),
         "MariaDB is not installed (apt-get install mariadb-server)");
     try {
       Files.createDirectories(workDir);
       MariaDb db = new MariaDb(Files.createTempDirectory(workDir, "mariadb-"), freePort());
       if (db.socket().toString().length() > SOCKET_PATH_MAX) {
-        throw new IllegalArgumentException("socket path too long for a Unix socket: "
-            + db.socket() + "; use a shorter workDir");
+        throw new IllegalArgumentException(
+            "socket path too long for a Unix socket: " + db.socket() + "; use a shorter workDir");
       }
       db.install();
       // A test JVM that dies before close() must not leave a mariadbd behind.
@@ -166,27 +172,31 @@ public final class MariaDb implements AutoCloseable {
   }
 
   /**
-   * Inserts the rows MCPServer writes before it submits a batch (Task.bulk_log): the job (if
-   * new), then one task each with createdTime, exec, arguments, fileUUID and fileName set.
-   * startTime, endTime and exitCode stay NULL; stdOut, stdError and client are empty, as
-   * Django writes a non-null text field that has no value.
+   * Inserts the rows MCPServer writes before it submits a batch (Task.bulk_log): the job (if new),
+   * then one task each with createdTime, exec, arguments, fileUUID and fileName set. startTime,
+   * endTime and exitCode stay NULL; stdOut, stdError and client are empty, as Django writes a
+   * non-null text field that has no value.
    */
   public void insertTasks(String jobUuid, List<String> taskUuids, String exec, String arguments) {
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     try (Connection c = connect()) {
       c.setAutoCommit(false);
-      try (PreparedStatement job = c.prepareStatement("INSERT IGNORE INTO Jobs"
-          + " (jobUUID, jobType, createdTime, SIPUUID, unitType, microserviceGroup)"
-          + " VALUES (?, ?, ?, ?, 'unitTransfer', 'Test harness')")) {
+      try (PreparedStatement job =
+          c.prepareStatement(
+              "INSERT IGNORE INTO Jobs"
+                  + " (jobUUID, jobType, createdTime, SIPUUID, unitType, microserviceGroup)"
+                  + " VALUES (?, ?, ?, ?, 'unitTransfer', 'Test harness')")) {
         job.setString(1, jobUuid);
         job.setString(2, exec);
         job.setObject(3, now);
         job.setString(4, jobUuid);
         job.executeUpdate();
       }
-      try (PreparedStatement task = c.prepareStatement("INSERT INTO Tasks (taskUUID, jobuuid,"
-          + " createdTime, fileUUID, fileName, exec, arguments, client, stdOut, stdError)"
-          + " VALUES (?, ?, ?, '', ?, ?, ?, '', '', '')")) {
+      try (PreparedStatement task =
+          c.prepareStatement(
+              "INSERT INTO Tasks (taskUUID, jobuuid,"
+                  + " createdTime, fileUUID, fileName, exec, arguments, client, stdOut, stdError)"
+                  + " VALUES (?, ?, ?, '', ?, ?, ?, '', '', '')")) {
         for (String uuid : taskUuids) {
           task.setString(1, uuid);
           task.setString(2, jobUuid);
@@ -205,9 +215,9 @@ public final class MariaDb implements AutoCloseable {
   }
 
   /**
-   * Every column of a task's row by its name in the table: datetimes as {@link LocalDateTime}
-   * (UTC, as Django writes them with USE_TZ), binary columns as UTF-8 strings, exitCode as Long;
-   * SQL NULL as null. Null if the row does not exist.
+   * Every column of a task's row by its name in the table: datetimes as {@link LocalDateTime} (UTC,
+   * as Django writes them with USE_TZ), binary columns as UTF-8 strings, exitCode as Long; SQL NULL
+   * as null. Null if the row does not exist.
    */
   public Map<String, Object> row(String taskUuid) {
     try (Connection c = connect();
@@ -230,15 +240,16 @@ public final class MariaDb implements AutoCloseable {
   }
 
   private static Object value(ResultSet rs, int i, int type) throws SQLException {
-    Object v = switch (type) {
-      case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
-      case Types.BIGINT -> rs.getObject(i, Long.class);
-      case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
-        byte[] b = rs.getBytes(i);
-        yield b == null ? null : new String(b, StandardCharsets.UTF_8);
-      }
-      default -> rs.getObject(i);
-    };
+    Object v =
+        switch (type) {
+          case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
+          case Types.BIGINT -> rs.getObject(i, Long.class);
+          case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
+            byte[] b = rs.getBytes(i);
+            yield b == null ? null : new String(b, StandardCharsets.UTF_8);
+          }
+          default -> rs.getObject(i);
+        };
     return rs.wasNull() ? null : v;
   }
 
@@ -268,7 +279,7 @@ public final class MariaDb implements AutoCloseable {
   @Override
   public void close() {
     kill();
-    dev.mrt.host.FileTrees.removeTree(dir);
+    FileTrees.removeTree(dir);
   }
 
   private void kill() {
@@ -295,15 +306,21 @@ public final class MariaDb implements AutoCloseable {
 
   private void install() {
     Path log = dir.resolve("install.log");
-    List<String> cmd = new ArrayList<>(List.of(installer(), "--no-defaults",
-        "--datadir=" + dataDir(), "--skip-test-db", "--auth-root-authentication-method=normal"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                installer(),
+                "--no-defaults",
+                "--datadir=" + dataDir(),
+                "--skip-test-db",
+                "--auth-root-authentication-method=normal"));
     cmd.addAll(SERVER_OPTIONS);
     if (MrtCli.isRoot()) {
       cmd.add("--user=root");
     }
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("mariadb-install-db did not end in 60 s");
@@ -323,13 +340,22 @@ public final class MariaDb implements AutoCloseable {
   private void launch(boolean first) {
     String base = "mariadbd-" + (++starts);
     Path out = dir.resolve(base + ".out");
-    List<String> cmd = new ArrayList<>(List.of(server(), "--no-defaults",
-        "--datadir=" + dataDir(), "--socket=" + socket(),
-        "--pid-file=" + dir.resolve("mariadb.pid"),
-        "--log-error=" + dir.resolve(base + ".log"), "--tmpdir=" + dir,
-        "--bind-address=" + HOST, "--port=" + port, "--skip-networking=0",
-        // Clients come as 127.0.0.1 (IP grants only), and no DNS look-up can stall a connect.
-        "--skip-name-resolve"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                server(),
+                "--no-defaults",
+                "--datadir=" + dataDir(),
+                "--socket=" + socket(),
+                "--pid-file=" + dir.resolve("mariadb.pid"),
+                "--log-error=" + dir.resolve(base + ".log"),
+                "--tmpdir=" + dir,
+                "--bind-address=" + HOST,
+                "--port=" + port,
+                "--skip-networking=0",
+                // Clients come as 127.0.0.1 (IP grants only), and no DNS look-up can stall a
+                // connect.
+                "--skip-name-resolve"));
     cmd.addAll(SERVER_OPTIONS);
     if (MrtCli.isRoot()) {
       // mariadbd refuses to run as root unless told; the rootless user only uses TCP.
@@ -338,14 +364,29 @@ public final class MariaDb implements AutoCloseable {
     try {
       if (first) {
         Path init = dir.resolve("init.sql");
-        Files.writeString(init, "CREATE DATABASE IF NOT EXISTS " + DATABASE + ";\n"
-            + "CREATE USER IF NOT EXISTS '" + USER + "'@'" + HOST + "' IDENTIFIED BY '"
-            + PASSWORD + "';\n"
-            + "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'" + HOST + "';\n");
+        Files.writeString(
+            init,
+            "CREATE DATABASE IF NOT EXISTS "
+                + DATABASE
+                + ";\n"
+                + "CREATE USER IF NOT EXISTS '"
+                + USER
+                + "'@'"
+                + HOST
+                + "' IDENTIFIED BY '"
+                + PASSWORD
+                + "';\n"
+                + "GRANT ALL ON "
+                + DATABASE
+                + ".* TO '"
+                + USER
+                + "'@'"
+                + HOST
+                + "';\n");
         cmd.add("--init-file=" + init);
       }
-      process = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).start();
+      process =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       SQLException last = null;
       while (System.nanoTime() < deadline) {
@@ -354,15 +395,25 @@ public final class MariaDb implements AutoCloseable {
         } catch (SQLException notYet) {
           last = notYet;
           if (!process.isAlive()) {
-            throw new IllegalStateException("mariadbd exited:\n" + Files.readString(out)
-                + readIfExists(dir.resolve(base + ".log")));
+            throw new IllegalStateException(
+                "mariadbd exited:\n"
+                    + Files.readString(out)
+                    + readIfExists(dir.resolve(base + ".log")));
           }
           Thread.sleep(100);
         }
       }
-      throw new IllegalStateException("mariadbd did not accept connections on " + HOST + ":"
-          + port + " in " + START_TIMEOUT + ": " + (last == null ? "" : last.getMessage()) + "\n"
-          + readIfExists(dir.resolve(base + ".log")));
+      throw new IllegalStateException(
+          "mariadbd did not accept connections on "
+              + HOST
+              + ":"
+              + port
+              + " in "
+              + START_TIMEOUT
+              + ": "
+              + (last == null ? "" : last.getMessage())
+              + "\n"
+              + readIfExists(dir.resolve(base + ".log")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -372,7 +423,8 @@ public final class MariaDb implements AutoCloseable {
   }
 
   private void createTables() {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute(JOBS_DDL);
       s.execute(TASKS_DDL);
     } catch (SQLException e) {
@@ -385,7 +437,8 @@ public final class MariaDb implements AutoCloseable {
   }
 
   private static String server() {
-    return Files.isExecutable(Path.of("/usr/sbin/mariadbd")) ? "/usr/sbin/mariadbd"
+    return Files.isExecutable(Path.of("/usr/sbin/mariadbd"))
+        ? "/usr/sbin/mariadbd"
         : "/usr/bin/mariadbd";
   }
 

@@ -23,14 +23,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class McpServerClient implements Closeable {
   /** The wire format of a batch and of its reply. */
-  enum Wire { JSON, PICKLE }
+  enum Wire {
+    JSON,
+    PICKLE
+  }
 
   /** What MCPServer sends per task. */
   record TaskSpec(String uuid, String createdDate, String arguments, boolean wantsOutput) {}
 
   /** One task's result; {@code stdout}/{@code stderror} are null when the reply has none. */
-  record TaskReply(JsonNode exitCode, String finishedTimestamp, String stdout, String stderror,
-      String stderr, Map<String, String> pythonTypes) {
+  record TaskReply(
+      JsonNode exitCode,
+      String finishedTimestamp,
+      String stdout,
+      String stderror,
+      String stderr,
+      Map<String, String> pythonTypes) {
     int exit() {
       return exitCode.asInt();
     }
@@ -60,15 +68,17 @@ final class McpServerClient implements Closeable {
    * Python: the reply pickle on stdin as JSON (datetimes as isoformat) on stdout, with the Python
    * type name of every task field under "types".
    */
-  private static final String PICKLE_LOAD = String.join("\n",
-      "import pickle, sys, json, datetime",
-      "r = pickle.loads(sys.stdin.buffer.read())",
-      "types = {u: {k: type(v).__name__ for k, v in t.items()}"
-          + " for u, t in r['task_results'].items()}",
-      "def conv(o):",
-      "    if isinstance(o, datetime.datetime): return o.isoformat()",
-      "    raise TypeError(repr(o))",
-      "print(json.dumps({'task_results': r['task_results'], 'types': types}, default=conv))");
+  private static final String PICKLE_LOAD =
+      String.join(
+          "\n",
+          "import pickle, sys, json, datetime",
+          "r = pickle.loads(sys.stdin.buffer.read())",
+          "types = {u: {k: type(v).__name__ for k, v in t.items()}"
+              + " for u, t in r['task_results'].items()}",
+          "def conv(o):",
+          "    if isinstance(o, datetime.datetime): return o.isoformat()",
+          "    raise TypeError(repr(o))",
+          "print(json.dumps({'task_results': r['task_results'], 'types': types}, default=conv))");
 
   private final GearmanClient client;
 
@@ -151,16 +161,26 @@ final class McpServerClient implements Closeable {
       throw new AssertionError("reply without task_results: " + root);
     }
     Map<String, TaskReply> out = new LinkedHashMap<>();
-    results.fields().forEachRemaining(e -> {
-      JsonNode r = e.getValue();
-      Map<String, String> types = new LinkedHashMap<>();
-      root.path("types").path(e.getKey()).fields()
-          .forEachRemaining(t -> types.put(t.getKey(), t.getValue().asText()));
-      out.put(e.getKey(), new TaskReply(r.get("exitCode"), r.path("finishedTimestamp").asText(),
-          r.has("stdout") ? r.get("stdout").asText() : null,
-          r.has("stderror") ? r.get("stderror").asText() : null,
-          r.has("stderr") ? r.get("stderr").asText() : null, types));
-    });
+    results
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode r = e.getValue();
+              Map<String, String> types = new LinkedHashMap<>();
+              root.path("types")
+                  .path(e.getKey())
+                  .fields()
+                  .forEachRemaining(t -> types.put(t.getKey(), t.getValue().asText()));
+              out.put(
+                  e.getKey(),
+                  new TaskReply(
+                      r.get("exitCode"),
+                      r.path("finishedTimestamp").asText(),
+                      r.has("stdout") ? r.get("stdout").asText() : null,
+                      r.has("stderror") ? r.get("stderror").asText() : null,
+                      r.has("stderr") ? r.get("stderr").asText() : null,
+                      types));
+            });
     return out;
   }
 

@@ -3,6 +3,7 @@ package dev.mrt.it;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,19 +15,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs the packaged mrt jar as its own process: as root (rootful containers) or as the
- * unprivileged test user (rootless). Each instance has its own cache and state directories,
- * owned by the user it runs as.
+ * Runs the packaged mrt jar as its own process: as root (rootful containers) or as the unprivileged
+ * test user (rootless). Each instance has its own cache and state directories, owned by the user it
+ * runs as.
  */
 final class MrtCli {
   /** The user rootless tests run as when the suite runs as root. */
   static final String TEST_USER = System.getenv().getOrDefault("MRT_TEST_USER", "mrt-test");
 
-  enum Mode { ROOTFUL, ROOTLESS }
+  enum Mode {
+    ROOTFUL,
+    ROOTLESS
+  }
 
   record Result(int exit, String stdout, String stderr) {
     /** stderr without log lines ("HH:MM:SS.mmm LEVEL [...]"): what mrt says to its user. */
@@ -42,8 +49,11 @@ final class MrtCli {
 
   /** Text without mrt's log lines ("HH:MM:SS.mmm LEVEL [...]"), e.g. "first use" unpacks. */
   static String withoutLogs(String stderr) {
-    return stderr.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
-        .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    return stderr
+        .lines()
+        .filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+        .map(l -> l + "\n")
+        .collect(Collectors.joining());
   }
 
   private final Mode mode;
@@ -62,8 +72,11 @@ final class MrtCli {
   /** One shared cache per mode, so the default image is unpacked once per test run. */
   static MrtCli shared(Mode mode) {
     assume(mode);
-    MrtCli cli = new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
-        mode.name().toLowerCase()));
+    MrtCli cli =
+        new MrtCli(
+            mode,
+            Path.of(
+                "/tmp/mrt-it", "run-" + ProcessHandle.current().pid(), mode.name().toLowerCase()));
     return cli;
   }
 
@@ -82,8 +95,9 @@ final class MrtCli {
           throw new IllegalStateException("CI: test user " + TEST_USER + " is missing");
         }
       }
-      assumeTrue(userExists(), "rootless tests need user " + TEST_USER
-          + " (src/test/sh/prepare-host.sh creates it)");
+      assumeTrue(
+          userExists(),
+          "rootless tests need user " + TEST_USER + " (src/test/sh/prepare-host.sh creates it)");
     }
   }
 
@@ -141,8 +155,8 @@ final class MrtCli {
   }
 
   /**
-   * Starts {@code mrt serve} in the background with these further variables, its stdout and
-   * stderr in {@code home/NAME.log}.
+   * Starts {@code mrt serve} in the background with these further variables, its stdout and stderr
+   * in {@code home/NAME.log}.
    */
   ServeProcess startServe(String name, Map<String, String> serveEnv, String... args) {
     Path log = home.resolve(name + ".log");
@@ -151,8 +165,8 @@ final class MrtCli {
     withPort.putAll(serveEnv);
     List<String> cmd = command(withPort, prepend("serve", args));
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       p.getOutputStream().close();
       return new ServeProcess(p, log);
     } catch (IOException e) {
@@ -261,9 +275,9 @@ final class MrtCli {
     }
   }
 
-  private static java.util.concurrent.Future<String> readAsync(java.io.InputStream in) {
-    java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(
-        () -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+  private static Future<String> readAsync(InputStream in) {
+    FutureTask<String> task =
+        new FutureTask<>(() -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
     Thread t = new Thread(task);
     t.setDaemon(true);
     t.start();

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,9 +42,15 @@ final class OciImages {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      Shell.run("mmdebstrap", "--quiet", "--mode=unshare", "--variant=extract",
-          "--include=busybox-static", "--hook-dir=/usr/share/mmdebstrap/hooks/busybox",
-          "--setup-hook=mkdir -p \"$1/usr/bin\" \"$1/usr/sbin\" \"$1/sbin\"", "bookworm",
+      Shell.run(
+          "mmdebstrap",
+          "--quiet",
+          "--mode=unshare",
+          "--variant=extract",
+          "--include=busybox-static",
+          "--hook-dir=/usr/share/mmdebstrap/hooks/busybox",
+          "--setup-hook=mkdir -p \"$1/usr/bin\" \"$1/usr/sbin\" \"$1/sbin\"",
+          "bookworm",
           tar.toString());
       tar.toFile().deleteOnExit();
     }
@@ -89,7 +96,8 @@ final class OciImages {
         e.put("size", m.path("size").asLong());
         JsonNode config = JSON.readTree(blob(m.path("digest").asText()).toFile()).path("config");
         JsonNode cfg = JSON.readTree(blob(config.path("digest").asText()).toFile());
-        e.putObject("platform").put("architecture", cfg.path("architecture").asText())
+        e.putObject("platform")
+            .put("architecture", cfg.path("architecture").asText())
             .put("os", cfg.path("os").asText());
         entries.add(e);
       }
@@ -98,8 +106,8 @@ final class OciImages {
       nested.put("mediaType", "application/vnd.oci.image.index.v1+json");
       nested.set("manifests", entries);
       byte[] bytes = JSON.writeValueAsBytes(nested);
-      String digest = "sha256:" + HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(bytes));
+      String digest =
+          "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
       Files.write(blob(digest), bytes);
       ObjectNode ref = ((ArrayNode) index.withArray("manifests")).addObject();
       ref.put("mediaType", "application/vnd.oci.image.index.v1+json");
@@ -110,7 +118,7 @@ final class OciImages {
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

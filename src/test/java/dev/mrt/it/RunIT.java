@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mrt.it.MrtCli.Mode;
 import dev.mrt.it.MrtCli.Result;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +32,13 @@ class RunIT {
   @EnumSource(Mode.class)
   void testRun_pythonFromDefaultImage(Mode mode) {
     MrtCli cli = cli(mode);
-    Result r = cli.run("run", "--", "python3", "-c",
-        "import sys, os; print(sys.version_info[:2], os.getuid())");
+    Result r =
+        cli.run(
+            "run",
+            "--",
+            "python3",
+            "-c",
+            "import sys, os; print(sys.version_info[:2], os.getuid())");
     assertEquals(0, r.exit(), r.toString());
     assertEquals("(3, 11) 0\n", r.stdout(), r.toString());
     assertClean(cli);
@@ -52,8 +59,19 @@ class RunIT {
   @EnumSource(Mode.class)
   void testRun_environmentAndWorkdir(Mode mode) {
     MrtCli cli = cli(mode);
-    Result r = cli.run("run", "-e", "GREETING=hello world", "-w", "/usr", "--hostname", "box",
-        "--", "sh", "-c", "echo \"$GREETING|$(pwd)|$(hostname)|$HOME\"");
+    Result r =
+        cli.run(
+            "run",
+            "-e",
+            "GREETING=hello world",
+            "-w",
+            "/usr",
+            "--hostname",
+            "box",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$GREETING|$(pwd)|$(hostname)|$HOME\"");
     assertEquals("hello world|/usr|box|/root\n", r.stdout(), r.toString());
   }
 
@@ -95,8 +113,15 @@ class RunIT {
   void testRun_tmpIsBoundedBySize(Mode mode) {
     Result r;
     try {
-      r = cli(mode).withEnv("MRT_CONTAINER_TMP_SIZE", "8M").run("run", "--", "sh", "-c",
-          "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>&1; df -k /tmp | tail -1");
+      r =
+          cli(mode)
+              .withEnv("MRT_CONTAINER_TMP_SIZE", "8M")
+              .run(
+                  "run",
+                  "--",
+                  "sh",
+                  "-c",
+                  "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>&1; df -k /tmp | tail -1");
     } finally {
       cli(mode).withoutEnv("MRT_CONTAINER_TMP_SIZE");
     }
@@ -109,30 +134,37 @@ class RunIT {
   @EnumSource(Mode.class)
   void testRun_seccompFiltersByDefault(Mode mode) {
     MrtCli cli = cli(mode);
-    Result r = cli.run("run", "--", "sh", "-c",
-        "grep Seccomp: /proc/self/status; unshare -U true; echo unshare=$?");
+    Result r =
+        cli.run(
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "grep Seccomp: /proc/self/status; unshare -U true; echo unshare=$?");
     assertTrue(r.stdout().contains("Seccomp:\t2"), r.toString());
     // No namespaces of a job's own: they would hand it a full capability set.
     assertTrue(r.stderr().contains("Operation not permitted"), r.toString());
     assertTrue(r.stdout().contains("unshare=1"), r.toString());
     Result off;
     try {
-      off = cli.withEnv("MRT_CONTAINER_SECCOMP", "unconfined").run("run", "--", "grep",
-          "Seccomp:", "/proc/self/status");
+      off =
+          cli.withEnv("MRT_CONTAINER_SECCOMP", "unconfined")
+              .run("run", "--", "grep", "Seccomp:", "/proc/self/status");
     } finally {
       cli.withoutEnv("MRT_CONTAINER_SECCOMP");
     }
     assertEquals("Seccomp:\t0\n", off.stdout(), off.toString());
 
     // Per run: --seccomp wins over mrt.container.seccomp, both ways.
-    Result perRun = cli.run("run", "--seccomp", "unconfined", "--", "grep", "Seccomp:",
-        "/proc/self/status");
+    Result perRun =
+        cli.run("run", "--seccomp", "unconfined", "--", "grep", "Seccomp:", "/proc/self/status");
     assertEquals("Seccomp:\t0\n", perRun.stdout(), perRun.toString());
     Result missing = cli.run("run", "--seccomp", "/nonexistent/profile.json", "--", "true");
     assertEquals(125, missing.exit(), missing.toString());
-    assertEquals("mrt: cannot read seccomp profile /nonexistent/profile.json"
-        + " (/nonexistent/profile.json: no such file or directory); give a docker/podman"
-        + " seccomp.json, or default or unconfined\n",
+    assertEquals(
+        "mrt: cannot read seccomp profile /nonexistent/profile.json"
+            + " (/nonexistent/profile.json: no such file or directory); give a docker/podman"
+            + " seccomp.json, or default or unconfined\n",
         missing.messages());
   }
 
@@ -142,8 +174,15 @@ class RunIT {
     MrtCli cli = cli(mode);
     Path data = cli.mkdirOwned(cli.home().resolve("data-" + System.nanoTime()));
     Files.writeString(data.resolve("in.txt"), "from host\n");
-    Result ro = cli.run("run", "-v", data + ":/data:ro", "--", "sh", "-c",
-        "cat /data/in.txt; echo x > /data/new");
+    Result ro =
+        cli.run(
+            "run",
+            "-v",
+            data + ":/data:ro",
+            "--",
+            "sh",
+            "-c",
+            "cat /data/in.txt; echo x > /data/new");
     assertTrue(ro.stdout().contains("from host"), ro.toString());
     assertTrue(ro.stderr().contains("Read-only file system"), ro.toString());
     assertFalse(Files.exists(data.resolve("new")));
@@ -169,8 +208,8 @@ class RunIT {
     Result r = cli.run("run", "--timeout", "1s", "--", "sleep", "60");
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertEquals(124, r.exit(), r.toString());
-    assertTrue(r.stderr().contains("mrt: timed out after 1s; the container was killed"),
-        r.toString());
+    assertTrue(
+        r.stderr().contains("mrt: timed out after 1s; the container was killed"), r.toString());
     assertTrue(seconds < 30, "took " + seconds + "s");
     assertClean(cli);
   }
@@ -182,8 +221,15 @@ class RunIT {
     boolean cgroupV2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
     // Twenty background sleeps cannot fit under eight processes: the shell fails to fork.
     // Rootless too, cgroups or not: the cap is RLIMIT_NPROC in the job's user namespace.
-    Result pids = cli.run("run", "--pids-limit", "8", "--", "sh", "-c",
-        "for i in $(seq 20); do sleep 3 & done; echo all-forked");
+    Result pids =
+        cli.run(
+            "run",
+            "--pids-limit",
+            "8",
+            "--",
+            "sh",
+            "-c",
+            "for i in $(seq 20); do sleep 3 & done; echo all-forked");
     assertEquals(2, pids.exit(), pids.toString());
     assertTrue(pids.stderr().contains("Cannot fork"), pids.toString());
     assertFalse(pids.stdout().contains("all-forked"), pids.toString());
@@ -196,21 +242,40 @@ class RunIT {
       return;
     }
     // 256 MiB cannot be had under 32 MiB: the kernel's OOM killer ends it (SIGKILL, 137).
-    Result memory = cli.run("run", "--memory", "32M", "--", "python3", "-c",
-        "b = bytearray(256 << 20); print('allocated')");
+    Result memory =
+        cli.run(
+            "run",
+            "--memory",
+            "32M",
+            "--",
+            "python3",
+            "-c",
+            "b = bytearray(256 << 20); print('allocated')");
     assertEquals(137, memory.exit(), memory.toString());
     // The configured default applies when the command line sets none.
     Result configured;
     try {
-      configured = cli.withEnv("MRT_CONTAINER_PIDS_LIMIT", "8").run("run", "--", "sh", "-c",
-          "for i in $(seq 20); do sleep 3 & done");
+      configured =
+          cli.withEnv("MRT_CONTAINER_PIDS_LIMIT", "8")
+              .run("run", "--", "sh", "-c", "for i in $(seq 20); do sleep 3 & done");
     } finally {
       cli.withoutEnv("MRT_CONTAINER_PIDS_LIMIT");
     }
     assertEquals(2, configured.exit(), configured.toString());
     // Within its limits a job runs as ever.
-    Result fine = cli.run("run", "--memory", "64M", "--cpus", "0.5", "--pids-limit", "64", "--",
-        "python3", "-c", "print('ok')");
+    Result fine =
+        cli.run(
+            "run",
+            "--memory",
+            "64M",
+            "--cpus",
+            "0.5",
+            "--pids-limit",
+            "64",
+            "--",
+            "python3",
+            "-c",
+            "print('ok')");
     assertEquals("ok\n", fine.stdout(), fine.toString());
     assertClean(cli);
   }
@@ -218,29 +283,46 @@ class RunIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_networkNoneHasOnlyLoopback(Mode mode) {
-    Result r = cli(mode).run("run", "--network", "none", "--", "sh", "-c",
-        "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '");
+    Result r =
+        cli(mode)
+            .run(
+                "run",
+                "--network",
+                "none",
+                "--",
+                "sh",
+                "-c",
+                "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '");
     assertEquals("lo\n", r.stdout(), r.toString());
   }
 
   /** Which of these host loopback ports a job reaches, as "PORT open" / "PORT closed" lines. */
-  static final String PORT_PROBE = "import socket,sys\n"
-      + "for p in sys.argv[1:]:\n"
-      + "  try:\n"
-      + "    socket.create_connection(('127.0.0.1', int(p)), 3).close(); print(p, 'open')\n"
-      + "  except OSError:\n"
-      + "    print(p, 'closed')\n";
+  static final String PORT_PROBE =
+      "import socket,sys\n"
+          + "for p in sys.argv[1:]:\n"
+          + "  try:\n"
+          + "    socket.create_connection(('127.0.0.1', int(p)), 3).close(); print(p, 'open')\n"
+          + "  except OSError:\n"
+          + "    print(p, 'closed')\n";
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_defaultNetworkIsPrivate_hostLoopbackUnreachable(Mode mode) throws Exception {
-    try (java.net.ServerSocket host = new java.net.ServerSocket(0, 50,
-        java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket host = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String port = Integer.toString(host.getLocalPort());
       long pastas = pastaCount();
-      Result r = cli(mode).run("run", "--", "sh", "-c", "python3 -c \"$0\" " + port
-          + "; grep -c . /proc/net/route; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
-          + " | sort | tr '\\n' ' '", PORT_PROBE);
+      Result r =
+          cli(mode)
+              .run(
+                  "run",
+                  "--",
+                  "sh",
+                  "-c",
+                  "python3 -c \"$0\" "
+                      + port
+                      + "; grep -c . /proc/net/route; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+                      + " | sort | tr '\\n' ' '",
+                  PORT_PROBE);
       assertEquals(0, r.exit(), r.toString());
       String[] lines = r.stdout().split("\n");
       assertEquals(port + " closed", lines[0], r.toString());
@@ -248,8 +330,8 @@ class RunIT {
       assertTrue(Integer.parseInt(lines[1]) >= 2, "no route in the private network: " + r);
       assertEquals(2, lines[2].trim().split(" ").length, "loopback and pasta's link: " + r);
       // The host's network, asked for, reaches the host's loopback.
-      Result shared = cli(mode).run("run", "--network", "host", "--", "python3", "-c",
-          PORT_PROBE, port);
+      Result shared =
+          cli(mode).run("run", "--network", "host", "--", "python3", "-c", PORT_PROBE, port);
       assertEquals(port + " open\n", shared.stdout(), shared.toString());
       // pasta ends with its container.
       long deadline = System.nanoTime() + 5_000_000_000L;
@@ -263,21 +345,21 @@ class RunIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_networkEndpointsReachOnlyThose(Mode mode) throws Exception {
-    try (java.net.ServerSocket given = new java.net.ServerSocket(0, 50,
-        java.net.InetAddress.getLoopbackAddress());
-        java.net.ServerSocket other = new java.net.ServerSocket(0, 50,
-            java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket given = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String a = Integer.toString(given.getLocalPort());
       String b = Integer.toString(other.getLocalPort());
-      Result r = cli(mode).run("run", "--network", "127.0.0.1:" + a, "--", "python3", "-c",
-          PORT_PROBE, a, b);
+      Result r =
+          cli(mode)
+              .run("run", "--network", "127.0.0.1:" + a, "--", "python3", "-c", PORT_PROBE, a, b);
       assertEquals(a + " open\n" + b + " closed\n", r.stdout(), r.toString());
     }
   }
 
   private static long pastaCount() {
-    return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("")
-        .endsWith("/pasta")).count();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("/pasta"))
+        .count();
   }
 
   @ParameterizedTest
@@ -286,9 +368,11 @@ class RunIT {
     MrtCli cli = cli(mode);
     Result r = cli.run("run", "--", "no-such-tool", "-x");
     assertEquals(127, r.exit(), r.toString());
-    assertEquals("mrt: command 'no-such-tool' not found in image default "
-        + "(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin); "
-        + "give its full path or use an image that has it\n", r.messages());
+    assertEquals(
+        "mrt: command 'no-such-tool' not found in image default "
+            + "(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin); "
+            + "give its full path or use an image that has it\n",
+        r.messages());
     assertClean(cli);
   }
 
@@ -302,9 +386,11 @@ class RunIT {
     assertEquals(mode == Mode.ROOTLESS, r.stdout().contains("\"uidMappings\""), r.stdout());
     // Bounded by default: 4096 processes, through cgroups rootful and RLIMIT_NPROC rootless.
     String pids = r.stdout().replaceAll("\\s+", "");
-    assertTrue(mode == Mode.ROOTLESS
-        ? pids.contains("{\"type\":\"RLIMIT_NPROC\",\"hard\":4096,\"soft\":4096}")
-        : pids.contains("\"pids\":{\"limit\":4096}"), r.stdout());
+    assertTrue(
+        mode == Mode.ROOTLESS
+            ? pids.contains("{\"type\":\"RLIMIT_NPROC\",\"hard\":4096,\"soft\":4096}")
+            : pids.contains("\"pids\":{\"limit\":4096}"),
+        r.stdout());
   }
 
   @ParameterizedTest
@@ -314,12 +400,20 @@ class RunIT {
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stdout().contains("[ ok ] container:"), r.stdout());
     // It says what holds a job here, and never claims what is not applied.
-    assertTrue(r.stdout().contains(mode == Mode.ROOTLESS
-        ? "[ ok ] isolation: processes: 4096 (RLIMIT_NPROC)"
-        : "[ ok ] isolation: processes: 4096 (pids cgroup)"), r.stdout());
-    assertTrue(r.stdout().contains("[ ok ] isolation: seccomp: podman's default profile"),
+    assertTrue(
+        r.stdout()
+            .contains(
+                mode == Mode.ROOTLESS
+                    ? "[ ok ] isolation: processes: 4096 (RLIMIT_NPROC)"
+                    : "[ ok ] isolation: processes: 4096 (pids cgroup)"),
         r.stdout());
-    assertTrue(r.stdout().contains("[ ok ] isolation: network: a namespace of its own per"
-        + " container unless set to host"), r.stdout());
+    assertTrue(
+        r.stdout().contains("[ ok ] isolation: seccomp: podman's default profile"), r.stdout());
+    assertTrue(
+        r.stdout()
+            .contains(
+                "[ ok ] isolation: network: a namespace of its own per"
+                    + " container unless set to host"),
+        r.stdout());
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mrt.gearman.Gearmand;
 import dev.mrt.it.McpServerClient.Reply;
@@ -14,6 +13,7 @@ import dev.mrt.it.McpServerClient.TaskSpec;
 import dev.mrt.it.McpServerClient.Wire;
 import dev.mrt.it.MrtCli.Mode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -46,26 +47,30 @@ class ServeIT {
       Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00");
 
   /** The functions every test server serves, as MCPClient's INI lists them. */
-  private static final String MODULES = String.join("\n",
-      "[supportedBatchCommands]",
-      "echo_v0.0 = echo",
-      "sh_v0.0 = sh",
-      "slow_v0.0 = sleep",
-      "missing_v0.0 = no-such-tool",
-      "batch_v0.0 = sh",
-      "noresults_v0.0 = sh",
-      "forky_v0.0 = sh",
-      "");
+  private static final String MODULES =
+      String.join(
+          "\n",
+          "[supportedBatchCommands]",
+          "echo_v0.0 = echo",
+          "sh_v0.0 = sh",
+          "slow_v0.0 = sleep",
+          "missing_v0.0 = no-such-tool",
+          "batch_v0.0 = sh",
+          "noresults_v0.0 = sh",
+          "forky_v0.0 = sh",
+          "");
 
   /** Per-function settings of the test servers (through --config). */
-  private static final String FUNCTIONS = String.join("\n",
-      "mrt.functions.\"slow_v0.0\".timeout=1s",
-      "mrt.functions.\"batch_v0.0\".mode=batch",
-      "mrt.functions.\"batch_v0.0\".command=python3 /opt/mrt-config/batch-runner.py",
-      "mrt.functions.\"noresults_v0.0\".mode=batch",
-      "mrt.functions.\"noresults_v0.0\".command=true",
-      "mrt.functions.\"forky_v0.0\".pids-limit=8",
-      "");
+  private static final String FUNCTIONS =
+      String.join(
+          "\n",
+          "mrt.functions.\"slow_v0.0\".timeout=1s",
+          "mrt.functions.\"batch_v0.0\".mode=batch",
+          "mrt.functions.\"batch_v0.0\".command=python3 /opt/mrt-config/batch-runner.py",
+          "mrt.functions.\"noresults_v0.0\".mode=batch",
+          "mrt.functions.\"noresults_v0.0\".command=true",
+          "mrt.functions.\"forky_v0.0\".pids-limit=8",
+          "");
 
   /** One mrt serve with its own home, shared directory, client assets and config. */
   private record Server(MrtCli cli, ServeProcess process, Path shared, Path assets)
@@ -73,9 +78,14 @@ class ServeIT {
 
     static Server start(Mode mode, String name, List<Gearmand> gearmands, String moreConfig) {
       MrtCli shared = MrtCli.shared(mode);
-      MrtCli cli = new MrtCli(mode, Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
-          "serve-" + mode.name().toLowerCase() + "-" + name))
-          .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
+      MrtCli cli =
+          new MrtCli(
+                  mode,
+                  Path.of(
+                      "/tmp/mrt-it",
+                      "run-" + ProcessHandle.current().pid(),
+                      "serve-" + mode.name().toLowerCase() + "-" + name))
+              .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
       shared.mkdirOwned(shared.cacheDir());
       Path home = cli.home();
       Path sharedDir = cli.mkdirOwned(home.resolve("sharedDirectory"));
@@ -84,15 +94,23 @@ class ServeIT {
       // The repository's example runner, copied where the unprivileged user can read it.
       Path config = cli.mkdirOwned(home.resolve("config"));
       try {
-        MrtCli.readableFile(config.resolve("batch-runner.py"),
+        MrtCli.readableFile(
+            config.resolve("batch-runner.py"),
             Files.readAllBytes(Path.of("config", "batch-runner.py")));
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
-      Path properties = MrtCli.readableFile(home.resolve("serve.properties"), FUNCTIONS
-          + "mrt.archivematica.mounts=" + config + ":/opt/mrt-config:ro\n" + moreConfig);
+      Path properties =
+          MrtCli.readableFile(
+              home.resolve("serve.properties"),
+              FUNCTIONS
+                  + "mrt.archivematica.mounts="
+                  + config
+                  + ":/opt/mrt-config:ro\n"
+                  + moreConfig);
       Map<String, String> env = new LinkedHashMap<>();
-      env.put("MRT_GEARMAN_SERVERS",
+      env.put(
+          "MRT_GEARMAN_SERVERS",
           gearmands.stream().map(Gearmand::hostPort).collect(Collectors.joining(",")));
       env.put("MRT_ARCHIVEMATICA_MODULES_FILE", modules.toString());
       env.put("MRT_ARCHIVEMATICA_SHARED_DIRECTORY", sharedDir.toString());
@@ -123,16 +141,20 @@ class ServeIT {
 
   private static synchronized Shared shared(Mode mode) {
     MrtCli.assume(mode);
-    return SHARED.computeIfAbsent(mode, m -> {
-      Path logs = gearmandLogs(m, "shared");
-      Gearmand a = Gearmand.start(logs, "a");
-      Gearmand b = Gearmand.start(logs, "b");
-      return new Shared(a, b, Server.start(m, "shared", List.of(a, b), ""));
-    });
+    return SHARED.computeIfAbsent(
+        mode,
+        m -> {
+          Path logs = gearmandLogs(m, "shared");
+          Gearmand a = Gearmand.start(logs, "a");
+          Gearmand b = Gearmand.start(logs, "b");
+          return new Shared(a, b, Server.start(m, "shared", List.of(a, b), ""));
+        });
   }
 
   private static Path gearmandLogs(Mode mode, String name) {
-    return Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
+    return Path.of(
+        "/tmp/mrt-it",
+        "run-" + ProcessHandle.current().pid(),
         "gearmand-" + mode.name().toLowerCase() + "-" + name);
   }
 
@@ -155,10 +177,12 @@ class ServeIT {
       throws IOException {
     try (McpServerClient c = client(shared(mode).a())) {
       Reply r = c.run(function, wire, tasks);
-      assertFalse(r.failed(), "WORK_FAIL for " + function + "\n" + shared(mode).server()
-          .process().log());
-      assertEquals(tasks.stream().map(TaskSpec::uuid).collect(Collectors.toSet()),
-          r.results().keySet(), "every task of the batch answered");
+      assertFalse(
+          r.failed(), "WORK_FAIL for " + function + "\n" + shared(mode).server().process().log());
+      assertEquals(
+          tasks.stream().map(TaskSpec::uuid).collect(Collectors.toSet()),
+          r.results().keySet(),
+          "every task of the batch answered");
       for (TaskReply t : r.results().values()) {
         assertTrue(TIMESTAMP.matcher(t.finishedTimestamp()).matches(), t.finishedTimestamp());
         assertTrue(t.exitCode().isInt(), "exitCode is an int: " + t.exitCode());
@@ -171,8 +195,7 @@ class ServeIT {
     return run(mode, function, Wire.JSON, tasks);
   }
 
-  private static TaskReply runOne(Mode mode, String function, String arguments)
-      throws IOException {
+  private static TaskReply runOne(Mode mode, String function, String arguments) throws IOException {
     return run(mode, function, List.of(McpServerClient.task(arguments))).only();
   }
 
@@ -180,9 +203,11 @@ class ServeIT {
   @EnumSource(Mode.class)
   void testTokens_replacedAndSplitLikeShlex(Mode mode) throws IOException {
     Server server = shared(mode).server();
-    TaskSpec task = McpServerClient.task("-c 'printf \"<%s>\\n\" \"$@\"' argv0 %sharedPath% "
-        + "%taskUUID% %date% \"%jobCreatedDate%\" %clientAssetsDirectory% 'a b' \"c\\\"d\" e\\ f "
-        + "\"x\\`y\" \"\"");
+    TaskSpec task =
+        McpServerClient.task(
+            "-c 'printf \"<%s>\\n\" \"$@\"' argv0 %sharedPath% "
+                + "%taskUUID% %date% \"%jobCreatedDate%\" %clientAssetsDirectory% 'a b' \"c\\\"d\" e\\ f "
+                + "\"x\\`y\" \"\"");
     OffsetDateTime before = OffsetDateTime.now().minusSeconds(1);
     TaskReply r = run(mode, "sh_v0.0", List.of(task)).only();
     assertEquals(0, r.exit(), r.stderror());
@@ -196,16 +221,20 @@ class ServeIT {
     assertTrue(!now.isBefore(before) && !now.isAfter(OffsetDateTime.now()), date);
     assertEquals("<2024-08-04 21:34:35.241750+00:00>", lines[3]);
     assertEquals("<" + server.assets() + ">", lines[4]);
-    assertEquals(List.of("<a b>", "<c\"d>", "<e f>", "<x`y>", "<>"),
-        Arrays.asList(lines).subList(5, 10));
+    assertEquals(
+        List.of("<a b>", "<c\"d>", "<e f>", "<x`y>", "<>"), Arrays.asList(lines).subList(5, 10));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testOutput_capturedWithExitCodeUnlessUnwanted(Mode mode) throws IOException {
     TaskSpec wanted = McpServerClient.task("-c \"echo out; echo err >&2; exit 3\"");
-    TaskSpec unwanted = new TaskSpec(java.util.UUID.randomUUID().toString(),
-        McpServerClient.CREATED, "-c \"echo out; exit 4\"", false);
+    TaskSpec unwanted =
+        new TaskSpec(
+            UUID.randomUUID().toString(),
+            McpServerClient.CREATED,
+            "-c \"echo out; exit 4\"",
+            false);
     Reply r = run(mode, "sh_v0.0", List.of(wanted, unwanted));
     TaskReply w = r.results().get(wanted.uuid());
     assertEquals(3, w.exit());
@@ -240,14 +269,18 @@ class ServeIT {
   void testSharedDirectory_writableWhileRootIsReadOnly(Mode mode) throws IOException {
     Path shared = shared(mode).server().shared();
     String name = "written-" + System.nanoTime();
-    Reply r = run(mode, "sh_v0.0", McpServerClient.tasks(
-        "-c \"echo from-task > %sharedPath%" + name + "\"", "-c \"touch /etc/mrt-x\""));
+    Reply r =
+        run(
+            mode,
+            "sh_v0.0",
+            McpServerClient.tasks(
+                "-c \"echo from-task > %sharedPath%" + name + "\"", "-c \"touch /etc/mrt-x\""));
     List<TaskReply> results = new ArrayList<>(r.results().values());
     assertEquals(0, results.get(0).exit(), results.get(0).stderror());
     assertEquals("from-task\n", Files.readString(shared.resolve(name)));
     assertEquals(1, results.get(1).exit());
-    assertTrue(results.get(1).stderror().contains("Read-only file system"),
-        results.get(1).stderror());
+    assertTrue(
+        results.get(1).stderror().contains("Read-only file system"), results.get(1).stderror());
   }
 
   @ParameterizedTest
@@ -279,7 +312,9 @@ class ServeIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testMissingCommand_exit127AndBatchCompletes(Mode mode) throws IOException {
-    assertEveryTaskFailed(run(mode, "missing_v0.0", McpServerClient.tasks("-x", "-y")), 127,
+    assertEveryTaskFailed(
+        run(mode, "missing_v0.0", McpServerClient.tasks("-x", "-y")),
+        127,
         "command 'no-such-tool' not found in image default");
   }
 
@@ -292,8 +327,19 @@ class ServeIT {
     assertEquals(2, first.exit());
     assertEquals("p\u00e9\n", first.stdout());
     assertEquals("", first.stderror());
-    assertEquals(Map.of("exitCode", "int", "finishedTimestamp", "datetime", "stdout", "str",
-        "stderror", "str", "stderr", "str"), first.pythonTypes());
+    assertEquals(
+        Map.of(
+            "exitCode",
+            "int",
+            "finishedTimestamp",
+            "datetime",
+            "stdout",
+            "str",
+            "stderror",
+            "str",
+            "stderr",
+            "str"),
+        first.pythonTypes());
     TaskReply second = r.results().get(tasks.get(1).uuid());
     assertEquals(0, second.exit(), second.stderror());
     // A pickle reply, not JSON: protocol 0 starts with an opcode, never '{'.
@@ -315,8 +361,7 @@ class ServeIT {
     payloads.put("hostile pickle", "cos\nsystem\n(S'touch /tmp/pwned-mrt'\ntR.".getBytes());
     try (McpServerClient c = client(shared(mode).a())) {
       for (Map.Entry<String, byte[]> p : payloads.entrySet()) {
-        String handle = c.submitRaw("sh_v0.0", java.util.UUID.randomUUID().toString(),
-            p.getValue());
+        String handle = c.submitRaw("sh_v0.0", UUID.randomUUID().toString(), p.getValue());
         assertTrue(c.failed(handle), p.getKey() + " must be WORK_FAIL");
       }
     }
@@ -330,19 +375,33 @@ class ServeIT {
   void testRegistration_exactlyTheModulesFunctions(Mode mode) throws Exception {
     Shared s = shared(mode);
     String mrt = "mrt-" + s.server().process().javaPid();
-    String line = gearadmin(s.a(), "--workers").lines().filter(l -> l.contains(" " + mrt + " "))
-        .findFirst().orElseThrow(() -> new AssertionError("no worker " + mrt));
-    Set<String> functions = new TreeSet<>(Arrays.asList(
-        line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-    assertEquals(new TreeSet<>(Set.of("echo_v0.0", "sh_v0.0", "slow_v0.0", "missing_v0.0",
-        "batch_v0.0", "noresults_v0.0", "forky_v0.0")), functions);
+    String line =
+        gearadmin(s.a(), "--workers")
+            .lines()
+            .filter(l -> l.contains(" " + mrt + " "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no worker " + mrt));
+    Set<String> functions =
+        new TreeSet<>(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+    assertEquals(
+        new TreeSet<>(
+            Set.of(
+                "echo_v0.0",
+                "sh_v0.0",
+                "slow_v0.0",
+                "missing_v0.0",
+                "batch_v0.0",
+                "noresults_v0.0",
+                "forky_v0.0")),
+        functions);
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testTwoServers_jobsThroughBothAnswered(Mode mode) throws IOException {
     Shared s = shared(mode);
-    try (McpServerClient a = client(s.a()); McpServerClient b = client(s.b())) {
+    try (McpServerClient a = client(s.a());
+        McpServerClient b = client(s.b())) {
       var onA = a.submit("echo_v0.0", Wire.JSON, McpServerClient.tasks("via a"));
       var onB = b.submit("echo_v0.0", Wire.PICKLE, McpServerClient.tasks("via b"));
       assertEquals("via a\n", a.await(onA).only().stdout());
@@ -359,7 +418,9 @@ class ServeIT {
     int reconnectsBefore = ServeProcess.occurrences(serve.log(), reconnected);
     try (McpServerClient lost = client(s.b())) {
       var slow = lost.submit("sh_v0.0", Wire.JSON, McpServerClient.tasks("-c \"sleep 2\""));
-      ServeProcess.awaitCondition("the slow batch to run", WAIT,
+      ServeProcess.awaitCondition(
+          "the slow batch to run",
+          WAIT,
           () -> status(s.b()).getOrDefault("sh_v0.0", new int[3])[1] == 1);
       s.b().restart();
       // gearmand kept the job in memory only: it is gone with the old process.
@@ -383,8 +444,8 @@ class ServeIT {
     try (Gearmand g = Gearmand.start(gearmandLogs(mode, "drain"), "g");
         Server server = Server.start(mode, "drain", List.of(g), "");
         McpServerClient c = client(g)) {
-      var job = c.submit("sh_v0.0", Wire.JSON,
-          McpServerClient.tasks("-c \"sleep 3; echo drained\""));
+      var job =
+          c.submit("sh_v0.0", Wire.JSON, McpServerClient.tasks("-c \"sleep 3; echo drained\""));
       awaitRunningContainer(server, g);
       server.process().terminate();
       TaskReply r = c.await(job).only();
@@ -401,16 +462,15 @@ class ServeIT {
     try (Gearmand g = Gearmand.start(gearmandLogs(mode, "requeue"), "g");
         McpServerClient c = client(g)) {
       McpServerClient.Submitted job;
-      try (Server first = Server.start(mode, "requeue-1", List.of(g),
-          "mrt.shutdown.drain-timeout=1s\n")) {
-        job = c.submit("sh_v0.0", Wire.JSON,
-            McpServerClient.tasks("-c \"sleep 4; echo second\""));
+      try (Server first =
+          Server.start(mode, "requeue-1", List.of(g), "mrt.shutdown.drain-timeout=1s\n")) {
+        job = c.submit("sh_v0.0", Wire.JSON, McpServerClient.tasks("-c \"sleep 4; echo second\""));
         awaitRunningContainer(first, g);
         first.process().terminate();
         assertEquals(0, first.process().awaitExit(WAIT), first.process().log());
         first.assertClean();
-        assertTrue(first.process().log().contains("gearmand will requeue it"),
-            first.process().log());
+        assertTrue(
+            first.process().log().contains("gearmand will requeue it"), first.process().log());
       }
       // No reply went out: gearmand holds the job again, queued and not running.
       int[] queued = status(g).get("sh_v0.0");
@@ -427,8 +487,9 @@ class ServeIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testBatchMode_runnerReportsEveryTask(Mode mode) throws IOException {
-    List<TaskSpec> tasks = McpServerClient.tasks(
-        "-c \"echo one %taskUUID%\"", "-c \"echo two >&2; exit 5\"", "-c \"exit 0\"");
+    List<TaskSpec> tasks =
+        McpServerClient.tasks(
+            "-c \"echo one %taskUUID%\"", "-c \"echo two >&2; exit 5\"", "-c \"exit 0\"");
     Reply r = run(mode, "batch_v0.0", tasks);
     TaskReply one = r.results().get(tasks.get(0).uuid());
     assertEquals(0, one.exit(), one.stderror());
@@ -442,8 +503,10 @@ class ServeIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testBatchMode_runnerWithoutResultsFailsEveryTask(Mode mode) throws IOException {
-    assertEveryTaskFailed(run(mode, "noresults_v0.0", McpServerClient.tasks("-c true", "-c true")),
-        1, "mrt: the batch runner left no usable results.json");
+    assertEveryTaskFailed(
+        run(mode, "noresults_v0.0", McpServerClient.tasks("-c true", "-c true")),
+        1,
+        "mrt: the batch runner left no usable results.json");
   }
 
   private static void assertEveryTaskFailed(Reply r, int exit, String reason) {
@@ -455,9 +518,12 @@ class ServeIT {
 
   /** Waits until gearmand says the job runs and its container exists. */
   private static void awaitRunningContainer(Server server, Gearmand g) {
-    ServeProcess.awaitCondition("a running job with its container", WAIT,
-        () -> status(g).getOrDefault("sh_v0.0", new int[3])[1] == 1
-            && !server.cli().leftoverContainers().isEmpty());
+    ServeProcess.awaitCondition(
+        "a running job with its container",
+        WAIT,
+        () ->
+            status(g).getOrDefault("sh_v0.0", new int[3])[1] == 1
+                && !server.cli().leftoverContainers().isEmpty());
   }
 
   /** {@code gearadmin --status}: function to {total, running, workers}. */
@@ -466,8 +532,9 @@ class ServeIT {
     for (String line : gearadmin(g, "--status").split("\n")) {
       String[] f = line.split("\t");
       if (f.length == 4) {
-        out.put(f[0], new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-            Integer.parseInt(f[3])});
+        out.put(
+            f[0],
+            new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])});
       }
     }
     return out;
@@ -475,13 +542,15 @@ class ServeIT {
 
   private static String gearadmin(Gearmand g, String what) {
     try {
-      Process p = new ProcessBuilder("gearadmin", what, "-h", "127.0.0.1",
-          "-p", Integer.toString(g.port())).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("gearadmin", what, "-h", "127.0.0.1", "-p", Integer.toString(g.port()))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor();
       return out;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

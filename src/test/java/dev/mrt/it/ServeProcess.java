@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 /** A running {@code mrt serve}: its log, its java process, SIGTERM and the wait for its end. */
 final class ServeProcess implements AutoCloseable {
@@ -30,38 +31,46 @@ final class ServeProcess implements AutoCloseable {
   /** Waits until the log has this text (e.g. "connected to gearmand 127.0.0.1:PORT "). */
   void awaitLog(String text, Duration limit) {
     // A daemon that has exited will never log it: say so at once, with what it did log.
-    awaitCondition("log line '" + text + "'", limit, () -> {
-      if (log().contains(text)) {
-        return true;
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("serve exited (" + process.exitValue() + ") before logging '"
-            + text + "':\n" + log());
-      }
-      return false;
-    });
+    awaitCondition(
+        "log line '" + text + "'",
+        limit,
+        () -> {
+          if (log().contains(text)) {
+            return true;
+          }
+          if (!process.isAlive()) {
+            throw new AssertionError(
+                "serve exited ("
+                    + process.exitValue()
+                    + ") before logging '"
+                    + text
+                    + "':\n"
+                    + log());
+          }
+          return false;
+        });
   }
 
   /** Waits until the log holds {@code text} at least {@code count} times. */
   void awaitLogCount(String text, int count, Duration limit) {
-    awaitCondition(count + "x log line '" + text + "'", limit,
-        () -> occurrences(log(), text) >= count);
+    awaitCondition(
+        count + "x log line '" + text + "'", limit, () -> occurrences(log(), text) >= count);
   }
 
   static int occurrences(String text, String part) {
-    return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    return text.split(Pattern.quote(part), -1).length - 1;
   }
 
   /**
-   * The JVM's pid: the started process itself ({@code env} execs java), or its java descendant
-   * when runuser sits in between.
+   * The JVM's pid: the started process itself ({@code env} execs java), or its java descendant when
+   * runuser sits in between.
    */
   long javaPid() {
     if (isJava(process.toHandle())) {
       return process.pid();
     }
-    Optional<ProcessHandle> java = process.toHandle().descendants().filter(ServeProcess::isJava)
-        .findFirst();
+    Optional<ProcessHandle> java =
+        process.toHandle().descendants().filter(ServeProcess::isJava).findFirst();
     return java.orElseThrow(() -> new AssertionError("no java process under " + process.pid()))
         .pid();
   }

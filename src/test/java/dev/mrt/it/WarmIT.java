@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,55 +36,70 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Warm containers of {@code mrt serve} with real runc and gearmand: each used by one task only
- * and replaced, the job exactly what a cold start runs (argv, environment, cwd, PID 1, exit
- * status, signals, timeout), superseded when the settings change, and nothing left after a drain.
- * A function's first task on a server is a miss and so a cold start: the reference a hit of the
- * same function is compared with.
+ * Warm containers of {@code mrt serve} with real runc and gearmand: each used by one task only and
+ * replaced, the job exactly what a cold start runs (argv, environment, cwd, PID 1, exit status,
+ * signals, timeout), superseded when the settings change, and nothing left after a drain. A
+ * function's first task on a server is a miss and so a cold start: the reference a hit of the same
+ * function is compared with.
  */
 class WarmIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HELPER = "/run/mrt-handoff/mrt-handoff";
   private static final String TOKEN = "warm-t0ken";
+
   /** How many warm containers a function keeps: the default. */
   private static final int WARM = 2;
 
-  private static final String MODULES = String.join("\n",
-      "[supportedBatchCommands]",
-      "once_v0.0 = sh",
-      "exact_v0.0 = sh",
-      "exit_v0.0 = sh",
-      "signal_v0.0 = sleep",
-      "timeout_v0.0 = sleep",
-      "missing_v0.0 = no-such-tool",
-      "drain_v0.0 = sh",
-      // A command on a bind mount, so mrt does not look for it in the image: its exec fails.
-      "noexec_v0.0 = %SHARED%/not-executable",
-      "");
+  private static final String MODULES =
+      String.join(
+          "\n",
+          "[supportedBatchCommands]",
+          "once_v0.0 = sh",
+          "exact_v0.0 = sh",
+          "exit_v0.0 = sh",
+          "signal_v0.0 = sleep",
+          "timeout_v0.0 = sleep",
+          "missing_v0.0 = no-such-tool",
+          "drain_v0.0 = sh",
+          // A command on a bind mount, so mrt does not look for it in the image: its exec fails.
+          "noexec_v0.0 = %SHARED%/not-executable",
+          "");
 
-  private static final String FUNCTIONS = String.join("\n",
-      "mrt.functions.\"timeout_v0.0\".timeout=1s",
-      // Every test function keeps its own: none gives way to another's.
-      "mrt.pool.warm-max=64",
-      "");
+  private static final String FUNCTIONS =
+      String.join(
+          "\n",
+          "mrt.functions.\"timeout_v0.0\".timeout=1s",
+          // Every test function keeps its own: none gives way to another's.
+          "mrt.pool.warm-max=64",
+          "");
 
   /** One mrt serve on its own gearmand, its HTTP port known (metrics and the job API). */
-  private record Server(Gearmand gearmand, MrtCli cli, ServeProcess process, int port,
-      Path shared) implements AutoCloseable {
+  private record Server(Gearmand gearmand, MrtCli cli, ServeProcess process, int port, Path shared)
+      implements AutoCloseable {
 
     static Server start(Mode mode, String name, String moreConfig) {
-      Path home = Path.of("/tmp/mrt-it", "run-" + ProcessHandle.current().pid(),
-          "warm-" + mode.name().toLowerCase() + "-" + name);
+      Path home =
+          Path.of(
+              "/tmp/mrt-it",
+              "run-" + ProcessHandle.current().pid(),
+              "warm-" + mode.name().toLowerCase() + "-" + name);
       MrtCli shared = MrtCli.shared(mode);
       MrtCli cli = new MrtCli(mode, home).withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
       shared.mkdirOwned(shared.cacheDir());
       Path sharedDir = cli.mkdirOwned(home.resolve("sharedDirectory"));
-      Path modules = MrtCli.readableFile(home.resolve("modules"),
-          MODULES.replace("%SHARED%", sharedDir.toString()));
+      Path modules =
+          MrtCli.readableFile(
+              home.resolve("modules"), MODULES.replace("%SHARED%", sharedDir.toString()));
       MrtCli.readableFile(sharedDir.resolve("not-executable"), "#!/bin/sh\n");
-      Path properties = MrtCli.readableFile(home.resolve("serve.properties"), FUNCTIONS
-          + "mrt.api.allowed-images=default," + OciImages.busyboxRootfs() + "\n" + moreConfig);
+      Path properties =
+          MrtCli.readableFile(
+              home.resolve("serve.properties"),
+              FUNCTIONS
+                  + "mrt.api.allowed-images=default,"
+                  + OciImages.busyboxRootfs()
+                  + "\n"
+                  + moreConfig);
       Gearmand g = Gearmand.start(home.resolve("gearmand"), name);
       int port = freePort();
       Map<String, String> env = new LinkedHashMap<>();
@@ -117,9 +133,11 @@ class WarmIT {
     void assertCounted(String before, boolean hit, String function) {
       String after = metrics();
       String f = "{function=\"" + function + "\"}";
-      assertEquals(hit ? 1.0 : 0.0, delta(before, after, "mrt_warm_hits_total" + f),
-          "hits of " + function);
-      assertEquals(hit ? 0.0 : 1.0, delta(before, after, "mrt_warm_misses_total" + f),
+      assertEquals(
+          hit ? 1.0 : 0.0, delta(before, after, "mrt_warm_hits_total" + f), "hits of " + function);
+      assertEquals(
+          hit ? 0.0 : 1.0,
+          delta(before, after, "mrt_warm_misses_total" + f),
           "misses of " + function);
     }
 
@@ -135,9 +153,12 @@ class WarmIT {
     }
 
     JsonNode job(ObjectNode body) {
-      HttpResponse<String> r = http(HttpRequest.newBuilder(uri("/v1/jobs"))
-          .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+      HttpResponse<String> r =
+          http(
+              HttpRequest.newBuilder(uri("/v1/jobs"))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
       assertEquals(200, r.statusCode(), r.body());
       try {
         return JSON.readTree(r.body());
@@ -151,27 +172,30 @@ class WarmIT {
     }
 
     /**
-     * The containers once none is being started or removed: no task runs between the tests'
-     * steps, so only warm ones, and a set unchanged for a while is what the pool settled on.
+     * The containers once none is being started or removed: no task runs between the tests' steps,
+     * so only warm ones, and a set unchanged for a while is what the pool settled on.
      */
     Set<String> settled() {
-      List<Set<String>> last = new java.util.ArrayList<>(List.of(Set.of()));
+      List<Set<String>> last = new ArrayList<>(List.of(Set.of()));
       long[] since = {System.nanoTime()};
-      ServeProcess.awaitCondition("the waiting containers to settle", WAIT, () -> {
-        Set<String> now = new TreeSet<>(cli.leftoverContainers());
-        if (!now.equals(last.get(0))) {
-          last.set(0, now);
-          since[0] = System.nanoTime();
-        }
-        return System.nanoTime() - since[0] > Duration.ofMillis(700).toNanos();
-      });
+      ServeProcess.awaitCondition(
+          "the waiting containers to settle",
+          WAIT,
+          () -> {
+            Set<String> now = new TreeSet<>(cli.leftoverContainers());
+            if (!now.equals(last.get(0))) {
+              last.set(0, now);
+              since[0] = System.nanoTime();
+            }
+            return System.nanoTime() - since[0] > Duration.ofMillis(700).toNanos();
+          });
       return last.get(0);
     }
 
     /** Waits until exactly {@code n} containers exist; returns them. */
     Set<String> awaitContainers(int n) {
-      ServeProcess.awaitCondition(n + " containers", WAIT,
-          () -> cli.leftoverContainers().size() == n);
+      ServeProcess.awaitCondition(
+          n + " containers", WAIT, () -> cli.leftoverContainers().size() == n);
       return settled();
     }
 
@@ -185,13 +209,13 @@ class WarmIT {
     }
   }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static HttpResponse<String> http(HttpRequest.Builder r) {
     try {
-      return HTTP.send(r.timeout(WAIT.multipliedBy(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          r.timeout(WAIT.multipliedBy(2)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -222,14 +246,12 @@ class WarmIT {
     COLD.clear();
   }
 
-  private static TaskReply cold(Mode mode, String function, String arguments)
-      throws IOException {
+  private static TaskReply cold(Mode mode, String function, String arguments) throws IOException {
     return cold(mode).run(function, arguments);
   }
 
   /** The task on the warm server once warm containers wait for it (after a first): a hit. */
-  private static TaskReply warm(Mode mode, String function, String arguments)
-      throws IOException {
+  private static TaskReply warm(Mode mode, String function, String arguments) throws IOException {
     Server s = shared(mode);
     s.run(function, arguments);
     s.settled();
@@ -264,9 +286,10 @@ class WarmIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testJob_argvEnvCwdAndPid1ExactlyAsCold(Mode mode) throws IOException {
-    String show = "-c 'pwd; env | sort; printf \"[%s]\" \"$0\" \"$@\"; echo;"
-        + " tr \"\\0\" \" \" < /proc/1/cmdline; echo; echo $$;"
-        + " readlink /proc/self/fd/0 | cut -d: -f1' a 'b c' ''";
+    String show =
+        "-c 'pwd; env | sort; printf \"[%s]\" \"$0\" \"$@\"; echo;"
+            + " tr \"\\0\" \" \" < /proc/1/cmdline; echo; echo $$;"
+            + " readlink /proc/self/fd/0 | cut -d: -f1' a 'b c' ''";
     TaskReply cold = cold(mode, "exact_v0.0", show);
     TaskReply warm = warm(mode, "exact_v0.0", show);
     assertEquals(0, cold.exit(), cold.stderror());
@@ -282,8 +305,13 @@ class WarmIT {
     for (String workdir : List.of("/usr/lib", "/srv/made/" + mode)) {
       ObjectNode job = JSON.createObjectNode().put("workdir", workdir).put("stdin", "in\n");
       job.putObject("env").put("X", "a b").put("EMPTY", "").put("PATH", "/bin:/usr/bin");
-      job.putArray("args").add("sh").add("-c").add("pwd; ls -ld .; env | sort; echo \"$0\";"
-          + " tr \"\\0\" \" \" < /proc/1/cmdline; echo; cat").add("zero");
+      job.putArray("args")
+          .add("sh")
+          .add("-c")
+          .add(
+              "pwd; ls -ld .; env | sort; echo \"$0\";"
+                  + " tr \"\\0\" \" \" < /proc/1/cmdline; echo; cat")
+          .add("zero");
       JsonNode coldJob = cold(mode).job(job);
       s.job(job);
       s.settled();
@@ -301,25 +329,32 @@ class WarmIT {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testSeccomp_warmJobUnderTheFilterCompiledOnceAsCold(Mode mode) throws IOException {
-    String show = "-c 'grep -E \"^(NoNewPrivs|Seccomp|Seccomp_filters):\" /proc/self/status;"
-        + " unshare -U true; echo \"unshare $?\"'";
+    String show =
+        "-c 'grep -E \"^(NoNewPrivs|Seccomp|Seccomp_filters):\" /proc/self/status;"
+            + " unshare -U true; echo \"unshare $?\"'";
     TaskReply cold = cold(mode, "exact_v0.0", show);
     TaskReply warm = warm(mode, "exact_v0.0", show);
-    assertTrue(cold.stdout().contains("Seccomp:\t2\nSeccomp_filters:\t1\nunshare 1\n"),
-        cold.stdout());
+    assertTrue(
+        cold.stdout().contains("Seccomp:\t2\nSeccomp_filters:\t1\nunshare 1\n"), cold.stdout());
     assertEquals(cold.stdout(), warm.stdout());
     assertEquals(cold.stderror(), warm.stderror());
     // runc loaded none in the waiting ones: the helper loads the filter mrt compiled once.
     Server s = shared(mode);
     s.settled();
     try (Stream<Path> configs = Files.walk(s.cli().stateDir().resolve("bundles"))) {
-      List<String> waiting = configs.filter(p -> p.endsWith("config.json")).map(p -> {
-        try {
-          return Files.readString(p);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).filter(c -> c.contains("MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/")).toList();
+      List<String> waiting =
+          configs
+              .filter(p -> p.endsWith("config.json"))
+              .map(
+                  p -> {
+                    try {
+                      return Files.readString(p);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  })
+              .filter(c -> c.contains("MRT_HANDOFF_SECCOMP=/run/mrt-handoff/seccomp/"))
+              .toList();
       assertFalse(waiting.isEmpty(), "no waiting container got a compiled filter");
       waiting.forEach(c -> assertFalse(c.contains("\"seccomp\""), c));
     }
@@ -332,7 +367,8 @@ class WarmIT {
     TaskReply cold = cold(mode, "exit_v0.0", exit7);
     TaskReply warm = warm(mode, "exit_v0.0", exit7);
     assertEquals(7, cold.exit());
-    assertEquals(List.of(cold.exit(), cold.stdout(), cold.stderror()),
+    assertEquals(
+        List.of(cold.exit(), cold.stdout(), cold.stderror()),
         List.of(warm.exit(), warm.stdout(), warm.stderror()));
 
     TaskReply coldKilled = killedFromHost(cold(mode), Optional.empty(), "37.5");
@@ -341,7 +377,8 @@ class WarmIT {
     s.settled();
     TaskReply warmKilled = killedFromHost(s, Optional.of(s.metrics()), "37.25");
     assertEquals(137, coldKilled.exit(), coldKilled.stderror());
-    assertEquals(List.of(coldKilled.exit(), coldKilled.stdout(), coldKilled.stderror()),
+    assertEquals(
+        List.of(coldKilled.exit(), coldKilled.stdout(), coldKilled.stderror()),
         List.of(warmKilled.exit(), warmKilled.stdout(), warmKilled.stderror()));
   }
 
@@ -349,13 +386,15 @@ class WarmIT {
   private static TaskReply killedFromHost(Server s, Optional<String> hitSince, String seconds)
       throws Exception {
     try (McpServerClient c = new McpServerClient(s.gearmand().address(), WAIT)) {
-      var job = c.submit("signal_v0.0", McpServerClient.Wire.JSON,
-          McpServerClient.tasks(seconds));
+      var job = c.submit("signal_v0.0", McpServerClient.Wire.JSON, McpServerClient.tasks(seconds));
       long[] pid = {0};
-      ServeProcess.awaitCondition("sleep " + seconds + " to run", WAIT, () -> {
-        pid[0] = pidOf(List.of("sleep", seconds)).orElse(0L);
-        return pid[0] != 0;
-      });
+      ServeProcess.awaitCondition(
+          "sleep " + seconds + " to run",
+          WAIT,
+          () -> {
+            pid[0] = pidOf(List.of("sleep", seconds)).orElse(0L);
+            return pid[0] != 0;
+          });
       Shell.run("kill", "-KILL", Long.toString(pid[0]));
       TaskReply r = c.await(job).only();
       hitSince.ifPresent(before -> s.assertCounted(before, true, "signal_v0.0"));
@@ -392,13 +431,15 @@ class WarmIT {
     JsonNode bb = s.job(busybox, "sh", "-c", "busybox | head -1");
     assertEquals(0, bb.get("exitCode").asInt(), bb.toString());
     assertTrue(bb.get("stdout").asText().startsWith("BusyBox"), bb.toString());
-    ServeProcess.awaitCondition("superseded discards", WAIT,
-        () -> delta(before, s.metrics(), discards) == WARM);
+    ServeProcess.awaitCondition(
+        "superseded discards", WAIT, () -> delta(before, s.metrics(), discards) == WARM);
     Set<String> onBusybox = s.awaitContainers(onDefault.size());
     Set<String> kept = new HashSet<>(onDefault);
     kept.retainAll(onBusybox);
-    assertEquals(onDefault.size() - WARM, kept.size(), "the default image's two are gone: "
-        + onDefault + onBusybox);
+    assertEquals(
+        onDefault.size() - WARM,
+        kept.size(),
+        "the default image's two are gone: " + onDefault + onBusybox);
     assertTrue(s.job(busybox, "true").get("exitCode").asInt() == 0);
     assertEquals(WARM, delta(before, s.metrics(), discards), "same image: nothing superseded");
   }
@@ -414,23 +455,31 @@ class WarmIT {
     JsonNode missing = s.job("default", "no-such-tool", "-x");
     JsonNode coldMissing = cold(mode).job("default", "no-such-tool", "-x");
     assertEquals(127, missing.get("exitCode").asInt(), missing.toString());
-    assertTrue(missing.path("error").asText().startsWith(
-        "command 'no-such-tool' not found in image default"), missing.toString());
+    assertTrue(
+        missing
+            .path("error")
+            .asText()
+            .startsWith("command 'no-such-tool' not found in image default"),
+        missing.toString());
     for (String field : List.of("exitCode", "stdout", "stderr", "error", "timedOut")) {
       assertEquals(coldMissing.get(field), missing.get(field), field);
     }
     TaskReply gearman = s.run("missing_v0.0", "-x");
     TaskReply coldGearman = cold(mode, "missing_v0.0", "-x");
     assertEquals(127, gearman.exit());
-    assertTrue(gearman.stderror().contains("command 'no-such-tool' not found in image default"),
+    assertTrue(
+        gearman.stderror().contains("command 'no-such-tool' not found in image default"),
         gearman.stderror());
-    assertEquals(List.of(coldGearman.exit(), coldGearman.stdout(), coldGearman.stderror()),
+    assertEquals(
+        List.of(coldGearman.exit(), coldGearman.stdout(), coldGearman.stderror()),
         List.of(gearman.exit(), gearman.stdout(), gearman.stderror()));
     assertEquals(waiting, s.settled(), "no warm container taken or discarded");
     String after = s.metrics();
     assertEquals(0.0, delta(before, after, "mrt_warm_hits_total{function=\"api\"}"));
-    assertEquals(0.0, delta(before, after, "mrt_warm_misses_total{function=\"missing_v0.0\"}")
-        + delta(before, after, "mrt_warm_hits_total{function=\"missing_v0.0\"}"));
+    assertEquals(
+        0.0,
+        delta(before, after, "mrt_warm_misses_total{function=\"missing_v0.0\"}")
+            + delta(before, after, "mrt_warm_hits_total{function=\"missing_v0.0\"}"));
     JsonNode next = s.job("default", "true");
     assertEquals(0, next.get("exitCode").asInt(), next.toString());
     assertEquals(1.0, delta(after, s.metrics(), "mrt_warm_hits_total{function=\"api\"}"));
@@ -444,9 +493,15 @@ class WarmIT {
     TaskReply warm = warm(mode, "noexec_v0.0", "x");
     assertTrue(cold.exit() != 0, cold.stderror());
     assertTrue(cold.stderror().contains("did not start"), cold.stderror());
-    assertEquals(List.of(cold.exit(), cold.stdout(), cold.stderror().replace(
-        cold(mode).shared().toString(), "SHARED")), List.of(warm.exit(), warm.stdout(),
-        warm.stderror().replace(shared(mode).shared().toString(), "SHARED")));
+    assertEquals(
+        List.of(
+            cold.exit(),
+            cold.stdout(),
+            cold.stderror().replace(cold(mode).shared().toString(), "SHARED")),
+        List.of(
+            warm.exit(),
+            warm.stdout(),
+            warm.stderror().replace(shared(mode).shared().toString(), "SHARED")));
   }
 
   @ParameterizedTest
@@ -458,10 +513,13 @@ class WarmIT {
       List<ProcessHandle> helpers = helpersUnder(s.process());
       assertEquals(WARM, helpers.size(), "waiting helpers: " + helpers);
       try (McpServerClient c = new McpServerClient(s.gearmand().address(), WAIT)) {
-        var job = c.submit("drain_v0.0", McpServerClient.Wire.JSON,
-            McpServerClient.tasks("-c \"sleep 3; echo drained\""));
-        ServeProcess.awaitCondition("the task to run", WAIT,
-            () -> pidOf(List.of("sleep", "3")).isPresent());
+        var job =
+            c.submit(
+                "drain_v0.0",
+                McpServerClient.Wire.JSON,
+                McpServerClient.tasks("-c \"sleep 3; echo drained\""));
+        ServeProcess.awaitCondition(
+            "the task to run", WAIT, () -> pidOf(List.of("sleep", "3")).isPresent());
         s.process().terminate();
         TaskReply r = c.await(job).only();
         assertEquals(0, r.exit(), r.stderror());
@@ -493,9 +551,13 @@ class WarmIT {
   /** The one process whose argv is exactly {@code argv}, if any. */
   private static Optional<Long> pidOf(List<String> argv) {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      List<Long> pids = procs.map(p -> p.getFileName().toString())
-          .filter(n -> n.chars().allMatch(Character::isDigit)).map(Long::parseLong)
-          .filter(pid -> cmdline(pid).equals(argv)).toList();
+      List<Long> pids =
+          procs
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.chars().allMatch(Character::isDigit))
+              .map(Long::parseLong)
+              .filter(pid -> cmdline(pid).equals(argv))
+              .toList();
       assertTrue(pids.size() <= 1, "more than one " + argv + ": " + pids);
       return pids.stream().findFirst();
     } catch (IOException e) {
@@ -505,8 +567,8 @@ class WarmIT {
 
   private static List<String> cmdline(long pid) {
     try {
-      String s = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
-          StandardCharsets.UTF_8);
+      String s =
+          Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
       return s.isEmpty() ? List.of() : List.of(s.split("\0"));
     } catch (IOException gone) {
       return List.of();

@@ -24,13 +24,18 @@ class MrtMetricsTest {
   private final MrtMetrics metrics = new MrtMetrics(registry, new DaemonStatus());
 
   private static PoolTask task(String group) {
-    return new PoolTask(new PreparedImage("t", "sha256:0", Path.of("/")), ContainerRequest.of("x"),
-        Optional.empty(), group, OptionalInt.empty(), 1024);
+    return new PoolTask(
+        new PreparedImage("t", "sha256:0", Path.of("/")),
+        ContainerRequest.of("x"),
+        Optional.empty(),
+        group,
+        OptionalInt.empty(),
+        1024);
   }
 
   private static TaskOutcome outcome(ContainerExit exit, CapturedOutput stdout) {
-    return new TaskOutcome(exit, stdout, CapturedOutput.EMPTY, Duration.ofMillis(3),
-        Duration.ofSeconds(2));
+    return new TaskOutcome(
+        exit, stdout, CapturedOutput.EMPTY, Duration.ofMillis(3), Duration.ofSeconds(2));
   }
 
   private double tasks(String outcome) {
@@ -41,12 +46,14 @@ class MrtMetricsTest {
   void testOutcomeOf_eachExitCountsUnderOne() {
     assertEquals(MrtMetrics.Outcome.OK, MrtMetrics.outcomeOf(new ContainerExit.Exited(0)));
     assertEquals(MrtMetrics.Outcome.NONZERO, MrtMetrics.outcomeOf(new ContainerExit.Exited(2)));
-    assertEquals(MrtMetrics.Outcome.TIMEOUT,
+    assertEquals(
+        MrtMetrics.Outcome.TIMEOUT,
         MrtMetrics.outcomeOf(new ContainerExit.TimedOut(Duration.ofSeconds(1))));
-    assertEquals(MrtMetrics.Outcome.START_FAILED,
+    assertEquals(
+        MrtMetrics.Outcome.START_FAILED,
         MrtMetrics.outcomeOf(new ContainerExit.FailedToStart("no", 1)));
-    assertEquals(MrtMetrics.Outcome.KILLED,
-        MrtMetrics.outcomeOf(new ContainerExit.Killed("DELETE")));
+    assertEquals(
+        MrtMetrics.Outcome.KILLED, MrtMetrics.outcomeOf(new ContainerExit.Killed("DELETE")));
   }
 
   @Test
@@ -58,10 +65,10 @@ class MrtMetricsTest {
 
   @Test
   void testTaskFinished_countsOutcomeDurationStartAndTruncation() {
-    metrics.taskFinished(task("a_v0.0"), outcome(new ContainerExit.Exited(0),
-        CapturedOutput.of("long output", 4)));
-    metrics.taskFinished(task("a_v0.0"), outcome(new ContainerExit.Exited(1),
-        CapturedOutput.EMPTY));
+    metrics.taskFinished(
+        task("a_v0.0"), outcome(new ContainerExit.Exited(0), CapturedOutput.of("long output", 4)));
+    metrics.taskFinished(
+        task("a_v0.0"), outcome(new ContainerExit.Exited(1), CapturedOutput.EMPTY));
 
     assertEquals(1.0, tasks("ok"));
     assertEquals(1.0, tasks("nonzero"));
@@ -73,14 +80,16 @@ class MrtMetricsTest {
   @Test
   void testBatchFinished_countsJobsAndErrorsPerScript() {
     Instant now = Instant.now();
-    metrics.batchFinished("a_v0.0", List.of(new TaskResult(0, now, "", ""),
-        new TaskResult(3, now, "", "")), Duration.ofSeconds(4));
+    metrics.batchFinished(
+        "a_v0.0",
+        List.of(new TaskResult(0, now, "", ""), new TaskResult(3, now, "", "")),
+        Duration.ofSeconds(4));
 
-    assertEquals(2.0, registry.get("mcpclient.job").tag("script_name", "a_v0.0").counter()
-        .count());
-    assertEquals(1.0, registry.get("mcpclient.job.error").tag("script_name", "a_v0.0").counter()
-        .count());
-    assertEquals(1, registry.get("mcpclient.task.execution.time").tag("script_name", "a_v0.0")
-        .timer().count());
+    assertEquals(2.0, registry.get("mcpclient.job").tag("script_name", "a_v0.0").counter().count());
+    assertEquals(
+        1.0, registry.get("mcpclient.job.error").tag("script_name", "a_v0.0").counter().count());
+    assertEquals(
+        1,
+        registry.get("mcpclient.task.execution.time").tag("script_name", "a_v0.0").timer().count());
   }
 }

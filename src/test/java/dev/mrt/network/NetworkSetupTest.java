@@ -28,13 +28,18 @@ class NetworkSetupTest {
   @TempDir Path dir;
 
   private Spec spec(boolean rootless) {
-    List<Namespace> ns = rootless
-        ? List.of(new Namespace(NamespaceType.NETWORK), new Namespace(NamespaceType.USER))
-        : List.of(new Namespace(NamespaceType.NETWORK));
-    return new Spec("1.0.2", new Process(false, User.ROOT, List.of("true"), List.of(), "/",
-        Capabilities.of(List.of()), true), new Root("/r", true), "box",
-        List.of(new Mount("/proc", "proc", "proc", List.of()),
-            Mount.bind("/srv/job", "/job", false)),
+    List<Namespace> ns =
+        rootless
+            ? List.of(new Namespace(NamespaceType.NETWORK), new Namespace(NamespaceType.USER))
+            : List.of(new Namespace(NamespaceType.NETWORK));
+    return new Spec(
+        "1.0.2",
+        new Process(
+            false, User.ROOT, List.of("true"), List.of(), "/", Capabilities.of(List.of()), true),
+        new Root("/r", true),
+        "box",
+        List.of(
+            new Mount("/proc", "proc", "proc", List.of()), Mount.bind("/srv/job", "/job", false)),
         new Linux(List.of(), List.of(), ns, List.of(), List.of(), null));
   }
 
@@ -62,16 +67,18 @@ class NetworkSetupTest {
     // mrt's file goes before the job's binds, so a job's own /etc/hosts would win.
     assertEquals(List.of("/proc", "/etc/hosts", "/job"), destinations(s));
     Path hosts = Path.of(s.mounts().get(1).source());
-    assertEquals("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-        + "127.0.1.1\tbox\n", Files.readString(hosts));
+    assertEquals(
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" + "127.0.1.1\tbox\n",
+        Files.readString(hosts));
     assertTrue(s.mounts().get(1).options().contains("ro"));
   }
 
   @Test
   void testEndpoints_forwardTheirPortsAndNameThemInHosts() throws IOException {
     try (EndpointRelays relays = new EndpointRelays()) {
-      Spec s = setup(true, relays).apply(spec(true),
-          Network.parse("127.0.0.1:3306,storage.example:8000", "x"));
+      Spec s =
+          setup(true, relays)
+              .apply(spec(true), Network.parse("127.0.0.1:3306,storage.example:8000", "x"));
       Hooks.Hook hook = s.hooks().createRuntime().get(0);
       assertEquals("/bin/sh", hook.path());
       List<String> args = hook.args();
@@ -91,7 +98,8 @@ class NetworkSetupTest {
     List<String> args = s.hooks().createRuntime().get(0).args();
     assertEquals("rootful", args.get(5));
     assertTrue(args.containsAll(List.of("--config-net", "--no-map-gw")), args.toString());
-    assertEquals(List.of("-t", "none", "-u", "none", "-U", "none"),
+    assertEquals(
+        List.of("-t", "none", "-u", "none", "-U", "none"),
         args.subList(args.indexOf("-t"), args.indexOf("-t") + 6));
   }
 
@@ -108,8 +116,8 @@ class NetworkSetupTest {
 
   @Test
   void testUserMode_withoutPastaSaysWhatToDo() throws IOException {
-    MrtException e = assertThrows(MrtException.class,
-        () -> setup(false).apply(spec(false), Network.PRIVATE));
+    MrtException e =
+        assertThrows(MrtException.class, () -> setup(false).apply(spec(false), Network.PRIVATE));
     assertTrue(e.getMessage().startsWith("network private needs pasta: pasta "), e.getMessage());
     assertTrue(e.getMessage().endsWith("; or use network none or host"), e.getMessage());
   }

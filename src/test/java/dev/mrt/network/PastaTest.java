@@ -29,10 +29,19 @@ class PastaTest {
 
   /** A process that looks as pasta does in ps: argv[0] pasta, then "-P PIDFILE". */
   private static Process fakePasta(Path pidFile) throws Exception {
-    Process p = new ProcessBuilder("bash", "-c", "exec -a /usr/bin/pasta /usr/bin/python3 -c"
-        + " 'import time; time.sleep(60)' -P " + pidFile).start();
-    for (int i = 0; i < 100 && !Files.readString(Path.of("/proc", Long.toString(p.pid()),
-        "cmdline")).startsWith("/usr/bin/pasta"); i++) {
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "exec -a /usr/bin/pasta /usr/bin/python3 -c"
+                    + " 'import time; time.sleep(60)' -P "
+                    + pidFile)
+            .start();
+    for (int i = 0;
+        i < 100
+            && !Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"))
+                .startsWith("/usr/bin/pasta");
+        i++) {
       Thread.sleep(20);
     }
     return p;

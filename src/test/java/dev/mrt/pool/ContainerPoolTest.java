@@ -51,7 +51,8 @@ class ContainerPoolTest {
       assertEquals(0, h.outcome().get(10, TimeUnit.SECONDS).exit().status());
     }
     assertEquals(2, slot.maxRunning.get());
-    assertEquals(List.of("t0", "t1", "t2", "t3", "t4", "t5").subList(0, 2),
+    assertEquals(
+        List.of("t0", "t1", "t2", "t3", "t4", "t5").subList(0, 2),
         slot.order.subList(0, 2).stream().sorted().toList());
   }
 
@@ -84,15 +85,17 @@ class ContainerPoolTest {
     assertFalse(pool.hasCapacity(), "queued batch tasks and the other reservation fill it");
     second.close();
     CountDownLatch reserved = new CountDownLatch(1);
-    new Thread(() -> {
-      try {
-        if (pool.reserve(Duration.ofSeconds(10)).isPresent()) {
-          reserved.countDown();
-        }
-      } catch (InterruptedException ignored) {
-        // the test fails on the latch
-      }
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                if (pool.reserve(Duration.ofSeconds(10)).isPresent()) {
+                  reserved.countDown();
+                }
+              } catch (InterruptedException ignored) {
+                // the test fails on the latch
+              }
+            })
+        .start();
     assertFalse(reserved.await(100, TimeUnit.MILLISECONDS), "batch tasks still queued");
     slot.release.release(3);
     assertTrue(reserved.await(10, TimeUnit.SECONDS), "a slot frees once the batch drains");
@@ -154,7 +157,9 @@ class ContainerPoolTest {
 
     pool.submit(task("a", "f", OptionalInt.empty()), r);
     pool.submit(task("b", "f", OptionalInt.empty()), r);
-    assertEquals(3, pool.snapshot().busy() + pool.snapshot().queued(),
+    assertEquals(
+        3,
+        pool.snapshot().busy() + pool.snapshot().queued(),
         "two tasks and the other reservation");
     other.close();
     slot.release.release(2);
@@ -165,8 +170,10 @@ class ContainerPoolTest {
     ContainerPool pool = new ContainerPool(1, new GateSlot());
     ContainerPool.Reservation foreign = held(new ContainerPool(1, new GateSlot()));
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> pool.submit(task("a", "f", OptionalInt.empty()), foreign));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> pool.submit(task("a", "f", OptionalInt.empty()), foreign));
     assertEquals("container pool: a reservation of another pool", e.getMessage());
   }
 
@@ -176,8 +183,8 @@ class ContainerPoolTest {
     ContainerPool.Reservation r = held(pool);
     pool.shutdown(Duration.ZERO);
 
-    assertThrows(TaskCancelledException.class,
-        () -> pool.submit(task("late", "f", OptionalInt.empty()), r));
+    assertThrows(
+        TaskCancelledException.class, () -> pool.submit(task("late", "f", OptionalInt.empty()), r));
     assertEquals(new PoolSnapshot(1, 0, 1), pool.snapshot());
     r.close();
     assertEquals(new PoolSnapshot(1, 0, 0), pool.snapshot());
@@ -207,8 +214,8 @@ class ContainerPoolTest {
     TaskHandle first = pool.submit(task("first", "f", OptionalInt.empty()));
     TaskHandle second = pool.submit(task("second", "f", OptionalInt.empty()));
     second.cancel("not wanted");
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> second.outcome().get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> second.outcome().get(5, TimeUnit.SECONDS));
     assertInstanceOf(TaskCancelledException.class, e.getCause());
     slot.release.release(1);
     first.outcome().get(5, TimeUnit.SECONDS);
@@ -222,8 +229,8 @@ class ContainerPoolTest {
     TaskHandle h = pool.submit(task("long", "f", OptionalInt.empty()));
     Await.until(() -> slot.running.get() == 1);
     h.cancel("DELETE");
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> h.outcome().get(5, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> h.outcome().get(5, TimeUnit.SECONDS));
     assertEquals("DELETE", e.getCause().getMessage());
   }
 
@@ -235,28 +242,33 @@ class ContainerPoolTest {
     TaskHandle stuck = pool.submit(task("stuck", "f", OptionalInt.empty()));
     slot.release.release(1);
     CountDownLatch done = new CountDownLatch(1);
-    new Thread(() -> {
-      pool.shutdown(Duration.ofMillis(300));
-      done.countDown();
-    }).start();
+    new Thread(
+            () -> {
+              pool.shutdown(Duration.ofMillis(300));
+              done.countDown();
+            })
+        .start();
     assertTrue(done.await(10, TimeUnit.SECONDS));
     assertEquals(0, quick.outcome().get().exit().status());
     ExecutionException e = assertThrows(ExecutionException.class, () -> stuck.outcome().get());
     assertInstanceOf(TaskCancelledException.class, e.getCause());
-    assertThrows(TaskCancelledException.class,
-        () -> pool.submit(task("late", "f", OptionalInt.empty())));
+    assertThrows(
+        TaskCancelledException.class, () -> pool.submit(task("late", "f", OptionalInt.empty())));
     assertFalse(pool.hasCapacity());
   }
 
   @Test
   void testSlotThrowing_failsTaskButNotPool() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    ContainerPool pool = new ContainerPool(1, (t, c) -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("boom");
-      }
-      return GateSlot.outcome(new ContainerExit.Exited(3));
-    });
+    ContainerPool pool =
+        new ContainerPool(
+            1,
+            (t, c) -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("boom");
+              }
+              return GateSlot.outcome(new ContainerExit.Exited(3));
+            });
     TaskHandle bad = pool.submit(task("a", "f", OptionalInt.empty()));
     TaskHandle good = pool.submit(task("b", "f", OptionalInt.empty()));
     assertThrows(ExecutionException.class, () -> bad.outcome().get(5, TimeUnit.SECONDS));

@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class WarmShelfTest {
 
-  private static List<WarmShelf.Entry<String>> plan(WarmShelf<String, String> shelf,
-      String group, String key, int want, List<WarmShelf.Entry<String>> discarded) {
+  private static List<WarmShelf.Entry<String>> plan(
+      WarmShelf<String, String> shelf,
+      String group,
+      String key,
+      int want,
+      List<WarmShelf.Entry<String>> discarded) {
     List<WarmShelf.Entry<String>> added = new ArrayList<>();
     discarded.addAll(shelf.plan(group, key, want, added).discard());
     return added;

@@ -66,7 +66,8 @@ class HostChecksTest {
   @Test
   void testCgroups_v2Delegated() {
     files.put("/sys/fs/cgroup/cgroup.controllers", "cpu memory pids");
-    files.put("/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers",
+    files.put(
+        "/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers",
         "cpu memory pids\n");
     assertEquals(Finding.Status.OK, host(USER).cgroups().status());
   }
@@ -84,7 +85,8 @@ class HostChecksTest {
     assertEquals(Finding.Status.OK, host(new HostIds(0, 0)).cgroups().status());
     Finding rootless = host(USER).cgroups();
     assertEquals(Finding.Status.WARN, rootless.status());
-    assertTrue(rootless.detail().contains("no memory or cpu limits (processes are still capped)"),
+    assertTrue(
+        rootless.detail().contains("no memory or cpu limits (processes are still capped)"),
         rootless.detail());
   }
 }

@@ -52,7 +52,7 @@ class NotStartedFilterTest {
 
   @Test
   void testNothingWritten_nothingClaimed() throws IOException {
-    assertEquals(Optional.empty(), new NotStartedFilter(new ByteArrayOutputStream(), MARKER)
-        .reason());
+    assertEquals(
+        Optional.empty(), new NotStartedFilter(new ByteArrayOutputStream(), MARKER).reason());
   }
 }

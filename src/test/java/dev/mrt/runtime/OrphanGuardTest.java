@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +21,12 @@ class OrphanGuardTest {
     Path binary = dir.resolve("runc");
     Path calls = dir.resolve("calls");
     // `list` names ours, a sibling's of another pid, and one of another program.
-    Files.writeString(binary, "#!/bin/sh\nshift 2\necho \"$*\" >> " + calls + "\n"
-        + "[ \"$1\" = list ] && printf 'mrt-7-aa\\nmrt-77-bb\\nother\\n'\nexit 0\n");
+    Files.writeString(
+        binary,
+        "#!/bin/sh\nshift 2\necho \"$*\" >> "
+            + calls
+            + "\n"
+            + "[ \"$1\" = list ] && printf 'mrt-7-aa\\nmrt-77-bb\\nother\\n'\nexit 0\n");
     Files.setAttribute(binary, "unix:mode", 0755);
     return new Runc(binary, dir.resolve("state"));
   }
@@ -42,7 +47,8 @@ class OrphanGuardTest {
     guard.close();
     waitUntil(() -> !guard.alive());
 
-    assertEquals(List.of("list --quiet", "kill mrt-7-aa KILL", "delete --force mrt-7-aa"),
+    assertEquals(
+        List.of("list --quiet", "kill mrt-7-aa KILL", "delete --force mrt-7-aa"),
         Files.readAllLines(dir.resolve("calls")));
     assertFalse(Files.exists(bundles.resolve("mrt-7-aa")));
     assertTrue(Files.exists(bundles.resolve("mrt-77-bb")), "another process's bundle is kept");
@@ -51,8 +57,8 @@ class OrphanGuardTest {
 
   @Test
   void testGuard_ignoresTheSignalsATerminalSends() throws Exception {
-    OrphanGuard guard = OrphanGuard.start(stubRunc(), "mrt-7-",
-        Files.createDirectories(dir.resolve("bundles")));
+    OrphanGuard guard =
+        OrphanGuard.start(stubRunc(), "mrt-7-", Files.createDirectories(dir.resolve("bundles")));
     // What Ctrl-C sends the whole foreground group: the guard must outlive it to clean up.
     new ProcessBuilder("kill", "-INT", Long.toString(guard.pid())).start().waitFor();
     Thread.sleep(200);
@@ -61,8 +67,7 @@ class OrphanGuardTest {
     waitUntil(() -> !guard.alive());
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier done)
-      throws InterruptedException {
+  private static void waitUntil(BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

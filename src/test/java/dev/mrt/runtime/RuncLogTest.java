@@ -20,19 +20,26 @@ class RuncLogTest {
   @Test
   void testLastError_runcWritesEntriesBackToBack() throws IOException {
     Path log = dir.resolve("runc.log");
-    Files.writeString(log, "{\"level\":\"warning\",\"msg\":\"w\"}{\"level\":\"error\",\"msg\":\""
-        + ERROR.replace("\"", "\\\"") + "\",\"time\":\"t\"}");
+    Files.writeString(
+        log,
+        "{\"level\":\"warning\",\"msg\":\"w\"}{\"level\":\"error\",\"msg\":\""
+            + ERROR.replace("\"", "\\\"")
+            + "\",\"time\":\"t\"}");
     assertEquals(Optional.of(ERROR), RuncLog.lastError(log));
   }
 
   @Test
   void testFailure_namesTheCauseBeforeWhatRuncGaveUpOn() throws IOException {
     Path log = dir.resolve("runc.log");
-    Files.writeString(log, "{\"level\":\"fatal\",\"msg\":\"nsexec-1[7]: failed to unshare "
-        + "user namespace: No space left on device\"}\n{\"level\":\"error\",\"msg\":\"runc run "
-        + "failed: can't get final child's PID from pipe: EOF\"}\n");
-    assertEquals(Optional.of("nsexec-1[7]: failed to unshare user namespace: No space left on "
-        + "device (runc run failed: can't get final child's PID from pipe: EOF)"),
+    Files.writeString(
+        log,
+        "{\"level\":\"fatal\",\"msg\":\"nsexec-1[7]: failed to unshare "
+            + "user namespace: No space left on device\"}\n{\"level\":\"error\",\"msg\":\"runc run "
+            + "failed: can't get final child's PID from pipe: EOF\"}\n");
+    assertEquals(
+        Optional.of(
+            "nsexec-1[7]: failed to unshare user namespace: No space left on "
+                + "device (runc run failed: can't get final child's PID from pipe: EOF)"),
         RuncLog.failure(log));
   }
 
@@ -60,8 +67,8 @@ class RuncLogTest {
   @Test
   void testFilter_dropsRuncsOwnErrorLine() throws IOException {
     Path log = dir.resolve("runc.log");
-    Files.writeString(log, "{\"level\":\"error\",\"msg\":\"" + ERROR.replace("\"", "\\\"")
-        + "\"}\n");
+    Files.writeString(
+        log, "{\"level\":\"error\",\"msg\":\"" + ERROR.replace("\"", "\\\"") + "\"}\n");
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     RuncErrorFilter f = new RuncErrorFilter(sink, log);
     f.write(("other\n" + ERROR + "\n").getBytes(StandardCharsets.UTF_8));

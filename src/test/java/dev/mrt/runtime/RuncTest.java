@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +27,12 @@ class RuncTest {
   void testExec_answersAndToleratesAMissingContainer() throws IOException {
     assertEquals("runc version 9.9", runc("echo 'runc version 9.9'; echo commit: x").version());
     runc("echo 'container mrt-1 does not exist' >&2; exit 1").kill("mrt-1", "KILL");
-    RuncCommandException e = assertThrows(RuncCommandException.class,
-        () -> runc("echo 'permission denied' >&2; exit 1").kill("mrt-1", "KILL"));
-    assertTrue(e.getMessage().endsWith("kill mrt-1 KILL failed (status 1): permission denied"),
+    RuncCommandException e =
+        assertThrows(
+            RuncCommandException.class,
+            () -> runc("echo 'permission denied' >&2; exit 1").kill("mrt-1", "KILL"));
+    assertTrue(
+        e.getMessage().endsWith("kill mrt-1 KILL failed (status 1): permission denied"),
         e.getMessage());
   }
 
@@ -39,8 +43,10 @@ class RuncTest {
     RuncCommandException e = assertThrows(RuncCommandException.class, hung::list);
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertTrue(ms < 5_000, "took " + ms + " ms");
-    assertTrue(e.getMessage().contains("list --quiet failed (status -1): no answer within 0.5s;"
-        + " killed it"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("list --quiet failed (status -1): no answer within 0.5s;" + " killed it"),
+        e.getMessage());
   }
 
   @Test
@@ -48,7 +54,7 @@ class RuncTest {
     // runc answers and exits, but something it started keeps the pipe open.
     Runc leaky = runc("sleep 60 & echo mrt-1");
     long start = System.nanoTime();
-    assertEquals(java.util.List.of("mrt-1"), leaky.list());
+    assertEquals(List.of("mrt-1"), leaky.list());
     assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
   }
 }

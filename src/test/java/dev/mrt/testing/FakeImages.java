@@ -15,19 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An image resolver that knows a few names and prepares nothing on disk: an image is either
- * ready, or "pulled" on resolve (then ready), or unknown (an {@link ImageException}).
+ * An image resolver that knows a few names and prepares nothing on disk: an image is either ready,
+ * or "pulled" on resolve (then ready), or unknown (an {@link ImageException}).
  */
 public final class FakeImages extends ImageResolver {
   private final Map<String, PreparedImage> ready = new ConcurrentHashMap<>();
   private final Map<String, PreparedImage> pullable = new ConcurrentHashMap<>();
+
   /** Every image name resolve had to prepare, in order. */
   public final List<String> pulls = new CopyOnWriteArrayList<>();
+
   private volatile Runnable duringPull = () -> {};
 
-  /** @param dir a directory of the test; nothing is written to it */
+  /**
+   * @param dir a directory of the test; nothing is written to it
+   */
   public FakeImages(Path dir) {
-    this(TestConfigs.imageCache(dir.resolve("cache")).images(),
+    this(
+        TestConfigs.imageCache(dir.resolve("cache")).images(),
         new MrtPaths(dir.resolve("cache"), dir.resolve("state"), Optional.empty()),
         HostIds.current());
   }

@@ -25,10 +25,13 @@ public final class GateSlot implements Slot {
   public final AtomicInteger running = new AtomicInteger();
   public final AtomicInteger maxRunning = new AtomicInteger();
   public final ConcurrentHashMap<String, Integer> maxByGroup = new ConcurrentHashMap<>();
+
   /** Each task's first argument, in the order the tasks started. */
   public final List<String> order = Collections.synchronizedList(new ArrayList<>());
+
   /** Every task run, in the order they started. */
   public final List<PoolTask> tasks = Collections.synchronizedList(new ArrayList<>());
+
   private final ConcurrentHashMap<String, AtomicInteger> byGroup = new ConcurrentHashMap<>();
   private final Function<PoolTask, TaskOutcome> answer;
 
@@ -81,7 +84,11 @@ public final class GateSlot implements Slot {
 
   /** An outcome with this output and no time spent. */
   public static TaskOutcome outcome(ContainerExit exit, String stdout, String stderr) {
-    return new TaskOutcome(exit, CapturedOutput.of(stdout, 1 << 20),
-        CapturedOutput.of(stderr, 1 << 20), Duration.ZERO, Duration.ZERO);
+    return new TaskOutcome(
+        exit,
+        CapturedOutput.of(stdout, 1 << 20),
+        CapturedOutput.of(stderr, 1 << 20),
+        Duration.ZERO,
+        Duration.ZERO);
   }
 }

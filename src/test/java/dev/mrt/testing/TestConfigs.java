@@ -22,13 +22,16 @@ public final class TestConfigs {
    */
   @SuppressWarnings("unchecked")
   public static <T> T proxy(Class<T> type, Map<String, Object> answers) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          if (!answers.containsKey(method.getName())) {
-            throw new UnsupportedOperationException(method.getName() + " in a test config");
-          }
-          return answers.get(method.getName());
-        });
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              if (!answers.containsKey(method.getName())) {
+                throw new UnsupportedOperationException(method.getName() + " in a test config");
+              }
+              return answers.get(method.getName());
+            });
   }
 
   /**
@@ -41,24 +44,41 @@ public final class TestConfigs {
     all.put("mrt.state-dir", "/nonexistent/mrt-test/state");
     all.put("mrt.cache-dir", "/nonexistent/mrt-test/cache");
     all.putAll(properties);
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withMapping(type)
-        // The properties may be meant for several mappings; each test reads the one it needs.
-        .withValidateUnknown(false)
-        // As Quarkus reads durations: "10m", not only ISO-8601.
-        .withConverter(Duration.class, 100, new DurationConverter())
-        .withSources(new PropertiesConfigSource(all, "test", 500))
-        .build();
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(type)
+            // The properties may be meant for several mappings; each test reads the one it needs.
+            .withValidateUnknown(false)
+            // As Quarkus reads durations: "10m", not only ISO-8601.
+            .withConverter(Duration.class, 100, new DurationConverter())
+            .withSources(new PropertiesConfigSource(all, "test", 500))
+            .build();
     return config.getConfigMapping(type);
   }
 
   /** What the image code reads of mrt's config: the cache and small unpacking caps. */
   public static MrtConfig imageCache(Path cacheDir) {
-    MrtConfig.Images images = proxy(MrtConfig.Images.class, Map.of(
-        "maxUnpackedSize", "1G", "maxEntries", 1000L, "parallelism", 1, "attempts", 1,
-        "timeout", Duration.ofSeconds(5), "authFile", Optional.empty(),
-        "insecureRegistries", Optional.empty(), "cacheBudget", Optional.empty()));
-    return proxy(MrtConfig.class, Map.of("cacheDir", cacheDir, "images", images, "runc",
-        Optional.empty()));
+    MrtConfig.Images images =
+        proxy(
+            MrtConfig.Images.class,
+            Map.of(
+                "maxUnpackedSize",
+                "1G",
+                "maxEntries",
+                1000L,
+                "parallelism",
+                1,
+                "attempts",
+                1,
+                "timeout",
+                Duration.ofSeconds(5),
+                "authFile",
+                Optional.empty(),
+                "insecureRegistries",
+                Optional.empty(),
+                "cacheBudget",
+                Optional.empty()));
+    return proxy(
+        MrtConfig.class, Map.of("cacheDir", cacheDir, "images", images, "runc", Optional.empty()));
   }
 }

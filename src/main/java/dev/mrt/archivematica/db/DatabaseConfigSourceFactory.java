@@ -12,9 +12,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Gives Quarkus' datasource its URL and login from {@link DatabaseSettings}, so MCPClient's
- * variables configure mrt's database as they configure MCPClient's. Without a host it adds
- * nothing, which leaves the datasource inactive. An explicit {@code quarkus.datasource.*}
- * setting still wins: this source ranks below every other.
+ * variables configure mrt's database as they configure MCPClient's. Without a host it adds nothing,
+ * which leaves the datasource inactive. An explicit {@code quarkus.datasource.*} setting still
+ * wins: this source ranks below every other.
  */
 public class DatabaseConfigSourceFactory implements ConfigSourceFactory {
   private static final int ORDINAL = 50;
@@ -32,10 +32,14 @@ public class DatabaseConfigSourceFactory implements ConfigSourceFactory {
       return List.of();
     }
     DatabaseSettings s = settings.get();
-    return List.of(new MapBackedConfigSource("mrt database settings", Map.of(
-        "quarkus.datasource.jdbc.url", s.jdbcUrl(),
-        "quarkus.datasource.username", s.user(),
-        "quarkus.datasource.password", s.password()), ORDINAL) {});
+    return List.of(
+        new MapBackedConfigSource(
+            "mrt database settings",
+            Map.of(
+                "quarkus.datasource.jdbc.url", s.jdbcUrl(),
+                "quarkus.datasource.username", s.user(),
+                "quarkus.datasource.password", s.password()),
+            ORDINAL) {});
   }
 
   @Override

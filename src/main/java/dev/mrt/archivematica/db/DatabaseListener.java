@@ -2,10 +2,14 @@ package dev.mrt.archivematica.db;
 
 /** Observes the database writer (metrics, readiness). Must be quick. */
 public interface DatabaseListener {
-  /** @param detail what was reached, or the last error */
+  /**
+   * @param detail what was reached, or the last error
+   */
   void databaseState(boolean up, String detail);
 
-  /** @param rows how many task rows the write covered */
+  /**
+   * @param rows how many task rows the write covered
+   */
   void databaseWrites(Outcome outcome, int rows);
 
   enum Outcome {

@@ -48,15 +48,23 @@ public class TaskDatabase {
   public TaskRows open(DatabaseListener listener) {
     Optional<DatabaseSettings> s = settings();
     if (s.isEmpty()) {
-      LOG.info("database: none configured (mrt.database.host or ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST);"
-          + " the Tasks table is left to MCPClient's scripts");
+      LOG.info(
+          "database: none configured (mrt.database.host or ARCHIVEMATICA_MCPCLIENT_CLIENT_HOST);"
+              + " the Tasks table is left to MCPClient's scripts");
       return TaskRows.NONE;
     }
-    Duration retryFor = config.getOptionalValue("mrt.database.retry-for", Duration.class)
-        .orElse(Duration.ofMinutes(10));
+    Duration retryFor =
+        config
+            .getOptionalValue("mrt.database.retry-for", Duration.class)
+            .orElse(Duration.ofMinutes(10));
     LOG.infof("database: keeping the Tasks rows in %s", s.get());
-    TaskRowWriter writer = new TaskRowWriter(new TasksTable(dataSource.get()), listener, retryFor,
-        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(15)), Clock.systemUTC());
+    TaskRowWriter writer =
+        new TaskRowWriter(
+            new TasksTable(dataSource.get()),
+            listener,
+            retryFor,
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(15)),
+            Clock.systemUTC());
     writer.probe();
     return writer;
   }

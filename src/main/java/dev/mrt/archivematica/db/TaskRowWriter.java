@@ -16,11 +16,12 @@ import org.jboss.logging.Logger;
 /**
  * Writes {@link TaskRows} on one thread of its own, in the order they were asked for (a task's
  * start before its end). A failed write is tried again with capped, jittered backoff for up to
- * {@code retryFor}; the writes behind it wait, in order. What cannot be written is logged with
- * its task UUIDs, so an operator can mend the rows by hand.
+ * {@code retryFor}; the writes behind it wait, in order. What cannot be written is logged with its
+ * task UUIDs, so an operator can mend the rows by hand.
  */
 public final class TaskRowWriter implements TaskRows, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TaskRowWriter.class);
+
   /** Enough for hours of an Archivematica pipeline's batches while the database is away. */
   private static final int QUEUE_LIMIT = 100_000;
 
@@ -55,7 +56,11 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
 
-  TaskRowWriter(TasksTable table, DatabaseListener listener, Duration retryFor, Backoff backoff,
+  TaskRowWriter(
+      TasksTable table,
+      DatabaseListener listener,
+      Duration retryFor,
+      Backoff backoff,
       Clock clock) {
     this.table = table;
     this.listener = listener;
@@ -81,23 +86,28 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
 
   /** Checks the database once, off the caller's thread; the answer reaches the listener. */
   public void probe() {
-    DaemonThreads.start("mrt-tasks-probe", () -> {
-      try {
-        table.check();
-        listener.databaseState(true, "Tasks table reachable");
-      } catch (SQLException e) {
-        listener.databaseState(false, describe(e));
-        LOG.warnf("database: the Tasks table is not reachable yet (%s); rows are written once"
-            + " it is", describe(e));
-      }
-    });
+    DaemonThreads.start(
+        "mrt-tasks-probe",
+        () -> {
+          try {
+            table.check();
+            listener.databaseState(true, "Tasks table reachable");
+          } catch (SQLException e) {
+            listener.databaseState(false, describe(e));
+            LOG.warnf(
+                "database: the Tasks table is not reachable yet (%s); rows are written once"
+                    + " it is",
+                describe(e));
+          }
+        });
   }
 
   private void offer(Write w) {
     if (closing || !queue.offer(w)) {
       listener.databaseWrites(DatabaseListener.Outcome.FAILED, w.uuids().size());
-      LOG.errorf("database: not writing the Tasks rows of %s (%s); set them by hand", w.uuids(),
-          closing ? "mrt is stopping" : QUEUE_LIMIT + " writes are already waiting");
+      LOG.errorf(
+          "database: not writing the Tasks rows of %s (%s); set them by hand",
+          w.uuids(), closing ? "mrt is stopping" : QUEUE_LIMIT + " writes are already waiting");
     }
   }
 
@@ -120,15 +130,18 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
     Instant giveUp = clock.instant().plus(retryFor);
     for (int attempt = 0; ; attempt++) {
       try {
-        int changed = w instanceof Start s ? table.setStartTimes(s.uuids(), s.at())
-            : table.finish(((End) w).tasks());
+        int changed =
+            w instanceof Start s
+                ? table.setStartTimes(s.uuids(), s.at())
+                : table.finish(((End) w).tasks());
         listener.databaseState(true, "last write ok");
-        listener.databaseWrites(attempt == 0 ? DatabaseListener.Outcome.OK
-            : DatabaseListener.Outcome.RETRIED, w.uuids().size());
+        listener.databaseWrites(
+            attempt == 0 ? DatabaseListener.Outcome.OK : DatabaseListener.Outcome.RETRIED,
+            w.uuids().size());
         if (changed < w.uuids().size()) {
           // MCPServer inserts every row before it submits the batch: a missing row is theirs.
-          LOG.debugf("database: %d of %d Tasks rows existed for %s", changed, w.uuids().size(),
-              w.uuids());
+          LOG.debugf(
+              "database: %d of %d Tasks rows existed for %s", changed, w.uuids().size(), w.uuids());
         }
         return;
       } catch (SQLException e) {
@@ -136,13 +149,16 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
         Duration delay = backoff.delay(attempt, random);
         if (closing || clock.instant().plus(delay).isAfter(giveUp)) {
           listener.databaseWrites(DatabaseListener.Outcome.FAILED, w.uuids().size());
-          LOG.errorf("database: gave up writing the Tasks rows of %s after %d tries (%s); set"
-              + " them by hand", w.uuids(), attempt + 1, describe(e));
+          LOG.errorf(
+              "database: gave up writing the Tasks rows of %s after %d tries (%s); set"
+                  + " them by hand",
+              w.uuids(), attempt + 1, describe(e));
           return;
         }
         if (attempt == 0) {
-          LOG.warnf("database: writing Tasks rows failed (%s); retrying for up to %s", describe(e),
-              retryFor);
+          LOG.warnf(
+              "database: writing Tasks rows failed (%s); retrying for up to %s",
+              describe(e), retryFor);
         }
         try {
           Thread.sleep(delay.toMillis());
@@ -155,8 +171,8 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
   }
 
   /**
-   * Stops taking writes and waits up to {@code timeout} for those queued; what is still queued
-   * then is logged with its task UUIDs.
+   * Stops taking writes and waits up to {@code timeout} for those queued; what is still queued then
+   * is logged with its task UUIDs.
    */
   @Override
   public void close() {
@@ -177,8 +193,8 @@ public final class TaskRowWriter implements TaskRows, AutoCloseable {
       thread.interrupt();
       List<String> left = queue.stream().flatMap(w -> w.uuids().stream()).toList();
       if (!left.isEmpty()) {
-        LOG.errorf("database: stopping with the Tasks rows of %s unwritten; set them by hand",
-            left);
+        LOG.errorf(
+            "database: stopping with the Tasks rows of %s unwritten; set them by hand", left);
       }
     }
   }

@@ -12,13 +12,14 @@ import java.util.Optional;
  */
 public interface TaskRows extends AutoCloseable {
   /** No database configured: nothing is written. */
-  TaskRows NONE = new TaskRows() {
-    @Override
-    public void started(Collection<String> taskUuids, Instant at) {}
+  TaskRows NONE =
+      new TaskRows() {
+        @Override
+        public void started(Collection<String> taskUuids, Instant at) {}
 
-    @Override
-    public void finished(List<Finished> tasks) {}
-  };
+        @Override
+        public void finished(List<Finished> tasks) {}
+      };
 
   /** As MCPClient's {@code Job.bulk_set_start_times}: every task of a batch at once. */
   void started(Collection<String> taskUuids, Instant at);
@@ -36,6 +37,10 @@ public interface TaskRows extends AutoCloseable {
    * @param stdout written when present (output capture on); the row's value is kept otherwise
    * @param stderr likewise
    */
-  record Finished(String taskUuid, int exitCode, Instant endTime, Optional<String> stdout,
+  record Finished(
+      String taskUuid,
+      int exitCode,
+      Instant endTime,
+      Optional<String> stdout,
       Optional<String> stderr) {}
 }

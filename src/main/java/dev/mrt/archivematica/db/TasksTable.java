@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -18,8 +19,9 @@ import javax.sql.DataSource;
  * an offset. The output columns are longtext in the migrations (blobs in older schemas): text.
  */
 final class TasksTable {
-  private static final String FINISH = "UPDATE Tasks SET exitCode = ?, endTime = ?,"
-      + " stdOut = COALESCE(?, stdOut), stdError = COALESCE(?, stdError) WHERE taskUUID = ?";
+  private static final String FINISH =
+      "UPDATE Tasks SET exitCode = ?, endTime = ?,"
+          + " stdOut = COALESCE(?, stdOut), stdError = COALESCE(?, stdError) WHERE taskUUID = ?";
 
   private final DataSource dataSource;
 
@@ -27,10 +29,14 @@ final class TasksTable {
     this.dataSource = dataSource;
   }
 
-  /** @return the rows changed */
+  /**
+   * @return the rows changed
+   */
   int setStartTimes(Collection<String> taskUuids, Instant at) throws SQLException {
-    String sql = "UPDATE Tasks SET startTime = ? WHERE taskUUID IN ("
-        + String.join(", ", java.util.Collections.nCopies(taskUuids.size(), "?")) + ")";
+    String sql =
+        "UPDATE Tasks SET startTime = ? WHERE taskUUID IN ("
+            + String.join(", ", Collections.nCopies(taskUuids.size(), "?"))
+            + ")";
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setObject(1, utc(at));

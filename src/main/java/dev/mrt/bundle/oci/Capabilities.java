@@ -3,8 +3,7 @@ package dev.mrt.bundle.oci;
 import java.util.List;
 
 /** Capability sets; mrt gives the same list to bounding, effective and permitted. */
-public record Capabilities(
-    List<String> bounding, List<String> effective, List<String> permitted) {
+public record Capabilities(List<String> bounding, List<String> effective, List<String> permitted) {
 
   public Capabilities {
     bounding = List.copyOf(bounding);

@@ -14,7 +14,9 @@ public record Hooks(@JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hook> creat
     createRuntime = List.copyOf(createRuntime);
   }
 
-  /** @param timeout seconds runc waits before it kills the hook and fails the start */
+  /**
+   * @param timeout seconds runc waits before it kills the hook and fails the start
+   */
   public record Hook(String path, List<String> args, int timeout) {
     public Hook {
       args = List.copyOf(args);

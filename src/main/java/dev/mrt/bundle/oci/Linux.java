@@ -14,8 +14,12 @@ public record Linux(
     @JsonInclude(JsonInclude.Include.NON_NULL) Resources resources,
     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode seccomp) {
 
-  public Linux(List<IdMapping> uidMappings, List<IdMapping> gidMappings,
-      List<Namespace> namespaces, List<String> maskedPaths, List<String> readonlyPaths,
+  public Linux(
+      List<IdMapping> uidMappings,
+      List<IdMapping> gidMappings,
+      List<Namespace> namespaces,
+      List<String> maskedPaths,
+      List<String> readonlyPaths,
       Resources resources) {
     this(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, resources, null);
   }
@@ -29,22 +33,22 @@ public record Linux(
   }
 
   public Linux withNamespaces(List<Namespace> ns) {
-    return new Linux(uidMappings, gidMappings, ns, maskedPaths, readonlyPaths, resources,
-        seccomp);
+    return new Linux(uidMappings, gidMappings, ns, maskedPaths, readonlyPaths, resources, seccomp);
   }
 
   public Linux withResources(Resources r) {
-    return new Linux(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, r,
-        seccomp);
+    return new Linux(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, r, seccomp);
   }
 
   public Linux withIdMappings(List<IdMapping> uids, List<IdMapping> gids) {
     return new Linux(uids, gids, namespaces, maskedPaths, readonlyPaths, resources, seccomp);
   }
 
-  /** @param profile an OCI {@code linux.seccomp} object, or null for none */
+  /**
+   * @param profile an OCI {@code linux.seccomp} object, or null for none
+   */
   public Linux withSeccomp(JsonNode profile) {
-    return new Linux(uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, resources,
-        profile);
+    return new Linux(
+        uidMappings, gidMappings, namespaces, maskedPaths, readonlyPaths, resources, profile);
   }
 }

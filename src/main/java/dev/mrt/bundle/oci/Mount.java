@@ -11,7 +11,10 @@ public record Mount(String destination, String type, String source, List<String>
 
   /** A bind mount of a host path; private propagation, so no mount leaks back or across. */
   public static Mount bind(String source, String destination, boolean readOnly) {
-    return new Mount(destination, "bind", source,
+    return new Mount(
+        destination,
+        "bind",
+        source,
         List.of("rbind", "nosuid", "nodev", readOnly ? "ro" : "rw", "rprivate"));
   }
 

@@ -21,8 +21,14 @@ public record Process(
   }
 
   /** A process with no rlimits of its own: runc's inherit mrt's. */
-  public Process(boolean terminal, User user, List<String> args, List<String> env, String cwd,
-      Capabilities capabilities, boolean noNewPrivileges) {
+  public Process(
+      boolean terminal,
+      User user,
+      List<String> args,
+      List<String> env,
+      String cwd,
+      Capabilities capabilities,
+      boolean noNewPrivileges) {
     this(terminal, user, args, env, cwd, capabilities, List.of(), noNewPrivileges);
   }
 

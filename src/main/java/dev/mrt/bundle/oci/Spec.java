@@ -18,7 +18,12 @@ public record Spec(
   }
 
   /** A spec without hooks. */
-  public Spec(String ociVersion, Process process, Root root, String hostname, List<Mount> mounts,
+  public Spec(
+      String ociVersion,
+      Process process,
+      Root root,
+      String hostname,
+      List<Mount> mounts,
       Linux linux) {
     this(ociVersion, process, root, hostname, mounts, linux, null);
   }

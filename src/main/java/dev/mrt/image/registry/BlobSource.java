@@ -8,9 +8,9 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * Where one image's manifest and blobs come from: a registry ({@link RegistryClient#source}) or
- * an OCI image layout directory ({@link OciLayout}). Every blob is verified by digest and size on
- * its way to {@code target}, whatever the source.
+ * Where one image's manifest and blobs come from: a registry ({@link RegistryClient#source}) or an
+ * OCI image layout directory ({@link OciLayout}). Every blob is verified by digest and size on its
+ * way to {@code target}, whatever the source.
  */
 public interface BlobSource {
   /** How the cache and error messages name this image. */

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One challenge of a {@code WWW-Authenticate} header (RFC 7235): a scheme and its parameters,
- * e.g. {@code Bearer realm="https://auth.docker.io/token",service="registry.docker.io"}.
+ * One challenge of a {@code WWW-Authenticate} header (RFC 7235): a scheme and its parameters, e.g.
+ * {@code Bearer realm="https://auth.docker.io/token",service="registry.docker.io"}.
  *
  * @param scheme lower case: {@code basic} or {@code bearer} are the ones mrt answers
  */
@@ -23,9 +23,9 @@ record Challenge(String scheme, Map<String, String> params) {
   }
 
   /**
-   * Parses a header value that may hold several challenges. Parameter names are lower-cased;
-   * values may be quoted (with backslash escapes) or bare tokens. Nothing here throws: what cannot
-   * be read is left out, and the caller reports "no usable challenge".
+   * Parses a header value that may hold several challenges. Parameter names are lower-cased; values
+   * may be quoted (with backslash escapes) or bare tokens. Nothing here throws: what cannot be read
+   * is left out, and the caller reports "no usable challenge".
    */
   static List<Challenge> parse(String header) {
     List<Challenge> out = new ArrayList<>();

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * get} with the server address on stdin, answering {@code {"ServerURL","Username","Secret"}}.
  *
  * <p>Failures follow docker's client ({@code docker-credential-helpers/client.Get}): "credentials
- * not found" is no login (an anonymous pull); a helper that is missing or fails otherwise stops
- * the pull, since guessing anonymous there hides a broken setup behind a 401 later.
+ * not found" is no login (an anonymous pull); a helper that is missing or fails otherwise stops the
+ * pull, since guessing anonymous there hides a broken setup behind a 401 later.
  *
  * @param name the part after {@code docker-credential-}
  * @param configuredIn the file that names it, for error messages
@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 record CredentialHelper(String name, Path configuredIn, Map<String, String> env) {
   /** What a helper prints when it has nothing for the server (docker's errCredentialsNotFound). */
   static final String NOT_FOUND = "credentials not found in native keychain";
+
   /** Docker's marker: the secret is an identity (refresh) token, not a password. */
   static final String TOKEN_USER = "<token>";
+
   /** Helpers may talk to a keychain daemon or a cloud API; none should take longer. */
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
@@ -54,9 +56,17 @@ record CredentialHelper(String name, Path configuredIn, Map<String, String> env)
    * @throws ImageException naming the helper and what to do when it is missing or fails
    */
   Optional<RegistryCredentials.Login> get(String serverUrl) {
-    Path executable = find().orElseThrow(() -> new ImageException("credential helper "
-        + program() + " (named in " + configuredIn + ") is not on PATH; install it, or remove"
-        + " it from credsStore/credHelpers there to pull anonymously"));
+    Path executable =
+        find()
+            .orElseThrow(
+                () ->
+                    new ImageException(
+                        "credential helper "
+                            + program()
+                            + " (named in "
+                            + configuredIn
+                            + ") is not on PATH; install it, or remove"
+                            + " it from credsStore/credHelpers there to pull anonymously"));
     ProcessBuilder pb = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(env);
@@ -64,13 +74,15 @@ record CredentialHelper(String name, Path configuredIn, Map<String, String> env)
     int exit;
     try {
       Process p = pb.start();
-      CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-        try {
-          return p.getInputStream().readAllBytes();
-        } catch (IOException e) {
-          return new byte[0];
-        }
-      });
+      CompletableFuture<byte[]> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  return new byte[0];
+                }
+              });
       try (OutputStream in = p.getOutputStream()) {
         in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
       } catch (IOException closedEarly) {
@@ -92,8 +104,9 @@ record CredentialHelper(String name, Path configuredIn, Map<String, String> env)
       if (out.contains(NOT_FOUND)) {
         return Optional.empty();
       }
-      throw failure(serverUrl, "exit " + exit + (out.isEmpty() ? "" : ": "
-          + out.lines().findFirst().orElse("")));
+      throw failure(
+          serverUrl,
+          "exit " + exit + (out.isEmpty() ? "" : ": " + out.lines().findFirst().orElse("")));
     }
     try {
       JsonNode json = new ObjectMapper().readTree(out);
@@ -109,9 +122,20 @@ record CredentialHelper(String name, Path configuredIn, Map<String, String> env)
   }
 
   private ImageException failure(String serverUrl, String why) {
-    return new ImageException("credential helper " + program() + " (named in " + configuredIn
-        + ") failed to get the login for " + serverUrl + " (" + why + "); run `echo " + serverUrl
-        + " | " + program() + " get` to see why, or log in again");
+    return new ImageException(
+        "credential helper "
+            + program()
+            + " (named in "
+            + configuredIn
+            + ") failed to get the login for "
+            + serverUrl
+            + " ("
+            + why
+            + "); run `echo "
+            + serverUrl
+            + " | "
+            + program()
+            + " get` to see why, or log in again");
   }
 
   /** Looked up here, not by ProcessBuilder: the JDK searches its own PATH, not the child's. */

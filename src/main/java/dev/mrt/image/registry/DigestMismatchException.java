@@ -7,11 +7,29 @@ public final class DigestMismatchException extends RegistryException {
   private final Digest expected;
   private final String actual;
 
-  public DigestMismatchException(String reference, String what, Digest expected, long expectedSize,
-      String actual, long actualSize) {
-    super(reference, Reason.DIGEST_MISMATCH, what + " " + expected + " does not match its content:"
-        + " expected " + expected + " (" + expectedSize + " bytes), got " + actual + " ("
-        + actualSize + " bytes); the registry's copy is corrupt or was replaced, nothing was kept",
+  public DigestMismatchException(
+      String reference,
+      String what,
+      Digest expected,
+      long expectedSize,
+      String actual,
+      long actualSize) {
+    super(
+        reference,
+        Reason.DIGEST_MISMATCH,
+        what
+            + " "
+            + expected
+            + " does not match its content:"
+            + " expected "
+            + expected
+            + " ("
+            + expectedSize
+            + " bytes), got "
+            + actual
+            + " ("
+            + actualSize
+            + " bytes); the registry's copy is corrupt or was replaced, nothing was kept",
         null);
     this.expected = expected;
     this.actual = actual;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one translator from manifest, index and config JSON to mrt's types. Only the fields mrt
- * uses are read; unknown ones are ignored, as the OCI spec asks of consumers.
+ * The one translator from manifest, index and config JSON to mrt's types. Only the fields mrt uses
+ * are read; unknown ones are ignored, as the OCI spec asks of consumers.
  */
 final class ManifestJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,8 +57,11 @@ final class ManifestJson {
       }
       return new Manifest(descriptor(root.path("config")), layers);
     }
-    throw new IOException("unsupported manifest type '" + type + "' (mrt reads OCI and Docker v2"
-        + " manifests and indexes; schema1 is obsolete)");
+    throw new IOException(
+        "unsupported manifest type '"
+            + type
+            + "' (mrt reads OCI and Docker v2"
+            + " manifests and indexes; schema1 is obsolete)");
   }
 
   static Descriptor descriptor(JsonNode node) throws IOException {
@@ -74,11 +77,15 @@ final class ManifestJson {
     Optional<Platform> platform = Optional.empty();
     JsonNode p = node.path("platform");
     if (p.isObject()) {
-      platform = Optional.of(new Platform(p.path("os").asText(""), p.path("architecture").asText(""),
-          Optional.ofNullable(p.path("variant").textValue())));
+      platform =
+          Optional.of(
+              new Platform(
+                  p.path("os").asText(""),
+                  p.path("architecture").asText(""),
+                  Optional.ofNullable(p.path("variant").textValue())));
     }
-    return new Descriptor(node.path("mediaType").asText(""), digest, node.path("size").asLong(),
-        platform);
+    return new Descriptor(
+        node.path("mediaType").asText(""), digest, node.path("size").asLong(), platform);
   }
 
   /** Reads the parts of an image config mrt applies (the {@code config} object and rootfs). */
@@ -93,9 +100,13 @@ final class ManifestJson {
         throw new IOException("config: " + e.getMessage(), e);
       }
     }
-    return new ImageConfig(strings(c.path("Env")), strings(c.path("Entrypoint")),
-        strings(c.path("Cmd")), Optional.ofNullable(c.path("WorkingDir").textValue()),
-        Optional.ofNullable(c.path("User").textValue()), diffIds);
+    return new ImageConfig(
+        strings(c.path("Env")),
+        strings(c.path("Entrypoint")),
+        strings(c.path("Cmd")),
+        Optional.ofNullable(c.path("WorkingDir").textValue()),
+        Optional.ofNullable(c.path("User").textValue()),
+        diffIds);
   }
 
   private static List<String> strings(JsonNode array) {

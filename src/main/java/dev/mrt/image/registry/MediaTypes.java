@@ -10,8 +10,8 @@ final class MediaTypes {
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 
   /**
-   * All four, always: without the OCI ones distribution answers 404 for OCI images, and a Docker
-   * v2 manifest asked for without its type comes back converted to the old schema1.
+   * All four, always: without the OCI ones distribution answers 404 for OCI images, and a Docker v2
+   * manifest asked for without its type comes back converted to the old schema1.
    */
   static final List<String> ACCEPT = List.of(OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
 

@@ -19,11 +19,11 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * An image in an OCI image layout directory ({@code oci-layout}, {@code index.json},
- * {@code blobs/sha256/}), as skopeo, umoci and buildah write them. A tag is the {@code
+ * An image in an OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code
+ * blobs/sha256/}), as skopeo, umoci and buildah write them. A tag is the {@code
  * org.opencontainers.image.ref.name} annotation of an {@code index.json} entry. Blobs are copied
- * into the cache with the same digest and size checks as a registry's: a layout is just files,
- * and files get corrupted too.
+ * into the cache with the same digest and size checks as a registry's: a layout is just files, and
+ * files get corrupted too.
  */
 public final class OciLayout implements BlobSource {
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
@@ -39,13 +39,18 @@ public final class OciLayout implements BlobSource {
     this.name = "oci:" + dir + tag.map(t -> ":" + t).orElse("");
   }
 
-  /** @throws ImageException when {@code dir} is not an OCI image layout */
+  /**
+   * @throws ImageException when {@code dir} is not an OCI image layout
+   */
   public static OciLayout open(Path dir, Optional<String> tag) {
     Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(abs.resolve("oci-layout")) || !Files.isRegularFile(
-        abs.resolve("index.json"))) {
-      throw new ImageException("image oci:" + abs + ": not an OCI image layout (no oci-layout"
-          + " and index.json there); give a directory skopeo or umoci wrote");
+    if (!Files.isRegularFile(abs.resolve("oci-layout"))
+        || !Files.isRegularFile(abs.resolve("index.json"))) {
+      throw new ImageException(
+          "image oci:"
+              + abs
+              + ": not an OCI image layout (no oci-layout"
+              + " and index.json there); give a directory skopeo or umoci wrote");
     }
     return new OciLayout(abs, tag);
   }
@@ -61,8 +66,8 @@ public final class OciLayout implements BlobSource {
     try {
       index = new ObjectMapper().readTree(dir.resolve("index.json").toFile());
     } catch (IOException e) {
-      throw new RegistryException(name, Reason.PROTOCOL, "unreadable index.json ("
-          + e.getMessage() + ")", e);
+      throw new RegistryException(
+          name, Reason.PROTOCOL, "unreadable index.json (" + e.getMessage() + ")", e);
     }
     List<JsonNode> matches = new ArrayList<>();
     List<String> tags = new ArrayList<>();
@@ -74,14 +79,25 @@ public final class OciLayout implements BlobSource {
       }
     }
     if (matches.size() != 1) {
-      throw new RegistryException(name, Reason.NOT_FOUND, (matches.isEmpty() ? "no" : "more than"
-          + " one") + " image" + tag.map(t -> " tagged " + t).orElse("") + " in its index.json"
-          + " (tags: " + tags + "); name one as oci:DIR:TAG", null);
+      throw new RegistryException(
+          name,
+          Reason.NOT_FOUND,
+          (matches.isEmpty() ? "no" : "more than" + " one")
+              + " image"
+              + tag.map(t -> " tagged " + t).orElse("")
+              + " in its index.json"
+              + " (tags: "
+              + tags
+              + "); name one as oci:DIR:TAG",
+          null);
     }
     try {
       Descriptor top = ManifestJson.descriptor(matches.get(0));
-      return RegistryClient.resolve(name, platform, readManifest(top, matches.get(0)
-          .path("mediaType").asText("")), d -> readManifest(d, null));
+      return RegistryClient.resolve(
+          name,
+          platform,
+          readManifest(top, matches.get(0).path("mediaType").asText("")),
+          d -> readManifest(d, null));
     } catch (IOException e) {
       throw new RegistryException(name, Reason.PROTOCOL, e.getMessage(), e);
     }
@@ -92,11 +108,11 @@ public final class OciLayout implements BlobSource {
       byte[] bytes = Files.readAllBytes(blob(d.digest()));
       Digest actual = Digest.sha256(bytes);
       if (!actual.equals(d.digest()) || bytes.length != d.size()) {
-        throw new DigestMismatchException(name, "manifest", d.digest(), d.size(),
-            actual.toString(), bytes.length);
+        throw new DigestMismatchException(
+            name, "manifest", d.digest(), d.size(), actual.toString(), bytes.length);
       }
-      return new ManifestPuller.Fetched(actual, bytes,
-          mediaType != null ? mediaType : d.mediaType());
+      return new ManifestPuller.Fetched(
+          actual, bytes, mediaType != null ? mediaType : d.mediaType());
     } catch (IOException e) {
       throw missing(d, e);
     }
@@ -109,8 +125,8 @@ public final class OciLayout implements BlobSource {
       long written = 0;
       byte[] buffer = new byte[BUFFER];
       if (Files.size(blob(d.digest())) != d.size()) {
-        throw new DigestMismatchException(name, "blob", d.digest(), d.size(), "a different size",
-            Files.size(blob(d.digest())));
+        throw new DigestMismatchException(
+            name, "blob", d.digest(), d.size(), "a different size", Files.size(blob(d.digest())));
       }
       try (InputStream in = Files.newInputStream(blob(d.digest()));
           OutputStream out = Files.newOutputStream(target)) {
@@ -129,8 +145,13 @@ public final class OciLayout implements BlobSource {
       }
       Digest actual = Digest.of(md.digest());
       if (written != d.size() || !actual.equals(d.digest())) {
-        throw new DigestMismatchException(name, "blob", d.digest(), d.size(),
-            written != d.size() ? "a different size" : actual.toString(), written);
+        throw new DigestMismatchException(
+            name,
+            "blob",
+            d.digest(),
+            d.size(),
+            written != d.size() ? "a different size" : actual.toString(),
+            written);
       }
     } catch (IOException e) {
       throw missing(d, e);
@@ -138,8 +159,8 @@ public final class OciLayout implements BlobSource {
   }
 
   @Override
-  public void fetchBlobs(List<Descriptor> blobs, Function<Descriptor, Path> target,
-      LongConsumer progress) {
+  public void fetchBlobs(
+      List<Descriptor> blobs, Function<Descriptor, Path> target, LongConsumer progress) {
     // Local files: copying in order is as fast as the disk allows.
     blobs.forEach(d -> fetchBlob(d, target.apply(d), progress, OutputStream.nullOutputStream()));
   }
@@ -149,7 +170,14 @@ public final class OciLayout implements BlobSource {
   }
 
   private RegistryException missing(Descriptor d, IOException e) {
-    return new RegistryException(name, Reason.NOT_FOUND, "cannot read blob " + d.digest()
-        + " from the layout (" + e.getMessage() + "); the layout is incomplete", e);
+    return new RegistryException(
+        name,
+        Reason.NOT_FOUND,
+        "cannot read blob "
+            + d.digest()
+            + " from the layout ("
+            + e.getMessage()
+            + "); the layout is incomplete",
+        e);
   }
 }

@@ -11,8 +11,7 @@ import java.util.List;
  * @param bytes the manifest exactly as served (its digest is {@code digest})
  */
 public record PulledManifest(
-    String name, Digest digest, byte[] bytes, Descriptor config,
-    List<Descriptor> layers) {
+    String name, Digest digest, byte[] bytes, Descriptor config, List<Descriptor> layers) {
   public PulledManifest {
     layers = List.copyOf(layers);
   }

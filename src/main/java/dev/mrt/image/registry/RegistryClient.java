@@ -2,11 +2,13 @@ package dev.mrt.image.registry;
 
 import dev.mrt.DaemonThreads;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.image.Digest;
 import dev.mrt.image.ImageConfig;
 import dev.mrt.image.ImageReference;
 import dev.mrt.image.Platform;
 import dev.mrt.image.registry.RegistryException.Reason;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +26,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Pulls images from OCI distribution registries: resolves a reference (through an index, for the
- * wanted platform) to one manifest, and fetches blobs verified by digest and size. Thread-safe;
- * one instance keeps tokens and connections for all pulls of a process.
+ * wanted platform) to one manifest, and fetches blobs verified by digest and size. Thread-safe; one
+ * instance keeps tokens and connections for all pulls of a process.
  */
 public final class RegistryClient {
 
@@ -33,8 +36,13 @@ public final class RegistryClient {
    * @param parallelism how many blobs of one image are fetched at once
    * @param attempts tries per request before a network failure is reported
    */
-  public record Settings(RegistryCredentials credentials, Set<String> insecureRegistries,
-      int parallelism, Duration timeout, int attempts, Duration firstRetryPause) {
+  public record Settings(
+      RegistryCredentials credentials,
+      Set<String> insecureRegistries,
+      int parallelism,
+      Duration timeout,
+      int attempts,
+      Duration firstRetryPause) {
     public Settings {
       insecureRegistries = Set.copyOf(insecureRegistries);
       if (parallelism < 1 || attempts < 1) {
@@ -43,17 +51,22 @@ public final class RegistryClient {
     }
 
     /**
-     * As {@code mrt.images.*} configures them, with the logins of its auth-file and then of
-     * the files docker and podman write ({@link RegistryCredentials#defaultFiles}).
+     * As {@code mrt.images.*} configures them, with the logins of its auth-file and then of the
+     * files docker and podman write ({@link RegistryCredentials#defaultFiles}).
      */
     public static Settings of(MrtConfig.Images images) {
       List<Path> authFiles = new ArrayList<>();
       images.authFile().ifPresent(authFiles::add);
-      authFiles.addAll(RegistryCredentials.defaultFiles(System.getenv(),
-          Path.of(System.getProperty("user.home"))));
-      return new Settings(RegistryCredentials.load(authFiles, System.getenv()),
+      authFiles.addAll(
+          RegistryCredentials.defaultFiles(
+              System.getenv(), Path.of(System.getProperty("user.home"))));
+      return new Settings(
+          RegistryCredentials.load(authFiles, System.getenv()),
           Set.copyOf(images.insecureRegistries().orElse(List.of())),
-          images.parallelism(), images.timeout(), images.attempts(), Duration.ofMillis(200));
+          images.parallelism(),
+          images.timeout(),
+          images.attempts(),
+          Duration.ofMillis(200));
     }
   }
 
@@ -63,12 +76,14 @@ public final class RegistryClient {
 
   public RegistryClient(Settings settings) {
     this.settings = settings;
-    HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(30))
-        .followRedirects(HttpClient.Redirect.NORMAL) // blobs are often served from a CDN
-        .build();
-    RegistryTransport transport = new RegistryTransport(http, settings.credentials(),
-        settings.insecureRegistries(), settings.timeout());
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(30))
+            .followRedirects(HttpClient.Redirect.NORMAL) // blobs are often served from a CDN
+            .build();
+    RegistryTransport transport =
+        new RegistryTransport(
+            http, settings.credentials(), settings.insecureRegistries(), settings.timeout());
     Retry retry = new Retry(settings.attempts(), settings.firstRetryPause());
     this.manifests = new ManifestPuller(transport, retry);
     this.blobs = new BlobPuller(transport, retry);
@@ -82,7 +97,10 @@ public final class RegistryClient {
    */
   public PulledManifest manifest(ImageReference ref, Platform platform) {
     ManifestPuller.Fetched top = manifests.pull(ref, ref.manifestReference(), Optional.empty());
-    return resolve(ref.toString(), platform, top,
+    return resolve(
+        ref.toString(),
+        platform,
+        top,
         d -> manifests.pull(ref, d.digest().toString(), Optional.of(d)));
   }
 
@@ -91,20 +109,37 @@ public final class RegistryClient {
    *
    * @param child fetches (and verifies) the manifest an index entry points to
    */
-  static PulledManifest resolve(String name, Platform platform, ManifestPuller.Fetched top,
+  static PulledManifest resolve(
+      String name,
+      Platform platform,
+      ManifestPuller.Fetched top,
       Function<Descriptor, ManifestPuller.Fetched> child) {
     ManifestJson.Parsed parsed = parse(name, top);
     if (parsed instanceof ManifestJson.Index index) {
-      Descriptor chosen = ManifestJson.select(index, platform).orElseThrow(() ->
-          new RegistryException(name, Reason.NOT_FOUND, "no image for " + platform
-              + " in its index (it has " + index.manifests().stream()
-                  .map(d -> d.platform().map(Platform::toString).orElse("?")).distinct().toList()
-              + "); pick one with --platform", null));
+      Descriptor chosen =
+          ManifestJson.select(index, platform)
+              .orElseThrow(
+                  () ->
+                      new RegistryException(
+                          name,
+                          Reason.NOT_FOUND,
+                          "no image for "
+                              + platform
+                              + " in its index (it has "
+                              + index.manifests().stream()
+                                  .map(d -> d.platform().map(Platform::toString).orElse("?"))
+                                  .distinct()
+                                  .toList()
+                              + "); pick one with --platform",
+                          null));
       top = child.apply(chosen);
       parsed = parse(name, top);
       if (!(parsed instanceof ManifestJson.Manifest)) {
-        throw new RegistryException(name, Reason.PROTOCOL,
-            "the index entry for " + platform + " is not an image manifest", null);
+        throw new RegistryException(
+            name,
+            Reason.PROTOCOL,
+            "the index entry for " + platform + " is not an image manifest",
+            null);
       }
     }
     ManifestJson.Manifest m = (ManifestJson.Manifest) parsed;
@@ -112,14 +147,15 @@ public final class RegistryClient {
   }
 
   /**
-   * One image of a registry as a {@link BlobSource}. The cache names it by tag when it has one
-   * (a moved tag then points at the new digest), else by digest.
+   * One image of a registry as a {@link BlobSource}. The cache names it by tag when it has one (a
+   * moved tag then points at the new digest), else by digest.
    */
   public BlobSource source(ImageReference ref) {
-    String name = ref.tag().isPresent()
-        ? new ImageReference(ref.registry(), ref.repository(), ref.tag(), Optional.empty())
-            .toString()
-        : ref.toString();
+    String name =
+        ref.tag().isPresent()
+            ? new ImageReference(ref.registry(), ref.repository(), ref.tag(), Optional.empty())
+                .toString()
+            : ref.toString();
     return new BlobSource() {
       @Override
       public String name() {
@@ -132,14 +168,14 @@ public final class RegistryClient {
       }
 
       @Override
-      public void fetchBlob(Descriptor blob, Path target, LongConsumer progress,
-          java.io.OutputStream copy) {
+      public void fetchBlob(
+          Descriptor blob, Path target, LongConsumer progress, OutputStream copy) {
         RegistryClient.this.fetchBlob(ref, blob, target, progress, copy);
       }
 
       @Override
-      public void fetchBlobs(List<Descriptor> blobs, Function<Descriptor, Path> target,
-          LongConsumer progress) {
+      public void fetchBlobs(
+          List<Descriptor> blobs, Function<Descriptor, Path> target, LongConsumer progress) {
         RegistryClient.this.fetchBlobs(ref, blobs, target, progress);
       }
     };
@@ -157,8 +193,8 @@ public final class RegistryClient {
    *
    * @throws CopyFailedException when writing to {@code copy} failed (its reader stopped)
    */
-  public void fetchBlob(ImageReference ref, Descriptor blob, Path target, LongConsumer progress,
-      java.io.OutputStream copy) {
+  public void fetchBlob(
+      ImageReference ref, Descriptor blob, Path target, LongConsumer progress, OutputStream copy) {
     try (copy) {
       blobs.pull(ref, blob, target, progress, Optional.of(copy));
     } catch (BlobPuller.CopyFailed e) {
@@ -179,15 +215,18 @@ public final class RegistryClient {
    * Fetches blobs at most {@link Settings#parallelism()} at a time; the first failure is thrown
    * once the others have stopped.
    */
-  public void fetchBlobs(ImageReference ref, List<Descriptor> wanted,
-      Function<Descriptor, Path> target, LongConsumer progress) {
+  public void fetchBlobs(
+      ImageReference ref,
+      List<Descriptor> wanted,
+      Function<Descriptor, Path> target,
+      LongConsumer progress) {
     if (wanted.size() <= 1) {
       wanted.forEach(d -> fetchBlob(ref, d, target.apply(d), progress));
       return;
     }
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(settings.parallelism(), wanted.size()),
-            DaemonThreads.factory("mrt-pull"));
+        Executors.newFixedThreadPool(
+            Math.min(settings.parallelism(), wanted.size()), DaemonThreads.factory("mrt-pull"));
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Descriptor d : wanted) {
@@ -199,12 +238,14 @@ public final class RegistryClient {
           f.get();
         } catch (ExecutionException e) {
           if (first == null) {
-            first = e.getCause() instanceof RuntimeException r ? r
-                : new RegistryException(ref.toString(), Reason.PROTOCOL, e.getCause().toString(),
-                    e.getCause());
+            first =
+                e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new RegistryException(
+                        ref.toString(), Reason.PROTOCOL, e.getCause().toString(), e.getCause());
             futures.forEach(other -> other.cancel(true));
           }
-        } catch (java.util.concurrent.CancellationException e) {
+        } catch (CancellationException e) {
           // Cancelled after the first failure, which is what gets reported.
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -228,8 +269,8 @@ public final class RegistryClient {
     try {
       return ManifestJson.config(bytes);
     } catch (IOException e) {
-      throw new RegistryException(reference, Reason.PROTOCOL, "unreadable image config ("
-          + e.getMessage() + ")", e);
+      throw new RegistryException(
+          reference, Reason.PROTOCOL, "unreadable image config (" + e.getMessage() + ")", e);
     }
   }
 
@@ -237,10 +278,10 @@ public final class RegistryClient {
    * The blobs an image manifest refers to (config and layers), for garbage collection; empty for
    * content that is not an image manifest.
    */
-  public static List<dev.mrt.image.Digest> blobsOf(byte[] manifest) {
+  public static List<Digest> blobsOf(byte[] manifest) {
     try {
       if (ManifestJson.parse(manifest, "") instanceof ManifestJson.Manifest m) {
-        List<dev.mrt.image.Digest> out = new ArrayList<>();
+        List<Digest> out = new ArrayList<>();
         out.add(m.config().digest());
         m.layers().forEach(l -> out.add(l.digest()));
         return out;
@@ -255,8 +296,11 @@ public final class RegistryClient {
     try {
       return ManifestJson.parse(f.bytes(), f.contentType());
     } catch (IOException e) {
-      throw new RegistryException(name, Reason.PROTOCOL, "unreadable manifest "
-          + f.digest() + " (" + e.getMessage() + ")", e);
+      throw new RegistryException(
+          name,
+          Reason.PROTOCOL,
+          "unreadable manifest " + f.digest() + " (" + e.getMessage() + ")",
+          e);
     }
   }
 }

@@ -33,7 +33,9 @@ public final class RegistryCredentials {
   }
 
   /** What one file says: helpers by host, a helper for all, and stored logins by host. */
-  private record Source(Map<String, CredentialHelper> helpers, Optional<CredentialHelper> store,
+  private record Source(
+      Map<String, CredentialHelper> helpers,
+      Optional<CredentialHelper> store,
       Map<String, Login> auths) {
     Optional<CredentialHelper> helperFor(String host) {
       return Optional.ofNullable(helpers.get(host)).or(() -> store);
@@ -41,6 +43,7 @@ public final class RegistryCredentials {
   }
 
   private final List<Source> sources;
+
   /** Helper answers: a helper may prompt or call a cloud API, so once per host is enough. */
   private final Map<String, Optional<Login>> asked = new ConcurrentHashMap<>();
 
@@ -76,7 +79,8 @@ public final class RegistryCredentials {
           String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
           int colon = decoded.indexOf(':');
           if (colon > 0) {
-            auths.putIfAbsent(hostOf(e.getKey()),
+            auths.putIfAbsent(
+                hostOf(e.getKey()),
                 new Login(decoded.substring(0, colon), decoded.substring(colon + 1)));
           }
         }
@@ -85,12 +89,18 @@ public final class RegistryCredentials {
           var e = it.next();
           helpers.put(hostOf(e.getKey()), new CredentialHelper(e.getValue().asText(), f, env));
         }
-        Optional<CredentialHelper> store = Optional.of(root.path("credsStore").asText(""))
-            .filter(s -> !s.isEmpty()).map(s -> new CredentialHelper(s, f, env));
+        Optional<CredentialHelper> store =
+            Optional.of(root.path("credsStore").asText(""))
+                .filter(s -> !s.isEmpty())
+                .map(s -> new CredentialHelper(s, f, env));
         out.add(new Source(Map.copyOf(helpers), store, Map.copyOf(auths)));
       } catch (IOException | IllegalArgumentException e) {
-        throw new ImageException("cannot read registry credentials from " + f + " ("
-            + e.getMessage() + "); fix or remove the file");
+        throw new ImageException(
+            "cannot read registry credentials from "
+                + f
+                + " ("
+                + e.getMessage()
+                + "); fix or remove the file");
       }
     }
     return new RegistryCredentials(out);
@@ -101,28 +111,31 @@ public final class RegistryCredentials {
     List<Path> files = new ArrayList<>();
     Optional.ofNullable(env.get("REGISTRY_AUTH_FILE")).map(Path::of).ifPresent(files::add);
     Optional.ofNullable(env.get("XDG_RUNTIME_DIR"))
-        .map(d -> Path.of(d, "containers", "auth.json")).ifPresent(files::add);
+        .map(d -> Path.of(d, "containers", "auth.json"))
+        .ifPresent(files::add);
     Optional.ofNullable(env.get("DOCKER_CONFIG"))
-        .map(d -> Path.of(d, "config.json")).ifPresent(files::add);
+        .map(d -> Path.of(d, "config.json"))
+        .ifPresent(files::add);
     files.add(home.resolve(".docker/config.json"));
     return files;
   }
 
   /**
-   * The login for a registry as references name it ({@code docker.io} for Docker Hub). A file
-   * whose helper has nothing for the host leaves it to the next file.
+   * The login for a registry as references name it ({@code docker.io} for Docker Hub). A file whose
+   * helper has nothing for the host leaves it to the next file.
    *
    * @throws ImageException when a named credential helper is missing or fails
    */
   public Optional<Login> forRegistry(String registry) {
-    List<String> hosts = registry.equals("docker.io")
-        ? List.of("docker.io", "index.docker.io") : List.of(registry);
+    List<String> hosts =
+        registry.equals("docker.io") ? List.of("docker.io", "index.docker.io") : List.of(registry);
     for (Source s : sources) {
       for (String host : hosts) {
         Optional<CredentialHelper> helper = s.helperFor(host);
-        Optional<Login> login = helper.isPresent()
-            ? ask(helper.get(), registry)
-            : Optional.ofNullable(s.auths().get(host));
+        Optional<Login> login =
+            helper.isPresent()
+                ? ask(helper.get(), registry)
+                : Optional.ofNullable(s.auths().get(host));
         if (login.isPresent()) {
           return login;
         }

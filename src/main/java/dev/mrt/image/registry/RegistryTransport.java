@@ -23,9 +23,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends the v2 API's GET requests: picks http or https, answers auth challenges (Basic, or a
- * Bearer token fetched from the challenge's realm and cached per repository), and turns error
- * statuses into {@link RegistryException}s. The endpoint classes only say what to ask for.
+ * Sends the v2 API's GET requests: picks http or https, answers auth challenges (Basic, or a Bearer
+ * token fetched from the challenge's realm and cached per repository), and turns error statuses
+ * into {@link RegistryException}s. The endpoint classes only say what to ask for.
  */
 final class RegistryTransport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,11 +34,12 @@ final class RegistryTransport {
   private final RegistryCredentials credentials;
   private final Set<String> insecure;
   private final Duration timeout;
+
   /** Authorization header per registry + repository; tokens are scoped to one repository. */
   private final Map<String, String> authorization = new ConcurrentHashMap<>();
 
-  RegistryTransport(HttpClient http, RegistryCredentials credentials, Set<String> insecure,
-      Duration timeout) {
+  RegistryTransport(
+      HttpClient http, RegistryCredentials credentials, Set<String> insecure, Duration timeout) {
     this.http = http;
     this.credentials = credentials;
     this.insecure = Set.copyOf(insecure);
@@ -53,8 +54,9 @@ final class RegistryTransport {
    * @throws IOException when the network fails (the caller may retry)
    * @throws RegistryException for an answer that retrying will not change
    */
-  HttpResponse<InputStream> get(ImageReference ref, String path, List<String> accept,
-      Optional<String> range, String action) throws IOException {
+  HttpResponse<InputStream> get(
+      ImageReference ref, String path, List<String> accept, Optional<String> range, String action)
+      throws IOException {
     URI uri = URI.create(baseUri(ref) + "/v2/" + ref.repository() + "/" + path);
     String key = ref.registry() + "/" + ref.repository();
     for (int attempt = 0; ; attempt++) {
@@ -91,8 +93,10 @@ final class RegistryTransport {
   private String authenticate(ImageReference ref, HttpResponse<?> response, String action)
       throws IOException {
     Optional<RegistryCredentials.Login> login = credentials.forRegistry(ref.registry());
-    List<Challenge> challenges = response.headers().allValues("WWW-Authenticate").stream()
-        .flatMap(h -> Challenge.parse(h).stream()).toList();
+    List<Challenge> challenges =
+        response.headers().allValues("WWW-Authenticate").stream()
+            .flatMap(h -> Challenge.parse(h).stream())
+            .toList();
     for (Challenge c : challenges) {
       if (c.scheme().equals("bearer") && c.param("realm").isPresent()) {
         return "Bearer " + token(ref, c, login, action);
@@ -101,40 +105,57 @@ final class RegistryTransport {
     for (Challenge c : challenges) {
       if (c.scheme().equals("basic")) {
         if (login.isEmpty()) {
-          throw new RegistryException(ref.toString(), Reason.UNAUTHORIZED, ref.registry()
-              + " requires a login to " + action + "; log in with `skopeo login " + ref.registry()
-              + "` or `docker login` (mrt reads ~/.docker/config.json and"
-              + " $XDG_RUNTIME_DIR/containers/auth.json)", null);
+          throw new RegistryException(
+              ref.toString(),
+              Reason.UNAUTHORIZED,
+              ref.registry()
+                  + " requires a login to "
+                  + action
+                  + "; log in with `skopeo login "
+                  + ref.registry()
+                  + "` or `docker login` (mrt reads ~/.docker/config.json and"
+                  + " $XDG_RUNTIME_DIR/containers/auth.json)",
+              null);
         }
         return basic(login.get());
       }
     }
-    throw new RegistryException(ref.toString(), Reason.PROTOCOL, "401 to " + action
-        + " with no Basic or Bearer challenge mrt can answer (WWW-Authenticate: "
-        + response.headers().allValues("WWW-Authenticate") + ")", null);
+    throw new RegistryException(
+        ref.toString(),
+        Reason.PROTOCOL,
+        "401 to "
+            + action
+            + " with no Basic or Bearer challenge mrt can answer (WWW-Authenticate: "
+            + response.headers().allValues("WWW-Authenticate")
+            + ")",
+        null);
   }
 
   /** The token endpoint of the distribution spec ("token authentication"). */
-  private String token(ImageReference ref, Challenge c, Optional<RegistryCredentials.Login> login,
-      String action) throws IOException {
+  private String token(
+      ImageReference ref, Challenge c, Optional<RegistryCredentials.Login> login, String action)
+      throws IOException {
     StringBuilder q = new StringBuilder(c.param("realm").get());
     q.append(q.indexOf("?") < 0 ? '?' : '&');
     c.param("service").ifPresent(s -> q.append("service=").append(encode(s)).append('&'));
-    q.append("scope=").append(encode(c.param("scope")
-        .orElse("repository:" + ref.repository() + ":pull")));
+    q.append("scope=")
+        .append(encode(c.param("scope").orElse("repository:" + ref.repository() + ":pull")));
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(q.toString())).timeout(timeout).GET();
     login.ifPresent(l -> b.header("Authorization", basic(l)));
     HttpResponse<InputStream> r = send(b.build());
     String body = drain(r);
     if (r.statusCode() != 200) {
-      throw error(ref, r.statusCode() == 401 ? 401 : r.statusCode(), body,
-          "get a token to " + action);
+      throw error(
+          ref, r.statusCode() == 401 ? 401 : r.statusCode(), body, "get a token to " + action);
     }
     JsonNode json = JSON.readTree(body);
     String token = json.path("token").asText(json.path("access_token").asText(""));
     if (token.isEmpty()) {
-      throw new RegistryException(ref.toString(), Reason.PROTOCOL,
-          "the token endpoint " + c.param("realm").get() + " returned no token", null);
+      throw new RegistryException(
+          ref.toString(),
+          Reason.PROTOCOL,
+          "the token endpoint " + c.param("realm").get() + " returned no token",
+          null);
     }
     return token;
   }
@@ -143,19 +164,48 @@ final class RegistryTransport {
     String detail = registryErrors(body);
     String where = ref.registry();
     return switch (status) {
-      case 401 -> new RegistryException(ref.toString(), Reason.UNAUTHORIZED, "401 Unauthorized to "
-          + action + detail + "; check the login for " + where
-          + " in ~/.docker/config.json or $XDG_RUNTIME_DIR/containers/auth.json", null);
-      case 403 -> new RegistryException(ref.toString(), Reason.DENIED, "403 Forbidden to " + action
-          + detail + "; the login for " + where + " has no pull access to " + ref.repository(),
-          null);
-      case 404 -> new RegistryException(ref.toString(), Reason.NOT_FOUND, "404 Not Found to "
-          + action + detail + "; check the name and tag", null);
-      case 429 -> new RegistryException(ref.toString(), Reason.TOO_MANY_REQUESTS,
-          "429 Too Many Requests to " + action + detail + "; the registry's rate limit was hit,"
-              + " retry later or log in", null);
-      default -> new RegistryException(ref.toString(), Reason.PROTOCOL, "HTTP " + status + " to "
-          + action + detail, null);
+      case 401 ->
+          new RegistryException(
+              ref.toString(),
+              Reason.UNAUTHORIZED,
+              "401 Unauthorized to "
+                  + action
+                  + detail
+                  + "; check the login for "
+                  + where
+                  + " in ~/.docker/config.json or $XDG_RUNTIME_DIR/containers/auth.json",
+              null);
+      case 403 ->
+          new RegistryException(
+              ref.toString(),
+              Reason.DENIED,
+              "403 Forbidden to "
+                  + action
+                  + detail
+                  + "; the login for "
+                  + where
+                  + " has no pull access to "
+                  + ref.repository(),
+              null);
+      case 404 ->
+          new RegistryException(
+              ref.toString(),
+              Reason.NOT_FOUND,
+              "404 Not Found to " + action + detail + "; check the name and tag",
+              null);
+      case 429 ->
+          new RegistryException(
+              ref.toString(),
+              Reason.TOO_MANY_REQUESTS,
+              "429 Too Many Requests to "
+                  + action
+                  + detail
+                  + "; the registry's rate limit was hit,"
+                  + " retry later or log in",
+              null);
+      default ->
+          new RegistryException(
+              ref.toString(), Reason.PROTOCOL, "HTTP " + status + " to " + action + detail, null);
     };
   }
 
@@ -203,8 +253,9 @@ final class RegistryTransport {
   }
 
   private static String basic(RegistryCredentials.Login l) {
-    return "Basic " + Base64.getEncoder().encodeToString(
-        (l.user() + ":" + l.password()).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((l.user() + ":" + l.password()).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String encode(String s) {

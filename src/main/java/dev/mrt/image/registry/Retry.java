@@ -21,9 +21,19 @@ record Retry(int attempts, Duration firstPause) {
   void pause(ImageReference ref, String action, int attempt, IOException cause) {
     String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     if (attempt >= attempts) {
-      throw new RegistryException(ref.toString(), Reason.UNREACHABLE, "cannot " + action + " from "
-          + ref.apiHost() + " after " + attempts + " attempts (" + reason
-          + "); check the network and the registry address", cause);
+      throw new RegistryException(
+          ref.toString(),
+          Reason.UNREACHABLE,
+          "cannot "
+              + action
+              + " from "
+              + ref.apiHost()
+              + " after "
+              + attempts
+              + " attempts ("
+              + reason
+              + "); check the network and the registry address",
+          cause);
     }
     LOG.warnf("retrying to %s for %s after: %s", action, ref, reason);
     try {

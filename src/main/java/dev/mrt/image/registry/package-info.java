@@ -20,7 +20,7 @@
  * The JDK's {@link java.net.http.HttpClient} does HTTP/1.1 and 2, TLS and redirects; what remains
  * (the v2 API's three endpoints and the token dance) is a few hundred lines kept here.
  *
- * <p>Plain HTTP is used only for loopback registries (127.0.0.0/8, localhost, ::1) and those
- * listed in {@code mrt.images.insecure-registries}; everything else is HTTPS.
+ * <p>Plain HTTP is used only for loopback registries (127.0.0.0/8, localhost, ::1) and those listed
+ * in {@code mrt.images.insecure-registries}; everything else is HTTPS.
  */
 package dev.mrt.image.registry;

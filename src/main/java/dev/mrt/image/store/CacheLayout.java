@@ -9,9 +9,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Where everything lives in the image cache: the one place that spells its names, so the store
- * that writes them and gc that removes them cannot disagree (jib-core's CacheStorageFiles plays
- * this part). Asking it touches no file except to list a directory.
+ * Where everything lives in the image cache: the one place that spells its names, so the store that
+ * writes them and gc that removes them cannot disagree (jib-core's CacheStorageFiles plays this
+ * part). Asking it touches no file except to list a directory.
  *
  * <pre>
  * images.json                         references to manifest digests ({@link ImageStore})
@@ -95,16 +95,19 @@ public final class CacheLayout {
    * empty when there is no blob directory yet.
    */
   public List<BlobFile> blobFiles() throws IOException {
-    return list(blobs()).stream().<BlobFile>mapMulti((file, out) -> {
-      String name = file.getFileName().toString();
-      if (isTempBlob(file)) {
-        out.accept(new Partial(file));
-      } else if (Digest.isHex(name)) {
-        out.accept(new Blob(file, new Digest(name)));
-      } else if (!name.startsWith(".")) {
-        out.accept(new Foreign(file));
-      }
-    }).toList();
+    return list(blobs()).stream()
+        .<BlobFile>mapMulti(
+            (file, out) -> {
+              String name = file.getFileName().toString();
+              if (isTempBlob(file)) {
+                out.accept(new Partial(file));
+              } else if (Digest.isHex(name)) {
+                out.accept(new Blob(file, new Digest(name)));
+              } else if (!name.startsWith(".")) {
+                out.accept(new Foreign(file));
+              }
+            })
+        .toList();
   }
 
   /** The directory images' prepared root filesystems stand in, with their lock files. */
@@ -124,8 +127,10 @@ public final class CacheLayout {
 
   /** The prepared root filesystems there are, complete or not; not their lock files. */
   public List<Path> imageRootfsEntries() throws IOException {
-    return list(imageRootfsDir()).stream().filter(Files::isDirectory)
-        .filter(p -> p.getFileName().toString().startsWith(ENTRY_PREFIX)).toList();
+    return list(imageRootfsDir()).stream()
+        .filter(Files::isDirectory)
+        .filter(p -> p.getFileName().toString().startsWith(ENTRY_PREFIX))
+        .toList();
   }
 
   /** Everything in {@link #imageRootfsDir}: the entries, their temp directories and lock files. */

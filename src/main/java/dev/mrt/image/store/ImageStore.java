@@ -21,11 +21,10 @@ import java.util.function.UnaryOperator;
 /**
  * The content-addressed image cache, laid out like an OCI image layout so tools can read it (the
  * names are {@link CacheLayout}'s): blobs hold manifests, configs and layers, each written to a
- * temp name and renamed only after its digest was verified (a blob shared by images is stored
- * once, and a reader never sees half of one); the index maps references to manifest digests,
- * read and rewritten under a file lock so concurrent mrt processes never lose an entry; each
- * image is unpacked once, with its config, into a prepared root filesystem ({@link
- * PreparedDirectory}).
+ * temp name and renamed only after its digest was verified (a blob shared by images is stored once,
+ * and a reader never sees half of one); the index maps references to manifest digests, read and
+ * rewritten under a file lock so concurrent mrt processes never lose an entry; each image is
+ * unpacked once, with its config, into a prepared root filesystem ({@link PreparedDirectory}).
  */
 public final class ImageStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,11 +67,13 @@ public final class ImageStore {
     return layout.newTempBlob(d);
   }
 
-  /** Moves a verified temp file into place; the same content may already be there, which is fine. */
+  /**
+   * Moves a verified temp file into place; the same content may already be there, which is fine.
+   */
   public Path commit(Path temp, Digest d) {
     try {
-      return Files.move(temp, blob(d), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      return Files.move(
+          temp, blob(d), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw failed("store blob " + d, e);
     }
@@ -107,20 +108,22 @@ public final class ImageStore {
 
   /** Records that {@code reference} is {@code manifest} and was used now. */
   public void record(String reference, Digest manifest, long size) {
-    update(list -> {
-      list.removeIf(e -> e.reference().equals(reference));
-      list.add(new Entry(reference, manifest, size, Instant.now()));
-      return list;
-    });
+    update(
+        list -> {
+          list.removeIf(e -> e.reference().equals(reference));
+          list.add(new Entry(reference, manifest, size, Instant.now()));
+          return list;
+        });
   }
 
   /** Forgets a name; returns what it was. The blobs stay until {@code gc}. */
   public Optional<Entry> remove(String reference) {
     Optional<Entry> found = find(reference);
-    update(list -> {
-      list.removeIf(e -> e.reference().equals(reference));
-      return list;
-    });
+    update(
+        list -> {
+          list.removeIf(e -> e.reference().equals(reference));
+          return list;
+        });
     return found;
   }
 
@@ -138,13 +141,16 @@ public final class ImageStore {
         if (!after.equals(before)) {
           ArrayNode out = JSON.createArrayNode();
           for (Entry e : after) {
-            out.addObject().put("reference", e.reference()).put("manifest", e.manifest().toString())
-                .put("size", e.size()).put("lastUsed", e.lastUsed().toString());
+            out.addObject()
+                .put("reference", e.reference())
+                .put("manifest", e.manifest().toString())
+                .put("size", e.size())
+                .put("lastUsed", e.lastUsed().toString());
           }
           Path temp = layout.indexTemp();
           Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
-          Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         return List.copyOf(after);
       }
@@ -159,14 +165,25 @@ public final class ImageStore {
       return out;
     }
     for (JsonNode n : JSON.readTree(index.toFile())) {
-      out.add(new Entry(n.path("reference").asText(), Digest.parse(n.path("manifest").asText()),
-          n.path("size").asLong(), Instant.parse(n.path("lastUsed").asText())));
+      out.add(
+          new Entry(
+              n.path("reference").asText(),
+              Digest.parse(n.path("manifest").asText()),
+              n.path("size").asLong(),
+              Instant.parse(n.path("lastUsed").asText())));
     }
     return out;
   }
 
   private MrtException failed(String what, IOException e) {
-    return new MrtException("cannot " + what + " in the image cache " + layout.root() + " ("
-        + IoErrors.describe(e) + "); check the cache directory (mrt.cache-dir)", e);
+    return new MrtException(
+        "cannot "
+            + what
+            + " in the image cache "
+            + layout.root()
+            + " ("
+            + IoErrors.describe(e)
+            + "); check the cache directory (mrt.cache-dir)",
+        e);
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -67,8 +68,8 @@ public final class PreparedDirectory {
   }
 
   /**
-   * The file whose lock guards {@code dir}; whoever removes {@code dir} takes it first and may
-   * then delete it ({@link LockFile#delete}).
+   * The file whose lock guards {@code dir}; whoever removes {@code dir} takes it first and may then
+   * delete it ({@link LockFile#delete}).
    */
   public static Path lockFile(Path dir) {
     return dir.resolveSibling(dir.getFileName() + ".lock");
@@ -92,13 +93,15 @@ public final class PreparedDirectory {
 
   /** Under the lock, anything at {@code dir} or named like our temp dirs is stale. */
   private static void removeLeftovers(Path dir) throws IOException {
-    if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       LOG.infof("removing incomplete or outdated %s", dir);
       FileTrees.deleteTree(dir);
     }
     String prefix = "." + dir.getFileName() + TEMP_INFIX;
     try (Stream<Path> siblings = Files.list(dir.getParent())) {
-      for (Path stale : (Iterable<Path>) siblings.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {
+      for (Path stale :
+          (Iterable<Path>)
+              siblings.filter(p -> p.getFileName().toString().startsWith(prefix))::iterator) {
         FileTrees.deleteTree(stale);
       }
     }

@@ -3,12 +3,14 @@ package dev.mrt.image.tar;
 import dev.mrt.MrtException;
 
 /**
- * A tar archive could not be unpacked. Carries the archive (as named by the caller) and the
- * entry concerned, so messages and callers never have to parse text.
+ * A tar archive could not be unpacked. Carries the archive (as named by the caller) and the entry
+ * concerned, so messages and callers never have to parse text.
  */
 public abstract sealed class ArchiveException extends MrtException
-    permits UnsafeEntryException, CorruptArchiveException, DestinationException,
-    UnpackLimitException {
+    permits UnsafeEntryException,
+        CorruptArchiveException,
+        DestinationException,
+        UnpackLimitException {
   private final String archive;
   private final String entry;
 

@@ -24,9 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * What an entry carries besides its content: owner (chowned as root, else recorded in an xattr),
- * mode including setuid/setgid/sticky, and mtime. Directories get their mode and mtime only at
- * the end, deepest first, because writing a child changes its parent's mtime and a read-only
- * directory cannot take children.
+ * mode including setuid/setgid/sticky, and mtime. Directories get their mode and mtime only at the
+ * end, deepest first, because writing a child changes its parent's mtime and a read-only directory
+ * cannot take children.
  */
 final class Attributes {
   private static final Logger LOG = Logger.getLogger(Attributes.class);
@@ -34,10 +34,13 @@ final class Attributes {
 
   private final Path root;
   private final boolean preserveOwnership;
+
   /** Files are created with their mode; a chmod follows only for bits the umask would drop. */
   private final int umask;
+
   private final Map<Integer, FileAttribute<?>> permissionsByMode = new HashMap<>();
   private volatile boolean ownerXattrSupported = true;
+
   /** By path: a later layer's entry for the same directory replaces the earlier one. */
   private final Map<Path, DeferredDir> dirs = new LinkedHashMap<>();
 
@@ -51,8 +54,8 @@ final class Attributes {
 
   /** The permission bits of {@code mode}, to create a file with; reading thread only. */
   FileAttribute<?> permissionsFor(int mode) {
-    return permissionsByMode.computeIfAbsent(mode & 0777,
-        m -> PosixFilePermissions.asFileAttribute(permissions(m)));
+    return permissionsByMode.computeIfAbsent(
+        mode & 0777, m -> PosixFilePermissions.asFileAttribute(permissions(m)));
   }
 
   /** Owner, mode and mtime of a file just written; safe on a writer thread. */
@@ -103,15 +106,17 @@ final class Attributes {
     if (preserveOwnership || !ownerXattrSupported) {
       return;
     }
-    RootlessOwner.of(entry.getLongUserId(), entry.getLongGroupId()).ifPresent(owner -> {
-      try {
-        Files.getFileAttributeView(target, UserDefinedFileAttributeView.class, NOFOLLOW)
-            .write(RootlessOwner.XATTR, ByteBuffer.wrap(owner.encode()));
-      } catch (IOException | UnsupportedOperationException e) {
-        ownerXattrSupported = false;
-        LOG.debugf("not recording image owners in %s: %s", root, e);
-      }
-    });
+    RootlessOwner.of(entry.getLongUserId(), entry.getLongGroupId())
+        .ifPresent(
+            owner -> {
+              try {
+                Files.getFileAttributeView(target, UserDefinedFileAttributeView.class, NOFOLLOW)
+                    .write(RootlessOwner.XATTR, ByteBuffer.wrap(owner.encode()));
+              } catch (IOException | UnsupportedOperationException e) {
+                ownerXattrSupported = false;
+                LOG.debugf("not recording image owners in %s: %s", root, e);
+              }
+            });
   }
 
   /** {@code path} and everything below it are gone: no directory attributes for them. */
@@ -129,8 +134,8 @@ final class Attributes {
         chmod(dir.path(), dir.mode());
         setMtime(dir.path(), dir.mtime());
       } catch (IOException e) {
-        throw new DestinationException(archive, root.relativize(dir.path()).toString(),
-            dir.path().toString(), e);
+        throw new DestinationException(
+            archive, root.relativize(dir.path()).toString(), dir.path().toString(), e);
       }
     }
   }

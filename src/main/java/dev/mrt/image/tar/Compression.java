@@ -26,8 +26,8 @@ public enum Compression {
   }
 
   /**
-   * Looks at the first bytes of {@code in} without consuming them. {@code in} must support mark
-   * (a {@link BufferedInputStream} does).
+   * Looks at the first bytes of {@code in} without consuming them. {@code in} must support mark (a
+   * {@link BufferedInputStream} does).
    */
   public static Compression detect(InputStream in) throws IOException {
     in.mark(MAGIC_LENGTH);
@@ -49,7 +49,7 @@ public enum Compression {
     return switch (this) {
       case NONE -> in;
       case GZIP -> new GZIPInputStream(in, bufferSize);
-        // The zstd stream reads small frames: keep a large buffer between it and the tar parser.
+      // The zstd stream reads small frames: keep a large buffer between it and the tar parser.
       case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), bufferSize);
     };
   }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Which archive, and which entry of it, an extraction is at: every error it raises names both.
- * Only the reading thread moves it; a write handed to another thread takes a {@link #copy}.
+ * Which archive, and which entry of it, an extraction is at: every error it raises names both. Only
+ * the reading thread moves it; a write handed to another thread takes a {@link #copy}.
  */
 final class Cursor {
   private String archive;

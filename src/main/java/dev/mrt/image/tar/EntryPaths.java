@@ -6,10 +6,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Where an entry may write, decided before anything is written: names that are absolute or
- * climb with {@code ..} are refused, relative symlink targets may not leave the root, and every
- * directory an entry goes through must be a real directory, never a symlink. Pure: it looks at
- * the disk only through {@link Disk}, so its rules are tested without one.
+ * Where an entry may write, decided before anything is written: names that are absolute or climb
+ * with {@code ..} are refused, relative symlink targets may not leave the root, and every directory
+ * an entry goes through must be a real directory, never a symlink. Pure: it looks at the disk only
+ * through {@link Disk}, so its rules are tested without one.
  */
 final class EntryPaths {
 
@@ -32,6 +32,7 @@ final class EntryPaths {
   private final Path root;
   private final Cursor at;
   private final Disk disk;
+
   /** Directories known to be real directories (not symlinks) under root: saves lstat calls. */
   private final Set<Path> verified = new HashSet<>();
 
@@ -69,9 +70,9 @@ final class EntryPaths {
   }
 
   /**
-   * Refuses a relative symlink target that climbs above the root from the link at {@code
-   * relative}: nothing in the rootfs can give it a meaning. Absolute targets are normal in a
-   * rootfs and resolve inside it in the container.
+   * Refuses a relative symlink target that climbs above the root from the link at {@code relative}:
+   * nothing in the rootfs can give it a meaning. Absolute targets are normal in a rootfs and
+   * resolve inside it in the container.
    */
   static void checkSymlinkTarget(Path relative, String linkName, Cursor at) {
     if (linkName.startsWith("/")) {
@@ -85,8 +86,8 @@ final class EntryPaths {
   }
 
   /**
-   * Makes sure {@code dir} and all its parents up to the root are real directories, never
-   * symlinks; creates missing ones when {@code create}.
+   * Makes sure {@code dir} and all its parents up to the root are real directories, never symlinks;
+   * creates missing ones when {@code create}.
    */
   void ensureRealDirectory(Path dir, boolean create) {
     if (verified.contains(dir)) {
@@ -106,8 +107,8 @@ final class EntryPaths {
           throw at.destination(current, e);
         }
       } else if (kind == Kind.MISSING) {
-        throw at.unsafe("refers to '" + root.relativize(current)
-            + "', which was not unpacked before it");
+        throw at.unsafe(
+            "refers to '" + root.relativize(current) + "', which was not unpacked before it");
       } else if (kind == Kind.SYMLINK) {
         throw at.unsafe("would be written through the symlink '" + root.relativize(current) + "'");
       } else if (kind != Kind.DIRECTORY) {

@@ -18,10 +18,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Writes entries whose paths {@link EntryPaths} has checked: files (the small ones of a fresh
- * root through {@link Handoff}), directories, symlinks, hard links and, when allowed,
- * device nodes and FIFOs. What was there before an entry is replaced (the last entry wins).
- * Files are created with {@code O_EXCL}, so the final component is never followed either.
+ * Writes entries whose paths {@link EntryPaths} has checked: files (the small ones of a fresh root
+ * through {@link Handoff}), directories, symlinks, hard links and, when allowed, device nodes and
+ * FIFOs. What was there before an entry is replaced (the last entry wins). Files are created with
+ * {@code O_EXCL}, so the final component is never followed either.
  */
 final class EntryWriter implements EntryPaths.Disk {
   /** Between the tar stream and a file: large, as reads of a big file come in its size. */
@@ -31,8 +31,10 @@ final class EntryWriter implements EntryPaths.Disk {
       Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   private final Path root;
+
   /** Layers may replace a lower layer's whole directory; one archive may not. */
   private final boolean layered;
+
   private final boolean createSpecialFiles;
   private final Attributes attributes;
   private final Cursor at;
@@ -43,8 +45,8 @@ final class EntryWriter implements EntryPaths.Disk {
   private long bytes;
   private long skipped;
 
-  EntryWriter(Path root, boolean layered, boolean createSpecialFiles, Attributes attributes,
-      Cursor at) {
+  EntryWriter(
+      Path root, boolean layered, boolean createSpecialFiles, Attributes attributes, Cursor at) {
     this.root = root;
     this.layered = layered;
     this.createSpecialFiles = createSpecialFiles;
@@ -81,8 +83,8 @@ final class EntryWriter implements EntryPaths.Disk {
   }
 
   /**
-   * Records that an entry is about to write {@code target}; returns whether something of this
-   * run may be there already, which the writers then must finish first.
+   * Records that an entry is about to write {@code target}; returns whether something of this run
+   * may be there already, which the writers then must finish first.
    */
   boolean claim(Path target) {
     return handoff.claim(target);
@@ -94,8 +96,8 @@ final class EntryWriter implements EntryPaths.Disk {
   }
 
   /** Writes one entry at {@code target} ({@code relative} to the root). */
-  void write(TarArchiveInputStream tar, TarArchiveEntry entry, Path relative, Path target,
-      boolean known) {
+  void write(
+      TarArchiveInputStream tar, TarArchiveEntry entry, Path relative, Path target, boolean known) {
     try {
       // Order matters: isFile() is also true for devices and FIFOs.
       if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -117,8 +119,8 @@ final class EntryWriter implements EntryPaths.Disk {
   }
 
   /**
-   * The bytes a file holds unpacked. For a GNU or pax sparse file the header's size is only
-   * the data stored in the archive; the stream gives the whole file, holes as zeros.
+   * The bytes a file holds unpacked. For a GNU or pax sparse file the header's size is only the
+   * data stored in the archive; the stream gives the whole file, holes as zeros.
    */
   static long contentSize(TarArchiveEntry entry) {
     return entry.isSparse() ? entry.getRealSize() : entry.getSize();
@@ -139,7 +141,8 @@ final class EntryWriter implements EntryPaths.Disk {
     if (a == null) {
       return EntryPaths.Kind.MISSING;
     }
-    return a.isSymbolicLink() ? EntryPaths.Kind.SYMLINK
+    return a.isSymbolicLink()
+        ? EntryPaths.Kind.SYMLINK
         : a.isDirectory() ? EntryPaths.Kind.DIRECTORY : EntryPaths.Kind.OTHER;
   }
 
@@ -179,8 +182,10 @@ final class EntryWriter implements EntryPaths.Disk {
     }
     BasicFileAttributes attributes = lstat(existing);
     if (attributes == null || attributes.isDirectory()) {
-      throw at.unsafe("is a hard link to '" + entry.getLinkName()
-          + "', which is not a file unpacked before it");
+      throw at.unsafe(
+          "is a hard link to '"
+              + entry.getLinkName()
+              + "', which is not a file unpacked before it");
     }
     if (existing.equals(target)) {
       return;
@@ -189,27 +194,30 @@ final class EntryWriter implements EntryPaths.Disk {
     Files.createLink(target, existing);
   }
 
-  private void regularFile(TarArchiveInputStream tar, TarArchiveEntry entry, Path target,
-      boolean known) throws IOException {
+  private void regularFile(
+      TarArchiveInputStream tar, TarArchiveEntry entry, Path target, boolean known)
+      throws IOException {
     int mode = entry.getMode() & 07777;
     if (!known && handoff.takes(contentSize(entry))) {
       byte[] content = readAll(tar, (int) contentSize(entry));
       bytes += content.length;
       FileAttribute<?> permissions = attributes.permissionsFor(mode);
       Cursor here = at.copy();
-      handoff.submit(content.length, () -> {
-        try {
-          try (FileChannel out = FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions)) {
-            ByteBuffer b = ByteBuffer.wrap(content);
-            while (b.hasRemaining()) {
-              out.write(b);
+      handoff.submit(
+          content.length,
+          () -> {
+            try {
+              try (FileChannel out = FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions)) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                  out.write(b);
+                }
+              }
+              attributes.finishFile(entry, target, mode);
+            } catch (IOException e) {
+              throw here.destination(target, e);
             }
-          }
-          attributes.finishFile(entry, target, mode);
-        } catch (IOException e) {
-          throw here.destination(target, e);
-        }
-      });
+          });
       return;
     }
     try (FileChannel out = createNew(target, mode)) {
@@ -227,8 +235,8 @@ final class EntryWriter implements EntryPaths.Disk {
   }
 
   /**
-   * Creates a file with O_EXCL (which never follows a symlink) and, in the common case, its
-   * final mode; only when something is already there is it looked at and replaced.
+   * Creates a file with O_EXCL (which never follows a symlink) and, in the common case, its final
+   * mode; only when something is already there is it looked at and replaced.
    */
   private FileChannel createNew(Path target, int mode) throws IOException {
     FileAttribute<?> permissions = attributes.permissionsFor(mode);
@@ -290,8 +298,10 @@ final class EntryWriter implements EntryPaths.Disk {
     if (existing.isDirectory()) {
       if (!isEmptyDirectory(target)) {
         // GNU tar refuses this too: one archive cannot both fill a directory and replace it.
-        throw at.corrupt("it replaces the directory '" + root.relativize(target)
-            + "' that earlier entries filled");
+        throw at.corrupt(
+            "it replaces the directory '"
+                + root.relativize(target)
+                + "' that earlier entries filled");
       }
       paths.forget(target);
       attributes.forget(target);

@@ -3,6 +3,7 @@ package dev.mrt.image.tar;
 import dev.mrt.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,9 +11,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Threads that create and fill the small files of an archive while its reader parses on: the
- * system calls of one file (open, write, close, utimes) then overlap with reading the next. A
- * bounded number of bytes is held in flight. Only the reading thread calls these methods.
+ * Threads that create and fill the small files of an archive while its reader parses on: the system
+ * calls of one file (open, write, close, utimes) then overlap with reading the next. A bounded
+ * number of bytes is held in flight. Only the reading thread calls these methods.
  */
 final class FileWriters implements AutoCloseable {
   /** Larger files are written by the reader itself: holding them would cost more than it saves. */
@@ -31,8 +32,7 @@ final class FileWriters implements AutoCloseable {
   private final List<Future<?>> pending = new ArrayList<>();
 
   FileWriters(int threads) {
-    this.threads = Executors.newFixedThreadPool(threads,
-        DaemonThreads.factory("mrt-unpack-write"));
+    this.threads = Executors.newFixedThreadPool(threads, DaemonThreads.factory("mrt-unpack-write"));
   }
 
   /**
@@ -59,14 +59,16 @@ final class FileWriters implements AutoCloseable {
     }
     inFlight.acquire(size);
     try {
-      pending.add(threads.submit(() -> {
-        try {
-          write.run();
-          return null;
-        } finally {
-          inFlight.release(size);
-        }
-      }));
+      pending.add(
+          threads.submit(
+              () -> {
+                try {
+                  write.run();
+                  return null;
+                } finally {
+                  inFlight.release(size);
+                }
+              }));
     } catch (RuntimeException e) {
       inFlight.release(size);
       throw e;
@@ -96,7 +98,7 @@ final class FileWriters implements AutoCloseable {
     for (Future<?> f : pending) {
       try {
         f.get();
-      } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+      } catch (ExecutionException | CancellationException ignored) {
         // The reader's own failure is the one reported.
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -7,15 +7,16 @@ import java.util.Set;
 
 /**
  * Hands the small files of a fresh root to {@link FileWriters} threads, and knows when what they
- * hold must land first. Every path this run made or was asked to make is remembered: when the
- * root started empty, a path not among them does not exist, so a file for it can be made on a
- * writer thread without looking first; anything else (a replacement, a link, a removal, a look at
- * the path) waits for the writers. Reading thread only.
+ * hold must land first. Every path this run made or was asked to make is remembered: when the root
+ * started empty, a path not among them does not exist, so a file for it can be made on a writer
+ * thread without looking first; anything else (a replacement, a link, a removal, a look at the
+ * path) waits for the writers. Reading thread only.
  */
 final class Handoff {
   private final Path root;
   private final Cursor at;
   private final Set<Path> created = new HashSet<>();
+
   /** Writer threads while a fresh archive is being read; null otherwise. */
   private FileWriters writers;
 
@@ -39,8 +40,8 @@ final class Handoff {
   }
 
   /**
-   * Records that an entry is about to make {@code path}; returns whether something of this run
-   * may be there already.
+   * Records that an entry is about to make {@code path}; returns whether something of this run may
+   * be there already.
    */
   boolean claim(Path path) {
     return !created.add(path);
@@ -80,8 +81,13 @@ final class Handoff {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw at.destination(root, e instanceof IOException io ? io : new IOException(
-          e instanceof InterruptedException ? "interrupted while unpacking" : e.toString(), e));
+      throw at.destination(
+          root,
+          e instanceof IOException io
+              ? io
+              : new IOException(
+                  e instanceof InterruptedException ? "interrupted while unpacking" : e.toString(),
+                  e));
     }
   }
 }

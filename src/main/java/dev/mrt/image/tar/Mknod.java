@@ -7,16 +7,18 @@ import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * Makes device nodes and FIFOs with mknod(1): the JDK has no mknod, and archives hold a handful
- * of them at most (a rootfs's /dev).
+ * Makes device nodes and FIFOs with mknod(1): the JDK has no mknod, and archives hold a handful of
+ * them at most (a rootfs's /dev).
  */
 final class Mknod {
   private Mknod() {}
 
   /** Makes the node {@code entry} describes at {@code target}, with its exact mode. */
   static void make(TarArchiveEntry entry, Path target) throws IOException {
-    List<String> command = new ArrayList<>(List.of("mknod", "-m",
-        Integer.toOctalString(entry.getMode() & 07777), target.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "mknod", "-m", Integer.toOctalString(entry.getMode() & 07777), target.toString()));
     if (entry.isFIFO()) {
       command.add("p");
     } else {

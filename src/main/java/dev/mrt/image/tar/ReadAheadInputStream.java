@@ -9,8 +9,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Reads a stream on its own thread, a few chunks ahead of the consumer. Used for decompression so
- * that it overlaps with writing files, which is what {@code tar -I zstd} gets from running zstd
- * as a separate process.
+ * that it overlaps with writing files, which is what {@code tar -I zstd} gets from running zstd as
+ * a separate process.
  *
  * <p>{@link #close()} stops and joins the reader thread but does not close the source: once it
  * returns, the caller may read the source on (e.g. to finish a digest) without a race.

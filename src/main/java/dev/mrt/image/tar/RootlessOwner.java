@@ -4,10 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.util.Optional;
 
 /**
- * The owner an image gave a file that a rootless unpack could not chown, as the value of the
- * {@code user.rootlesscontainers} xattr: the protobuf message {@code Resource { uint32 uid = 1;
- * uint32 gid = 2; }} of github.com/rootless-containers/proto, which umoci and others read and
- * write. Two varint fields do not justify a protobuf runtime, so it is encoded here.
+ * The owner an image gave a file that a rootless unpack could not chown, as the value of the {@code
+ * user.rootlesscontainers} xattr: the protobuf message {@code Resource { uint32 uid = 1; uint32 gid
+ * = 2; }} of github.com/rootless-containers/proto, which umoci and others read and write. Two
+ * varint fields do not justify a protobuf runtime, so it is encoded here.
  */
 public record RootlessOwner(long uid, long gid) {
 

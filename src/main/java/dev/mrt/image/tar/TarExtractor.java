@@ -30,9 +30,9 @@ import org.jboss.logging.Logger;
  *       rootless process cannot make them, and runc provides /dev in the container anyway.
  * </ul>
  *
- * Modes (including setuid/setgid/sticky), mtimes, symlinks, hard links and, when asked, owners
- * are kept. Directory modes and mtimes are applied after all entries, because writing a child
- * changes its parent's mtime and a read-only directory cannot take children.
+ * Modes (including setuid/setgid/sticky), mtimes, symlinks, hard links and, when asked, owners are
+ * kept. Directory modes and mtimes are applied after all entries, because writing a child changes
+ * its parent's mtime and a read-only directory cannot take children.
  */
 public final class TarExtractor {
 
@@ -51,10 +51,11 @@ public final class TarExtractor {
    * @param preserveOwnership chown entries to their uid/gid (needs root); otherwise the unpacking
    *     user owns everything, which rootless containers map to root
    */
-  public record Options(boolean createSpecialFiles, boolean preserveOwnership, long maxBytes,
-      long maxEntries) {
+  public record Options(
+      boolean createSpecialFiles, boolean preserveOwnership, long maxBytes, long maxEntries) {
     /** Room for any real image; a decompression bomb stops here, checked as it streams. */
     public static final long MAX_BYTES = 8L << 30;
+
     public static final long MAX_ENTRIES = 2_000_000;
 
     public Options(boolean createSpecialFiles, boolean preserveOwnership) {
@@ -73,6 +74,7 @@ public final class TarExtractor {
 
   /** Files at least this large are checked against the free space before they are written. */
   private static final long CHECK_SPACE_ABOVE = 16L << 20;
+
   /** Left free whatever an image wants: the cache shares its disk with everything else. */
   private static final long SPACE_RESERVE = 256L << 20;
 
@@ -185,11 +187,15 @@ public final class TarExtractor {
     private final Cursor at = new Cursor(null, null);
     private final Attributes attributes;
     private final EntryWriter writer;
+
     /** Null for a plain archive, whose {@code .wh.} files are just files. */
     private final Whiteouts whiteouts;
+
     private long entries;
+
     /** Over every layer of this run, for the caps. */
     private long totalEntries;
+
     private long totalDeclared;
 
     Run(Path root, boolean layered, boolean fresh) {
@@ -201,9 +207,9 @@ public final class TarExtractor {
     }
 
     /**
-     * Unpacks one uncompressed tar. It is read on a second thread (decompressing, when the
-     * stream does) so that reading overlaps with writing files; closing that joins the thread,
-     * so the caller's stream is ours alone until we return.
+     * Unpacks one uncompressed tar. It is read on a second thread (decompressing, when the stream
+     * does) so that reading overlaps with writing files; closing that joins the thread, so the
+     * caller's stream is ours alone until we return.
      */
     Summary unpack(InputStream plain, String archiveName) {
       at.archive(archiveName);
@@ -230,7 +236,8 @@ public final class TarExtractor {
         writer.stop();
       }
       at.entry(null);
-      LOG.debugf("unpacked %s: %d entries, %d bytes, %d special files skipped",
+      LOG.debugf(
+          "unpacked %s: %d entries, %d bytes, %d special files skipped",
           at.archive(), entries, writer.bytes(), writer.skipped());
       return new Summary(entries, writer.bytes(), writer.skipped());
     }
@@ -240,28 +247,46 @@ public final class TarExtractor {
     }
 
     /**
-     * Before an entry is written: the caps (over every layer of the image so far, by the sizes
-     * the headers declare) and, for a large file, the disk's free space.
+     * Before an entry is written: the caps (over every layer of the image so far, by the sizes the
+     * headers declare) and, for a large file, the disk's free space.
      */
     private void checkCaps(TarArchiveEntry entry) throws IOException {
       totalEntries++;
       long size = entry.isFile() ? Math.max(0, EntryWriter.contentSize(entry)) : 0;
       totalDeclared += size;
       if (totalEntries > options.maxEntries()) {
-        throw new UnpackLimitException(at.archive(), at.entry(), "the image has more than "
-            + options.maxEntries() + " entries; raise mrt.images.max-entries if it is genuine");
+        throw new UnpackLimitException(
+            at.archive(),
+            at.entry(),
+            "the image has more than "
+                + options.maxEntries()
+                + " entries; raise mrt.images.max-entries if it is genuine");
       }
       if (totalDeclared > options.maxBytes()) {
-        throw new UnpackLimitException(at.archive(), at.entry(), "its files would pass "
-            + options.maxBytes() + " bytes unpacked (this entry alone declares " + size
-            + "); raise mrt.images.max-unpacked-size if the image is genuine");
+        throw new UnpackLimitException(
+            at.archive(),
+            at.entry(),
+            "its files would pass "
+                + options.maxBytes()
+                + " bytes unpacked (this entry alone declares "
+                + size
+                + "); raise mrt.images.max-unpacked-size if the image is genuine");
       }
       if (size >= CHECK_SPACE_ABOVE) {
         long free = Files.getFileStore(root).getUsableSpace();
         if (free - SPACE_RESERVE < size) {
-          throw new UnpackLimitException(at.archive(), at.entry(), "it declares " + size
-              + " bytes and " + root + " has " + free + " free (" + SPACE_RESERVE
-              + " kept in reserve); free space there or move mrt.cache-dir");
+          throw new UnpackLimitException(
+              at.archive(),
+              at.entry(),
+              "it declares "
+                  + size
+                  + " bytes and "
+                  + root
+                  + " has "
+                  + free
+                  + " free ("
+                  + SPACE_RESERVE
+                  + " kept in reserve); free space there or move mrt.cache-dir");
         }
       }
     }

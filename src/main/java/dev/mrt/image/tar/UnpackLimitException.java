@@ -6,7 +6,10 @@ package dev.mrt.image.tar;
  */
 public final class UnpackLimitException extends ArchiveException {
   UnpackLimitException(String archive, String entry, String reason) {
-    super(archive, entry, "refusing to unpack " + archive + " at entry '" + entry + "': "
-        + reason, null);
+    super(
+        archive,
+        entry,
+        "refusing to unpack " + archive + " at entry '" + entry + "': " + reason,
+        null);
   }
 }

@@ -19,6 +19,7 @@ final class Whiteouts {
   private final Path root;
   private final EntryWriter writer;
   private final Cursor at;
+
   /** Paths this layer wrote: an opaque whiteout hides lower layers only, never them. */
   private final Set<Path> writtenThisLayer = new HashSet<>();
 

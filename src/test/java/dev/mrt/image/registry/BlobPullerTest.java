@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class BlobPullerTest {
   private static final byte[] CONTENT = new byte[300_000];
 
   static {
-    new java.util.Random(1).nextBytes(CONTENT);
+    new Random(1).nextBytes(CONTENT);
   }
 
   @TempDir Path temp;
@@ -55,39 +56,46 @@ class BlobPullerTest {
   }
 
   private BlobPuller puller() {
-    RegistryTransport t = new RegistryTransport(HttpClient.newHttpClient(),
-        RegistryCredentials.none(), Set.of(), Duration.ofSeconds(10));
+    RegistryTransport t =
+        new RegistryTransport(
+            HttpClient.newHttpClient(),
+            RegistryCredentials.none(),
+            Set.of(),
+            Duration.ofSeconds(10));
     return new BlobPuller(t, new Retry(3, Duration.ofMillis(1)));
   }
 
   private static Descriptor descriptor(byte[] content) {
-    return new Descriptor("", Digest.sha256(content), content.length,
-        Optional.empty());
+    return new Descriptor("", Digest.sha256(content), content.length, Optional.empty());
   }
 
   @Test
   void testPull_truncatedTransferResumesWithRange() throws IOException {
-    server.createContext("/v2/x/blobs/", ex -> {
-      String range = ex.getRequestHeaders().getFirst("Range");
-      ranges.add(String.valueOf(range));
-      if (requests.incrementAndGet() == 1) {
-        // Promise everything, send 100 000 bytes, then drop the connection.
-        ex.sendResponseHeaders(200, CONTENT.length);
-        ex.getResponseBody().write(CONTENT, 0, 100_000);
-        ex.getResponseBody().flush();
-        closeAbruptly(ex);
-        return;
-      }
-      int from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
-      ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (CONTENT.length - 1)
-          + "/" + CONTENT.length);
-      ex.sendResponseHeaders(206, CONTENT.length - from);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(CONTENT, from, CONTENT.length - from);
-      }
-    });
+    server.createContext(
+        "/v2/x/blobs/",
+        ex -> {
+          String range = ex.getRequestHeaders().getFirst("Range");
+          ranges.add(String.valueOf(range));
+          if (requests.incrementAndGet() == 1) {
+            // Promise everything, send 100 000 bytes, then drop the connection.
+            ex.sendResponseHeaders(200, CONTENT.length);
+            ex.getResponseBody().write(CONTENT, 0, 100_000);
+            ex.getResponseBody().flush();
+            closeAbruptly(ex);
+            return;
+          }
+          int from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+          ex.getResponseHeaders()
+              .add(
+                  "Content-Range",
+                  "bytes " + from + "-" + (CONTENT.length - 1) + "/" + CONTENT.length);
+          ex.sendResponseHeaders(206, CONTENT.length - from);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(CONTENT, from, CONTENT.length - from);
+          }
+        });
     Path target = temp.resolve("blob");
-    puller().pull(ref(), descriptor(CONTENT), target, n -> { });
+    puller().pull(ref(), descriptor(CONTENT), target, n -> {});
     assertArrayEquals(CONTENT, Files.readAllBytes(target));
     assertEquals("null", ranges.get(0));
     assertEquals(true, ranges.get(1).startsWith("bytes="), ranges.toString());
@@ -99,12 +107,24 @@ class BlobPullerTest {
     lie[5] ^= 1;
     server.createContext("/v2/x/blobs/", ex -> send(ex, 200, lie));
     Descriptor d = descriptor(CONTENT);
-    DigestMismatchException e = assertThrows(DigestMismatchException.class,
-        () -> puller().pull(ref(), d, temp.resolve("blob"), n -> { }));
+    DigestMismatchException e =
+        assertThrows(
+            DigestMismatchException.class,
+            () -> puller().pull(ref(), d, temp.resolve("blob"), n -> {}));
     String actual = Digest.sha256(lie).toString();
-    assertEquals("cannot pull " + ref() + ": blob " + d.digest() + " does not match its content:"
-        + " expected " + d.digest() + " (300000 bytes), got " + actual + " (300000 bytes); the"
-        + " registry's copy is corrupt or was replaced, nothing was kept", e.getMessage());
+    assertEquals(
+        "cannot pull "
+            + ref()
+            + ": blob "
+            + d.digest()
+            + " does not match its content:"
+            + " expected "
+            + d.digest()
+            + " (300000 bytes), got "
+            + actual
+            + " (300000 bytes); the"
+            + " registry's copy is corrupt or was replaced, nothing was kept",
+        e.getMessage());
     assertEquals(d.digest(), e.expected());
   }
 
@@ -112,31 +132,48 @@ class BlobPullerTest {
   void testPull_tooLongStopsEarly() {
     byte[] longer = new byte[CONTENT.length + 10];
     server.createContext("/v2/x/blobs/", ex -> send(ex, 200, longer));
-    assertThrows(DigestMismatchException.class,
-        () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> { }));
+    assertThrows(
+        DigestMismatchException.class,
+        () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> {}));
   }
 
   @Test
   void testPull_statusErrorsAreOneLine() {
-    server.createContext("/v2/x/blobs/", ex -> send(ex, 404,
-        "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}"
-            .getBytes()));
-    RegistryException e = assertThrows(RegistryException.class,
-        () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> { }));
+    server.createContext(
+        "/v2/x/blobs/",
+        ex ->
+            send(
+                ex,
+                404,
+                "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}"
+                    .getBytes()));
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> {}));
     assertEquals(RegistryException.Reason.NOT_FOUND, e.reason());
-    assertEquals("cannot pull " + ref() + ": 404 Not Found to fetch blob "
-        + descriptor(CONTENT).digest() + " (BLOB_UNKNOWN: blob unknown to registry); check the"
-        + " name and tag", e.getMessage());
+    assertEquals(
+        "cannot pull "
+            + ref()
+            + ": 404 Not Found to fetch blob "
+            + descriptor(CONTENT).digest()
+            + " (BLOB_UNKNOWN: blob unknown to registry); check the"
+            + " name and tag",
+        e.getMessage());
   }
 
   @Test
   void testPull_basicChallengeWithoutLoginSaysHowToLogIn() {
-    server.createContext("/v2/x/blobs/", ex -> {
-      ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Registry Realm\"");
-      send(ex, 401, new byte[0]);
-    });
-    RegistryException e = assertThrows(RegistryException.class,
-        () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> { }));
+    server.createContext(
+        "/v2/x/blobs/",
+        ex -> {
+          ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Registry Realm\"");
+          send(ex, 401, new byte[0]);
+        });
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () -> puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> {}));
     assertEquals(RegistryException.Reason.UNAUTHORIZED, e.reason());
     assertEquals(true, e.getMessage().contains("requires a login"), e.getMessage());
   }
@@ -145,20 +182,26 @@ class BlobPullerTest {
   void testPull_bearerTokenFetchedAndSent() throws IOException {
     String realm = "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     List<String> scopes = new ArrayList<>();
-    server.createContext("/token", ex -> {
-      scopes.add(ex.getRequestURI().getQuery());
-      send(ex, 200, "{\"token\":\"t0k\"}".getBytes());
-    });
-    server.createContext("/v2/x/blobs/", ex -> {
-      if (!"Bearer t0k".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + realm
-            + "\",service=\"reg\",scope=\"repository:x:pull\"");
-        send(ex, 401, new byte[0]);
-        return;
-      }
-      send(ex, 200, CONTENT);
-    });
-    puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> { });
+    server.createContext(
+        "/token",
+        ex -> {
+          scopes.add(ex.getRequestURI().getQuery());
+          send(ex, 200, "{\"token\":\"t0k\"}".getBytes());
+        });
+    server.createContext(
+        "/v2/x/blobs/",
+        ex -> {
+          if (!"Bearer t0k".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders()
+                .add(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"" + realm + "\",service=\"reg\",scope=\"repository:x:pull\"");
+            send(ex, 401, new byte[0]);
+            return;
+          }
+          send(ex, 200, CONTENT);
+        });
+    puller().pull(ref(), descriptor(CONTENT), temp.resolve("blob"), n -> {});
     assertEquals(List.of("service=reg&scope=repository:x:pull"), scopes);
   }
 

@@ -9,15 +9,28 @@ import org.junit.jupiter.api.Test;
 class ChallengeTest {
   @Test
   void testParse_bearer() {
-    List<Challenge> c = Challenge.parse("Bearer realm=\"https://auth.docker.io/token\","
-        + "service=\"registry.docker.io\",scope=\"repository:library/python:pull\"");
-    assertEquals(List.of(new Challenge("bearer", Map.of("realm", "https://auth.docker.io/token",
-        "service", "registry.docker.io", "scope", "repository:library/python:pull"))), c);
+    List<Challenge> c =
+        Challenge.parse(
+            "Bearer realm=\"https://auth.docker.io/token\","
+                + "service=\"registry.docker.io\",scope=\"repository:library/python:pull\"");
+    assertEquals(
+        List.of(
+            new Challenge(
+                "bearer",
+                Map.of(
+                    "realm",
+                    "https://auth.docker.io/token",
+                    "service",
+                    "registry.docker.io",
+                    "scope",
+                    "repository:library/python:pull"))),
+        c);
   }
 
   @Test
   void testParse_basicAndSeveral() {
-    assertEquals(List.of(new Challenge("basic", Map.of("realm", "Registry Realm"))),
+    assertEquals(
+        List.of(new Challenge("basic", Map.of("realm", "Registry Realm"))),
         Challenge.parse("Basic realm=\"Registry Realm\""));
     List<Challenge> two = Challenge.parse("Basic realm=r, Bearer realm=\"a,b\", error=\"x\\\"y\"");
     assertEquals(2, two.size());

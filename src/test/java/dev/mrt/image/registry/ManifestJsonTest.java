@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.image.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -21,49 +22,81 @@ class ManifestJsonTest {
   }
 
   private static String entry(String digest, String arch, String variant) {
-    return "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + digest
-        + "\",\"size\":10,\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\""
-        + (variant == null ? "" : ",\"variant\":\"" + variant + "\"") + "}}";
+    return "{\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":10,\"platform\":{\"os\":\"linux\",\"architecture\":\""
+        + arch
+        + "\""
+        + (variant == null ? "" : ",\"variant\":\"" + variant + "\"")
+        + "}}";
   }
 
   @Test
   void testParse_umociManifestWithoutMediaTypeUsesContentType() throws IOException {
-    ManifestJson.Parsed p = parse("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + A
-        + "\",\"size\":5},\"layers\":[{\"digest\":\"" + B + "\",\"size\":7}]}",
-        MediaTypes.OCI_MANIFEST + "; charset=utf-8");
+    ManifestJson.Parsed p =
+        parse(
+            "{\"schemaVersion\":2,\"config\":{\"digest\":\""
+                + A
+                + "\",\"size\":5},\"layers\":[{\"digest\":\""
+                + B
+                + "\",\"size\":7}]}",
+            MediaTypes.OCI_MANIFEST + "; charset=utf-8");
     ManifestJson.Manifest m = assertInstanceOf(ManifestJson.Manifest.class, p);
     assertEquals(7, m.layers().get(0).size());
   }
 
   @Test
   void testSelect_platformFromIndex() throws IOException {
-    ManifestJson.Index index = assertInstanceOf(ManifestJson.Index.class, parse(
-        "{\"mediaType\":\"" + MediaTypes.DOCKER_LIST + "\",\"manifests\":[" + entry(A, "amd64", null)
-            + "," + entry(B, "arm", "v7") + "," + entry(C, "arm64", "v8") + "]}", ""));
-    assertEquals(A, ManifestJson.select(index, Platform.parse("linux/amd64")).get().digest()
-        .toString());
-    assertEquals(C, ManifestJson.select(index, Platform.parse("linux/arm64")).get().digest()
-        .toString());
-    assertEquals(B, ManifestJson.select(index, Platform.parse("linux/arm/v7")).get().digest()
-        .toString());
+    ManifestJson.Index index =
+        assertInstanceOf(
+            ManifestJson.Index.class,
+            parse(
+                "{\"mediaType\":\""
+                    + MediaTypes.DOCKER_LIST
+                    + "\",\"manifests\":["
+                    + entry(A, "amd64", null)
+                    + ","
+                    + entry(B, "arm", "v7")
+                    + ","
+                    + entry(C, "arm64", "v8")
+                    + "]}",
+                ""));
+    assertEquals(
+        A, ManifestJson.select(index, Platform.parse("linux/amd64")).get().digest().toString());
+    assertEquals(
+        C, ManifestJson.select(index, Platform.parse("linux/arm64")).get().digest().toString());
+    assertEquals(
+        B, ManifestJson.select(index, Platform.parse("linux/arm/v7")).get().digest().toString());
     assertEquals(Optional.empty(), ManifestJson.select(index, Platform.parse("linux/arm/v6")));
     assertEquals(Optional.empty(), ManifestJson.select(index, Platform.parse("linux/s390x")));
   }
 
   @Test
   void testParse_schema1Refused() {
-    IOException e = assertThrows(IOException.class, () -> parse("{\"schemaVersion\":1}",
-        "application/vnd.docker.distribution.manifest.v1+prettyjws"));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                parse(
+                    "{\"schemaVersion\":1}",
+                    "application/vnd.docker.distribution.manifest.v1+prettyjws"));
     assertTrue(e.getMessage().contains("schema1"), e.getMessage());
   }
 
   @Test
   void testConfig_readsRunSettingsAndDiffIds() throws IOException {
-    var c = ManifestJson.config(("{\"config\":{\"Env\":[\"A=1\"],\"Entrypoint\":[\"/e\"],"
-        + "\"Cmd\":[\"x\"],\"WorkingDir\":\"/w\",\"User\":\"1:2\"},\"rootfs\":{\"type\":\"layers\","
-        + "\"diff_ids\":[\"" + A + "\"]}}").getBytes(StandardCharsets.UTF_8));
-    assertEquals(java.util.List.of("/e", "x"), c.command(java.util.List.of()));
-    assertEquals(java.util.List.of("sh"), c.command(java.util.List.of("sh")));
+    var c =
+        ManifestJson.config(
+            ("{\"config\":{\"Env\":[\"A=1\"],\"Entrypoint\":[\"/e\"],"
+                    + "\"Cmd\":[\"x\"],\"WorkingDir\":\"/w\",\"User\":\"1:2\"},\"rootfs\":{\"type\":\"layers\","
+                    + "\"diff_ids\":[\""
+                    + A
+                    + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of("/e", "x"), c.command(List.of()));
+    assertEquals(List.of("sh"), c.command(List.of("sh")));
     assertEquals(Optional.of("/w"), c.workingDir());
     assertEquals(Optional.of("1:2"), c.user());
     assertEquals(A, c.diffIds().get(0).toString());

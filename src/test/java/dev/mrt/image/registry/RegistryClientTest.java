@@ -42,34 +42,44 @@ class RegistryClientTest {
   @TempDir Path temp;
   private HttpServer server;
   private final ExecutorService handlers = Executors.newFixedThreadPool(4);
+
   /** Served under /v2/app/: path after it to content type and body. */
   private final Map<String, byte[]> content = new ConcurrentHashMap<>();
+
   private final Map<String, String> types = new ConcurrentHashMap<>();
   private final List<String> tokenQueries = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/token", ex -> {
-      tokenQueries.add(ex.getRequestURI().getQuery());
-      send(ex, 200, "{\"token\":\"" + TOKEN + "\"}");
-    });
-    server.createContext("/v2/app/", ex -> {
-      if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:"
-            + server.getAddress().getPort() + "/token\",service=\"test\"");
-        send(ex, 401, "");
-        return;
-      }
-      String key = ex.getRequestURI().getPath().substring("/v2/app/".length());
-      byte[] body = content.get(key);
-      if (body == null) {
-        send(ex, 404, "{\"errors\":[{\"code\":\"NOT_HERE\",\"message\":\"" + key + "\"}]}");
-        return;
-      }
-      ex.getResponseHeaders().add("Content-Type", types.getOrDefault(key, "application/json"));
-      send(ex, 200, body);
-    });
+    server.createContext(
+        "/token",
+        ex -> {
+          tokenQueries.add(ex.getRequestURI().getQuery());
+          send(ex, 200, "{\"token\":\"" + TOKEN + "\"}");
+        });
+    server.createContext(
+        "/v2/app/",
+        ex -> {
+          if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders()
+                .add(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"http://127.0.0.1:"
+                        + server.getAddress().getPort()
+                        + "/token\",service=\"test\"");
+            send(ex, 401, "");
+            return;
+          }
+          String key = ex.getRequestURI().getPath().substring("/v2/app/".length());
+          byte[] body = content.get(key);
+          if (body == null) {
+            send(ex, 404, "{\"errors\":[{\"code\":\"NOT_HERE\",\"message\":\"" + key + "\"}]}");
+            return;
+          }
+          ex.getResponseHeaders().add("Content-Type", types.getOrDefault(key, "application/json"));
+          send(ex, 200, body);
+        });
     server.setExecutor(handlers); // parallel fetches meet a parallel server
     server.start();
   }
@@ -96,8 +106,14 @@ class RegistryClientTest {
   }
 
   private static RegistryClient client() {
-    return new RegistryClient(new RegistryClient.Settings(RegistryCredentials.none(), Set.of(),
-        3, Duration.ofSeconds(10), 2, Duration.ofMillis(1)));
+    return new RegistryClient(
+        new RegistryClient.Settings(
+            RegistryCredentials.none(),
+            Set.of(),
+            3,
+            Duration.ofSeconds(10),
+            2,
+            Duration.ofMillis(1)));
   }
 
   /** Serves {@code bytes} as blob or manifest {@code sha256:...}; returns its digest. */
@@ -109,16 +125,26 @@ class RegistryClientTest {
   }
 
   private static String descriptor(String type, Digest d, long size, String platform) {
-    return "{\"mediaType\":\"" + type + "\",\"digest\":\"" + d + "\",\"size\":" + size
-        + (platform.isEmpty() ? "" : ",\"platform\":" + platform) + "}";
+    return "{\"mediaType\":\""
+        + type
+        + "\",\"digest\":\""
+        + d
+        + "\",\"size\":"
+        + size
+        + (platform.isEmpty() ? "" : ",\"platform\":" + platform)
+        + "}";
   }
 
   /** An image manifest of one layer, served by digest; returns its digest. */
   private Digest image(Digest config, Digest layer) {
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST + "\",\"config\":"
-        + descriptor("application/vnd.oci.image.config.v1+json", config, 2, "")
-        + ",\"layers\":[" + descriptor("application/vnd.oci.image.layer.v1.tar", layer, 3, "")
-        + "]}";
+    String manifest =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MANIFEST
+            + "\",\"config\":"
+            + descriptor("application/vnd.oci.image.config.v1+json", config, 2, "")
+            + ",\"layers\":["
+            + descriptor("application/vnd.oci.image.layer.v1.tar", layer, 3, "")
+            + "]}";
     return serve("manifests", manifest.getBytes(StandardCharsets.UTF_8), MANIFEST);
   }
 
@@ -126,12 +152,22 @@ class RegistryClientTest {
   private Digest indexWithHostImage() {
     Digest other = image(Digest.sha256(new byte[] {1}), Digest.sha256(new byte[] {2}));
     Digest host = image(Digest.sha256(new byte[] {3}), Digest.sha256(new byte[] {4}));
-    String index = "{\"schemaVersion\":2,\"manifests\":["
-        + descriptor(MANIFEST, other, content.get("manifests/" + other).length,
-            "{\"os\":\"linux\",\"architecture\":\"sparc64\"}") + ","
-        + descriptor(MANIFEST, host, content.get("manifests/" + host).length,
-            "{\"os\":\"linux\",\"architecture\":\"" + Platform.host(false).architecture() + "\"}")
-        + "]}";
+    String index =
+        "{\"schemaVersion\":2,\"manifests\":["
+            + descriptor(
+                MANIFEST,
+                other,
+                content.get("manifests/" + other).length,
+                "{\"os\":\"linux\",\"architecture\":\"sparc64\"}")
+            + ","
+            + descriptor(
+                MANIFEST,
+                host,
+                content.get("manifests/" + host).length,
+                "{\"os\":\"linux\",\"architecture\":\""
+                    + Platform.host(false).architecture()
+                    + "\"}")
+            + "]}";
     content.put("manifests/1", index.getBytes(StandardCharsets.UTF_8));
     types.put("manifests/1", "application/vnd.oci.image.index.v1+json");
     return host;
@@ -143,7 +179,8 @@ class RegistryClientTest {
     PulledManifest m = client().manifest(ref(":1"), Platform.host(false));
     assertEquals(host, m.digest());
     assertEquals(Digest.sha256(new byte[] {3}), m.config().digest());
-    assertEquals(List.of(Digest.sha256(new byte[] {4})),
+    assertEquals(
+        List.of(Digest.sha256(new byte[] {4})),
         m.layers().stream().map(Descriptor::digest).toList());
     assertEquals(1, tokenQueries.size(), "the token is kept for the repository");
     assertTrue(tokenQueries.get(0).contains("scope=repository:app:pull"), tokenQueries.get(0));
@@ -153,8 +190,11 @@ class RegistryClientTest {
   @Test
   void testManifest_noImageForThePlatformSaysWhichThereAre() {
     indexWithHostImage();
-    RegistryException e = assertThrows(RegistryException.class, () -> client().manifest(ref(":1"),
-        new Platform("linux", "mips64le", Optional.empty())));
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () ->
+                client().manifest(ref(":1"), new Platform("linux", "mips64le", Optional.empty())));
     assertEquals(RegistryException.Reason.NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains("linux/sparc64"), e.getMessage());
     assertTrue(e.getMessage().contains("pick one with --platform"), e.getMessage());
@@ -164,8 +204,8 @@ class RegistryClientTest {
   void testManifest_contentNotMatchingTheDigestAskedForIsRefused() {
     Digest host = indexWithHostImage();
     content.put("manifests/" + host, "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
-    assertThrows(DigestMismatchException.class,
-        () -> client().manifest(ref(":1"), Platform.host(false)));
+    assertThrows(
+        DigestMismatchException.class, () -> client().manifest(ref(":1"), Platform.host(false)));
   }
 
   @Test
@@ -173,18 +213,27 @@ class RegistryClientTest {
     List<Descriptor> blobs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       byte[] bytes = ("blob " + i).repeat(1000 * (i + 1)).getBytes(StandardCharsets.UTF_8);
-      blobs.add(new Descriptor("", serve("blobs", bytes, "application/octet-stream"),
-          bytes.length, Optional.empty()));
+      blobs.add(
+          new Descriptor(
+              "",
+              serve("blobs", bytes, "application/octet-stream"),
+              bytes.length,
+              Optional.empty()));
     }
     long[] progress = {0};
-    client().fetchBlobs(ref(":1"), blobs, d -> temp.resolve(d.digest().hex()), n -> {
-      synchronized (progress) {
-        progress[0] += n;
-      }
-    });
+    client()
+        .fetchBlobs(
+            ref(":1"),
+            blobs,
+            d -> temp.resolve(d.digest().hex()),
+            n -> {
+              synchronized (progress) {
+                progress[0] += n;
+              }
+            });
     for (Descriptor d : blobs) {
-      assertArrayEquals(content.get("blobs/" + d.digest()),
-          Files.readAllBytes(temp.resolve(d.digest().hex())));
+      assertArrayEquals(
+          content.get("blobs/" + d.digest()), Files.readAllBytes(temp.resolve(d.digest().hex())));
     }
     assertEquals(blobs.stream().mapToLong(Descriptor::size).sum(), progress[0]);
   }
@@ -192,11 +241,19 @@ class RegistryClientTest {
   @Test
   void testFetchBlobs_aMissingBlobFailsTheWhole() {
     byte[] bytes = "here".getBytes(StandardCharsets.UTF_8);
-    Descriptor present = new Descriptor("", serve("blobs", bytes, ""), bytes.length,
-        Optional.empty());
+    Descriptor present =
+        new Descriptor("", serve("blobs", bytes, ""), bytes.length, Optional.empty());
     Descriptor missing = new Descriptor("", Digest.sha256(new byte[] {9}), 1, Optional.empty());
-    RegistryException e = assertThrows(RegistryException.class, () -> client().fetchBlobs(
-        ref(":1"), List.of(present, missing), d -> temp.resolve(d.digest().hex()), n -> { }));
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () ->
+                client()
+                    .fetchBlobs(
+                        ref(":1"),
+                        List.of(present, missing),
+                        d -> temp.resolve(d.digest().hex()),
+                        n -> {}));
     assertEquals(RegistryException.Reason.NOT_FOUND, e.reason());
     assertTrue(e.getMessage().contains(missing.digest().toString()), e.getMessage());
   }

@@ -57,10 +57,15 @@ class CacheLayoutTest {
     Path stray = Files.createFile(l.blobs().resolve("README"));
     Path upper = Files.createFile(l.blobs().resolve("AB".repeat(32)));
     Files.createFile(l.blobs().resolve(".DS_Store")); // hidden, not ours: not listed
-    List<CacheLayout.BlobFile> files = l.blobFiles().stream()
-        .sorted(Comparator.comparing(CacheLayout.BlobFile::path)).toList();
-    assertEquals(List.of(new CacheLayout.Partial(temp), new CacheLayout.Foreign(upper),
-        new CacheLayout.Foreign(stray), new CacheLayout.Blob(blob, D)), files);
+    List<CacheLayout.BlobFile> files =
+        l.blobFiles().stream().sorted(Comparator.comparing(CacheLayout.BlobFile::path)).toList();
+    assertEquals(
+        List.of(
+            new CacheLayout.Partial(temp),
+            new CacheLayout.Foreign(upper),
+            new CacheLayout.Foreign(stray),
+            new CacheLayout.Blob(blob, D)),
+        files);
   }
 
   @Test

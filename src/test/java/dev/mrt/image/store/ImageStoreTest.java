@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.image.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +56,7 @@ class ImageStoreTest {
   void testBlobs_storedOnceByDigest(@TempDir Path cache) throws Exception {
     ImageStore store = new ImageStore(cache);
     byte[] content = "hello".getBytes();
-    Digest d = Digest.of(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    Digest d = Digest.of(MessageDigest.getInstance("SHA-256").digest(content));
     store.putBlob(d, content);
     Path temp = store.tempBlob(d);
     Files.write(temp, content);

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Runs {@link PreparedDirectory#ensure} in a separate JVM, so the test sees real cross-process
- * file locking (within one JVM, FileChannel.lock behaves differently). Each population appends a
- * line to the log given as the last argument.
+ * Runs {@link PreparedDirectory#ensure} in a separate JVM, so the test sees real cross-process file
+ * locking (within one JVM, FileChannel.lock behaves differently). Each population appends a line to
+ * the log given as the last argument.
  */
 public final class PreparedDirectoryChild {
   private PreparedDirectoryChild() {}
@@ -21,7 +21,10 @@ public final class PreparedDirectoryChild {
         args[2],
         dir -> {
           Files.writeString(
-              log, ProcessHandle.current().pid() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              log,
+              ProcessHandle.current().pid() + "\n",
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
           // Long enough that the other child is surely waiting on the lock by now.
           PreparedDirectoryTest.sleep(1500);
           Files.createDirectory(dir.resolve("rootfs"));

@@ -93,7 +93,8 @@ class PreparedDirectoryTest {
         };
 
     RuntimeException e =
-        assertThrows(RuntimeException.class, () -> PreparedDirectory.ensure(cache, NAME, DIGEST, failing));
+        assertThrows(
+            RuntimeException.class, () -> PreparedDirectory.ensure(cache, NAME, DIGEST, failing));
 
     assertEquals(boom, e.getCause());
     assertEquals(List.of("", "rootfs", "rootfs/sha256-abc.lock"), cacheListing());
@@ -129,7 +130,8 @@ class PreparedDirectoryTest {
         results.add(pool.submit(() -> PreparedDirectory.ensure(cache, NAME, DIGEST, slow)));
       }
       for (Future<Path> result : results) {
-        assertEquals("once", Files.readString(result.get(30, TimeUnit.SECONDS).resolve("rootfs/f")));
+        assertEquals(
+            "once", Files.readString(result.get(30, TimeUnit.SECONDS).resolve("rootfs/f")));
       }
     } finally {
       pool.shutdownNow();

@@ -59,18 +59,21 @@ class EntryPathsTest {
 
   @Test
   void testRelative_absoluteAndDotDotRefusedWithTheCallersWords() {
-    assertTrue(refusal(() -> EntryPaths.relative("/etc/passwd", "has", at))
-        .contains("'the/entry' has an absolute path"));
-    assertTrue(refusal(() -> EntryPaths.relative("a/../../b", "is a link that has", at))
-        .contains("'the/entry' is a link that has a '..' component"));
+    assertTrue(
+        refusal(() -> EntryPaths.relative("/etc/passwd", "has", at))
+            .contains("'the/entry' has an absolute path"));
+    assertTrue(
+        refusal(() -> EntryPaths.relative("a/../../b", "is a link that has", at))
+            .contains("'the/entry' is a link that has a '..' component"));
   }
 
   @Test
   void testCheckSymlinkTarget_relativeMayNotClimbAboveTheRoot() {
     assertDoesNotThrow(() -> EntryPaths.checkSymlinkTarget(Path.of("usr/bin/py"), "../lib/x", at));
     assertDoesNotThrow(() -> EntryPaths.checkSymlinkTarget(Path.of("a"), "/etc/anything", at));
-    assertTrue(refusal(() -> EntryPaths.checkSymlinkTarget(Path.of("usr/x"), "../../etc", at))
-        .contains("points outside the root"));
+    assertTrue(
+        refusal(() -> EntryPaths.checkSymlinkTarget(Path.of("usr/x"), "../../etc", at))
+            .contains("points outside the root"));
     refusal(() -> EntryPaths.checkSymlinkTarget(Path.of("x"), "..", at));
   }
 
@@ -87,27 +90,33 @@ class EntryPathsTest {
 
   @Test
   void testEnsureRealDirectory_neverThroughASymlinkOrFile() {
-    MapDisk disk = new MapDisk().with("bin", EntryPaths.Kind.SYMLINK)
-        .with("etc", EntryPaths.Kind.DIRECTORY).with("etc/f", EntryPaths.Kind.OTHER);
+    MapDisk disk =
+        new MapDisk()
+            .with("bin", EntryPaths.Kind.SYMLINK)
+            .with("etc", EntryPaths.Kind.DIRECTORY)
+            .with("etc/f", EntryPaths.Kind.OTHER);
     EntryPaths paths = new EntryPaths(ROOT, at, disk);
-    assertTrue(refusal(() -> paths.ensureRealDirectory(ROOT.resolve("bin/sub"), true))
-        .contains("through the symlink 'bin'"));
-    assertTrue(refusal(() -> paths.ensureRealDirectory(ROOT.resolve("etc/f"), true))
-        .contains("parent 'etc/f' that is not a directory"));
+    assertTrue(
+        refusal(() -> paths.ensureRealDirectory(ROOT.resolve("bin/sub"), true))
+            .contains("through the symlink 'bin'"));
+    assertTrue(
+        refusal(() -> paths.ensureRealDirectory(ROOT.resolve("etc/f"), true))
+            .contains("parent 'etc/f' that is not a directory"));
     assertEquals(List.of(), disk.made);
   }
 
   @Test
   void testEnsureRealDirectory_missingRefusedWhenNotToCreate() {
     EntryPaths paths = new EntryPaths(ROOT, at, new MapDisk());
-    assertTrue(refusal(() -> paths.ensureRealDirectory(ROOT.resolve("lib"), false))
-        .contains("refers to 'lib', which was not unpacked before it"));
+    assertTrue(
+        refusal(() -> paths.ensureRealDirectory(ROOT.resolve("lib"), false))
+            .contains("refers to 'lib', which was not unpacked before it"));
   }
 
   @Test
   void testForget_aReplacedDirectoryIsLookedAtAgain() {
-    MapDisk disk = new MapDisk().with("d", EntryPaths.Kind.DIRECTORY)
-        .with("d/e", EntryPaths.Kind.DIRECTORY);
+    MapDisk disk =
+        new MapDisk().with("d", EntryPaths.Kind.DIRECTORY).with("d/e", EntryPaths.Kind.DIRECTORY);
     EntryPaths paths = new EntryPaths(ROOT, at, disk);
     paths.ensureRealDirectory(ROOT.resolve("d/e"), false);
     disk.with("d", EntryPaths.Kind.SYMLINK); // a later layer made it a symlink

@@ -17,13 +17,17 @@ class FileWritersTest {
     AtomicInteger done = new AtomicInteger();
     IOException boom = new IOException("disk full");
     try (FileWriters w = new FileWriters(1)) {
-      w.submit(10, () -> {
-        throw boom;
-      });
-      w.submit(10, () -> {
-        Thread.sleep(50);
-        done.incrementAndGet();
-      });
+      w.submit(
+          10,
+          () -> {
+            throw boom;
+          });
+      w.submit(
+          10,
+          () -> {
+            Thread.sleep(50);
+            done.incrementAndGet();
+          });
 
       Exception e = assertThrows(Exception.class, w::drain);
 
@@ -38,11 +42,13 @@ class FileWritersTest {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger done = new AtomicInteger();
     FileWriters w = new FileWriters(1);
-    w.submit(1, () -> {
-      started.countDown();
-      Thread.sleep(100);
-      done.incrementAndGet();
-    });
+    w.submit(
+        1,
+        () -> {
+          started.countDown();
+          Thread.sleep(100);
+          done.incrementAndGet();
+        });
     assertTrue(started.await(5, TimeUnit.SECONDS));
 
     w.close();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +50,9 @@ class LayersTest {
 
   @Test
   void testLayers_whiteoutRemovesLowerFileAndTree() throws IOException {
-    apply(base(), new TarFixture().file("etc/.wh.gone", 0644, "").file("var/.wh.tree", 0644, "")
-        .tar());
+    apply(
+        base(),
+        new TarFixture().file("etc/.wh.gone", 0644, "").file("var/.wh.tree", 0644, "").tar());
     assertTrue(Files.exists(root().resolve("etc/keep")));
     assertFalse(Files.exists(root().resolve("etc/gone"), LinkOption.NOFOLLOW_LINKS));
     assertFalse(Files.exists(root().resolve("var/tree"), LinkOption.NOFOLLOW_LINKS));
@@ -60,17 +62,22 @@ class LayersTest {
   @Test
   void testLayers_opaqueKeepsOnlyThisLayersEntries() throws IOException {
     // The new file comes before the marker in the tar: it must survive the marker all the same.
-    apply(base(), new TarFixture().file("opt/app/new", 0644, "n")
-        .file("opt/app/.wh..wh..opq", 0644, "").tar());
+    apply(
+        base(),
+        new TarFixture()
+            .file("opt/app/new", 0644, "n")
+            .file("opt/app/.wh..wh..opq", 0644, "")
+            .tar());
     try (Stream<Path> s = Files.list(root().resolve("opt/app"))) {
-      assertEquals(java.util.List.of("new"), s.map(p -> p.getFileName().toString()).toList());
+      assertEquals(List.of("new"), s.map(p -> p.getFileName().toString()).toList());
     }
   }
 
   @Test
   void testLayers_fileReplacesLowerDirectoryAndReadOnlyDirTakesChildren() throws IOException {
-    apply(base(), new TarFixture().file("var/tree", 0644, "now a file")
-        .file("etc/added", 0644, "a").tar());
+    apply(
+        base(),
+        new TarFixture().file("var/tree", 0644, "now a file").file("etc/added", 0644, "a").tar());
     assertEquals("now a file", Files.readString(root().resolve("var/tree")));
     assertEquals("a", Files.readString(root().resolve("etc/added")));
     assertEquals(0555, (Integer) Files.getAttribute(root().resolve("etc"), "unix:mode") & 07777);
@@ -87,17 +94,21 @@ class LayersTest {
     Path outside = Files.createDirectories(temp.resolve("outside"));
     Files.writeString(outside.resolve("victim"), "v");
     byte[] link = new TarFixture().symlink("escape", "/" + outside).tar();
-    UnsafeEntryException e = assertThrows(UnsafeEntryException.class,
-        () -> apply(link, new TarFixture().file("escape/.wh.victim", 0644, "").tar()));
+    UnsafeEntryException e =
+        assertThrows(
+            UnsafeEntryException.class,
+            () -> apply(link, new TarFixture().file("escape/.wh.victim", 0644, "").tar()));
     assertTrue(e.getMessage().contains("'escape/.wh.victim'"), e.getMessage());
     assertTrue(Files.exists(outside.resolve("victim")));
   }
 
   @Test
   void testLayers_dotDotAndBadWhiteoutNamesRefused() {
-    assertThrows(UnsafeEntryException.class,
+    assertThrows(
+        UnsafeEntryException.class,
         () -> apply(base(), new TarFixture().file("../evil", 0644, "x").tar()));
-    assertThrows(UnsafeEntryException.class,
+    assertThrows(
+        UnsafeEntryException.class,
         () -> apply(base(), new TarFixture().file("etc/.wh...", 0644, "").tar()));
   }
 
@@ -105,7 +116,8 @@ class LayersTest {
   void testLayers_writeThroughLowerSymlinkRefused() throws IOException {
     Path outside = Files.createDirectories(temp.resolve("outside"));
     byte[] link = new TarFixture().symlink("etc2", "/" + outside).tar();
-    assertThrows(UnsafeEntryException.class,
+    assertThrows(
+        UnsafeEntryException.class,
         () -> apply(link, new TarFixture().file("etc2/passwd", 0644, "x").tar()));
     try (Stream<Path> s = Files.list(outside)) {
       assertEquals(0, s.count());
@@ -115,8 +127,8 @@ class LayersTest {
   @Test
   void testLayers_plainExtractKeepsWhiteoutFilesAsFiles() throws IOException {
     // Only image layers have whiteout semantics; a rootfs tarball is taken literally.
-    ROOTLESS.extract(new ByteArrayInputStream(new TarFixture().file(".wh.x", 0644, "").tar()),
-        "t.tar", root());
+    ROOTLESS.extract(
+        new ByteArrayInputStream(new TarFixture().file(".wh.x", 0644, "").tar()), "t.tar", root());
     assertTrue(Files.exists(root().resolve(".wh.x")));
   }
 }

@@ -16,7 +16,8 @@ class ReadAheadInputStreamTest {
     byte[] data = new byte[100_000];
     new Random(1).nextBytes(data);
 
-    try (ReadAheadInputStream in = new ReadAheadInputStream(new ByteArrayInputStream(data), 4096, 2)) {
+    try (ReadAheadInputStream in =
+        new ReadAheadInputStream(new ByteArrayInputStream(data), 4096, 2)) {
       assertArrayEquals(data, in.readAllBytes());
       assertEquals(-1, in.read());
     }
@@ -33,7 +34,8 @@ class ReadAheadInputStreamTest {
         };
 
     IOException e =
-        assertThrows(IOException.class, () -> new ReadAheadInputStream(failing, 16, 2).readAllBytes());
+        assertThrows(
+            IOException.class, () -> new ReadAheadInputStream(failing, 16, 2).readAllBytes());
 
     assertEquals("Truncated source", e.getMessage());
   }

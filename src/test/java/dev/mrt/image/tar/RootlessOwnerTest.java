@@ -11,13 +11,14 @@ class RootlessOwnerTest {
   @Test
   void testEncode_bothFieldsAsVarints() {
     // uid 1 -> 08 01; gid 300 -> 10 AC 02 (300 = 0b10_0101100)
-    assertArrayEquals(new byte[] {0x08, 0x01, 0x10, (byte) 0xAC, 0x02},
-        new RootlessOwner(1, 300).encode());
+    assertArrayEquals(
+        new byte[] {0x08, 0x01, 0x10, (byte) 0xAC, 0x02}, new RootlessOwner(1, 300).encode());
   }
 
   @Test
   void testEncode_largestIdTakesFiveBytes() {
-    assertArrayEquals(new byte[] {0x08, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F},
+    assertArrayEquals(
+        new byte[] {0x08, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F},
         new RootlessOwner(0xFFFF_FFFFL, 0).encode());
   }
 

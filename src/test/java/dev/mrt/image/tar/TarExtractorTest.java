@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -79,7 +80,8 @@ class TarExtractorTest {
         Files.getAttribute(bin.resolve("python-hard"), "unix:ino"),
         "hard link shares the inode");
     assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin.resolve("python3.11")));
-    assertEquals(TarFixture.MTIME, Files.getLastModifiedTime(bin), "directory mtime survives children");
+    assertEquals(
+        TarFixture.MTIME, Files.getLastModifiedTime(bin), "directory mtime survives children");
   }
 
   @Test
@@ -93,18 +95,23 @@ class TarExtractorTest {
   @Test
   void testExtract_rootlessRecordsImageOwnerInXattr() throws IOException {
     Files.createDirectories(dest());
-    assumeTrue(Files.getFileStore(dest()).supportsFileAttributeView(UserDefinedFileAttributeView.class),
+    assumeTrue(
+        Files.getFileStore(dest()).supportsFileAttributeView(UserDefinedFileAttributeView.class),
         "the temp file system has no user xattrs");
 
-    extract(new TarFixture()
-        .ownedFile("./home/user/file", 0644, 1000, 1000)
-        .ownedFile("./etc/shadow", 0640, 0, 42)
-        .ownedFile("./etc/passwd", 0644, 0, 0)
-        .tar());
+    extract(
+        new TarFixture()
+            .ownedFile("./home/user/file", 0644, 1000, 1000)
+            .ownedFile("./etc/shadow", 0640, 0, 42)
+            .ownedFile("./etc/passwd", 0644, 0, 0)
+            .tar());
 
-    assertArrayEquals(new byte[] {0x08, (byte) 0xE8, 0x07, 0x10, (byte) 0xE8, 0x07},
+    assertArrayEquals(
+        new byte[] {0x08, (byte) 0xE8, 0x07, 0x10, (byte) 0xE8, 0x07},
         ownerXattr(dest().resolve("home/user/file")));
-    assertArrayEquals(new byte[] {0x10, 42}, ownerXattr(dest().resolve("etc/shadow")),
+    assertArrayEquals(
+        new byte[] {0x10, 42},
+        ownerXattr(dest().resolve("etc/shadow")),
         "uid 0 is left out, as proto3 does");
     assertEquals(null, ownerXattr(dest().resolve("etc/passwd")), "root:root has no xattr");
   }
@@ -125,13 +132,15 @@ class TarExtractorTest {
     // The file may still be with a writer thread when its "child" comes: the answer must not
     // depend on that race.
     for (int i = 0; i < 20; i++) {
-      byte[] archive = new TarFixture().file("./a", 0644, "x".repeat(100_000))
-          .file("./a/b", 0644, "y").tar();
+      byte[] archive =
+          new TarFixture().file("./a", 0644, "x".repeat(100_000)).file("./a/b", 0644, "y").tar();
       Path fresh = temp.resolve("fresh-" + i);
-      UnsafeEntryException e = assertThrows(UnsafeEntryException.class,
-          () -> ROOTLESS.extract(new ByteArrayInputStream(archive), "test.tar", fresh));
-      assertTrue(e.getMessage().contains("has a parent 'a' that is not a directory"),
-          e.getMessage());
+      UnsafeEntryException e =
+          assertThrows(
+              UnsafeEntryException.class,
+              () -> ROOTLESS.extract(new ByteArrayInputStream(archive), "test.tar", fresh));
+      assertTrue(
+          e.getMessage().contains("has a parent 'a' that is not a directory"), e.getMessage());
     }
   }
 
@@ -154,7 +163,8 @@ class TarExtractorTest {
   void testExtract_laterEntryReplacesEarlier() throws IOException {
     extract(new TarFixture().file("a", 0644, "old").symlink("b", "a").file("b", 0644, "new").tar());
 
-    assertEquals("old", Files.readString(dest().resolve("a")), "replacing b must not write through it");
+    assertEquals(
+        "old", Files.readString(dest().resolve("a")), "replacing b must not write through it");
     assertEquals("new", Files.readString(dest().resolve("b")));
     assertFalse(Files.isSymbolicLink(dest().resolve("b")));
   }
@@ -162,7 +172,8 @@ class TarExtractorTest {
   @Test
   void testExtract_dotDotEntryRejected() throws IOException {
     UnsafeEntryException e =
-        assertRejected(UnsafeEntryException.class, new TarFixture().file("a/../../evil", 0644, "x").tar());
+        assertRejected(
+            UnsafeEntryException.class, new TarFixture().file("a/../../evil", 0644, "x").tar());
 
     assertEquals("a/../../evil", e.entry());
     assertEquals(
@@ -175,7 +186,8 @@ class TarExtractorTest {
   @Test
   void testExtract_absoluteEntryRejected() {
     UnsafeEntryException e =
-        assertRejected(UnsafeEntryException.class, new TarFixture().file("/etc/passwd", 0644, "x").tar());
+        assertRejected(
+            UnsafeEntryException.class, new TarFixture().file("/etc/passwd", 0644, "x").tar());
 
     assertEquals("/etc/passwd", e.entry());
     assertTrue(e.getMessage().contains("'/etc/passwd' has an absolute path"), e.getMessage());
@@ -184,10 +196,12 @@ class TarExtractorTest {
   @Test
   void testExtract_relativeSymlinkClimbingOutRejected() {
     UnsafeEntryException e =
-        assertRejected(UnsafeEntryException.class, new TarFixture().symlink("a/b/link", "../../../etc").tar());
+        assertRejected(
+            UnsafeEntryException.class, new TarFixture().symlink("a/b/link", "../../../etc").tar());
 
     assertTrue(
-        e.getMessage().contains("'a/b/link' is a symlink to '../../../etc', which points outside the root"),
+        e.getMessage()
+            .contains("'a/b/link' is a symlink to '../../../etc', which points outside the root"),
         e.getMessage());
     assertFalse(Files.exists(dest().resolve("a/b/link"), LinkOption.NOFOLLOW_LINKS));
   }
@@ -208,7 +222,8 @@ class TarExtractorTest {
     UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
 
     assertEquals("link/evil", e.entry());
-    assertTrue(e.getMessage().contains("would be written through the symlink 'link'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("would be written through the symlink 'link'"), e.getMessage());
     assertFalse(Files.exists(outside.resolve("evil")));
   }
 
@@ -231,7 +246,9 @@ class TarExtractorTest {
 
     UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
 
-    assertTrue(e.getMessage().contains("'stolen' is a hard link to a path that has a '..' component"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'stolen' is a hard link to a path that has a '..' component"),
+        e.getMessage());
     assertFalse(Files.exists(dest().resolve("stolen")));
     assertEquals(1, Files.getAttribute(secret, "unix:nlink"));
   }
@@ -240,18 +257,23 @@ class TarExtractorTest {
   void testExtract_hardLinkThroughSymlinkRejected() throws IOException {
     Files.writeString(Files.createDirectory(temp.resolve("outside")).resolve("f"), "s");
     byte[] archive =
-        new TarFixture().symlink("out", temp.resolve("outside").toString()).hardLink("stolen", "out/f").tar();
+        new TarFixture()
+            .symlink("out", temp.resolve("outside").toString())
+            .hardLink("stolen", "out/f")
+            .tar();
 
     UnsafeEntryException e = assertRejected(UnsafeEntryException.class, archive);
 
-    assertTrue(e.getMessage().contains("would be written through the symlink 'out'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("would be written through the symlink 'out'"), e.getMessage());
     assertFalse(Files.exists(dest().resolve("stolen")));
   }
 
   @Test
   void testExtract_hardLinkToMissingEntryRejected() {
     UnsafeEntryException e =
-        assertRejected(UnsafeEntryException.class, new TarFixture().hardLink("l", "not-there").tar());
+        assertRejected(
+            UnsafeEntryException.class, new TarFixture().hardLink("l", "not-there").tar());
 
     assertTrue(e.getMessage().contains("which is not a file unpacked before it"), e.getMessage());
   }
@@ -259,7 +281,11 @@ class TarExtractorTest {
   @Test
   void testExtract_specialFilesSkippedWhenRootless() throws IOException {
     byte[] archive =
-        new TarFixture().charDevice("dev/null", 1, 3).fifo("dev/fifo").file("etc/hostname", 0644, "h").tar();
+        new TarFixture()
+            .charDevice("dev/null", 1, 3)
+            .fifo("dev/fifo")
+            .file("etc/hostname", 0644, "h")
+            .tar();
 
     TarExtractor.Summary summary = extract(archive);
 
@@ -274,9 +300,10 @@ class TarExtractorTest {
     // A FIFO needs no privilege, so this exercises the "create" path as any user.
     TarExtractor withSpecial = new TarExtractor(new TarExtractor.Options(true, false));
 
-    withSpecial.extract(new ByteArrayInputStream(new TarFixture().fifo("p").tar()), "t.tar", dest());
+    withSpecial.extract(
+        new ByteArrayInputStream(new TarFixture().fifo("p").tar()), "t.tar", dest());
 
-    assertTrue(Files.readAttributes(dest().resolve("p"), java.nio.file.attribute.BasicFileAttributes.class).isOther());
+    assertTrue(Files.readAttributes(dest().resolve("p"), BasicFileAttributes.class).isOther());
   }
 
   @Test
@@ -287,7 +314,8 @@ class TarExtractorTest {
     CorruptArchiveException e = assertRejected(CorruptArchiveException.class, truncated);
 
     assertEquals("big", e.entry());
-    assertTrue(e.getMessage().startsWith("cannot unpack test.tar at entry 'big': "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("cannot unpack test.tar at entry 'big': "), e.getMessage());
   }
 
   @Test
@@ -305,8 +333,10 @@ class TarExtractorTest {
     byte[] tar = new TarFixture().file("f", 0644, "c").tar();
 
     assertEquals(Compression.NONE, Compression.detect(new ByteArrayInputStream(tar)));
-    assertEquals(Compression.GZIP, Compression.detect(new ByteArrayInputStream(TarFixture.gzip(tar))));
-    assertEquals(Compression.ZSTD, Compression.detect(new ByteArrayInputStream(TarFixture.zstd(tar))));
+    assertEquals(
+        Compression.GZIP, Compression.detect(new ByteArrayInputStream(TarFixture.gzip(tar))));
+    assertEquals(
+        Compression.ZSTD, Compression.detect(new ByteArrayInputStream(TarFixture.zstd(tar))));
   }
 
   @Test
@@ -325,7 +355,9 @@ class TarExtractorTest {
   @Test
   void testExtract_notATarRejected() {
     CorruptArchiveException e =
-        assertRejected(CorruptArchiveException.class, "this is not a tar archive at all".repeat(40).getBytes());
+        assertRejected(
+            CorruptArchiveException.class,
+            "this is not a tar archive at all".repeat(40).getBytes());
 
     assertTrue(e.getMessage().contains("the file is damaged or incomplete"), e.getMessage());
   }
@@ -336,16 +368,18 @@ class TarExtractorTest {
 
     CorruptArchiveException e = assertRejected(CorruptArchiveException.class, xz);
 
-    assertTrue(e.getMessage().contains("xz and bzip2 compression are not supported"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("xz and bzip2 compression are not supported"), e.getMessage());
   }
 
   @Test
   void testExtract_aFileReplacingAFilledDirectoryIsNamed() {
-    byte[] archive = new TarFixture().dir("a", 0755).file("a/x", 0644, "x")
-        .file("a", 0644, "now a file").tar();
+    byte[] archive =
+        new TarFixture().dir("a", 0755).file("a/x", 0644, "x").file("a", 0644, "now a file").tar();
     CorruptArchiveException e = assertRejected(CorruptArchiveException.class, archive);
-    assertEquals("cannot unpack test.tar at entry 'a': it replaces the directory 'a' that"
-        + " earlier entries filled; the file is damaged or incomplete, fetch or rebuild it",
+    assertEquals(
+        "cannot unpack test.tar at entry 'a': it replaces the directory 'a' that"
+            + " earlier entries filled; the file is damaged or incomplete, fetch or rebuild it",
         e.getMessage());
   }
 
@@ -357,24 +391,39 @@ class TarExtractorTest {
 
   @Test
   void testExtract_capsStopABombBeforeItIsWritten() throws IOException {
-    TarExtractor capped = new TarExtractor(new TarExtractor.Options(false, false)
-        .withCaps(4096, 5));
-    byte[] big = new TarFixture().file("./small", 0644, "x").file("./bomb", 0644, "y".repeat(5000))
-        .tar();
-    UnpackLimitException bytes = assertThrows(UnpackLimitException.class,
-        () -> capped.extract(new ByteArrayInputStream(TarFixture.zstd(big)), "bomb.tar.zst", dest()));
-    assertEquals("refusing to unpack bomb.tar.zst at entry './bomb': its files would pass 4096"
-        + " bytes unpacked (this entry alone declares 5000); raise mrt.images.max-unpacked-size if"
-        + " the image is genuine", bytes.getMessage());
+    TarExtractor capped =
+        new TarExtractor(new TarExtractor.Options(false, false).withCaps(4096, 5));
+    byte[] big =
+        new TarFixture().file("./small", 0644, "x").file("./bomb", 0644, "y".repeat(5000)).tar();
+    UnpackLimitException bytes =
+        assertThrows(
+            UnpackLimitException.class,
+            () ->
+                capped.extract(
+                    new ByteArrayInputStream(TarFixture.zstd(big)), "bomb.tar.zst", dest()));
+    assertEquals(
+        "refusing to unpack bomb.tar.zst at entry './bomb': its files would pass 4096"
+            + " bytes unpacked (this entry alone declares 5000); raise mrt.images.max-unpacked-size if"
+            + " the image is genuine",
+        bytes.getMessage());
     assertFalse(Files.exists(dest().resolve("bomb")), "refused before a byte was written");
 
     TarFixture many = new TarFixture();
     for (int i = 0; i < 6; i++) {
       many.file("./f" + i, 0644, "z");
     }
-    UnpackLimitException count = assertThrows(UnpackLimitException.class,
-        () -> capped.extract(new ByteArrayInputStream(many.tar()), "many.tar", temp.resolve("d2")));
-    assertTrue(count.getMessage().endsWith("the image has more than 5 entries; raise"
-        + " mrt.images.max-entries if it is genuine"), count.getMessage());
+    UnpackLimitException count =
+        assertThrows(
+            UnpackLimitException.class,
+            () ->
+                capped.extract(
+                    new ByteArrayInputStream(many.tar()), "many.tar", temp.resolve("d2")));
+    assertTrue(
+        count
+            .getMessage()
+            .endsWith(
+                "the image has more than 5 entries; raise"
+                    + " mrt.images.max-entries if it is genuine"),
+        count.getMessage());
   }
 }

@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,16 +36,19 @@ class TarSparseTest {
   /** GNU tar's --sparse archive of the src directory in the given format. */
   private Path tar(String format) throws Exception {
     Path out = temp.resolve(format + ".tar");
-    String[] fmt = format.startsWith("pax")
-        ? new String[] {"--format=posix", "--sparse-version=" + format.substring(3, 4) + "."
-            + format.substring(4)}
-        : new String[] {"--format=gnu"};
+    String[] fmt =
+        format.startsWith("pax")
+            ? new String[] {
+              "--format=posix",
+              "--sparse-version=" + format.substring(3, 4) + "." + format.substring(4)
+            }
+            : new String[] {"--format=gnu"};
     ProcessBuilder pb = new ProcessBuilder("tar", fmt[0]).redirectErrorStream(true);
     for (int i = 1; i < fmt.length; i++) {
       pb.command().add(fmt[i]);
     }
-    pb.command().addAll(java.util.List.of("-S", "-cf", out.toString(), "-C",
-        temp.resolve("src").toString(), "."));
+    pb.command()
+        .addAll(List.of("-S", "-cf", out.toString(), "-C", temp.resolve("src").toString(), "."));
     Process p = pb.start();
     String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), said);
@@ -71,10 +75,11 @@ class TarSparseTest {
   void testExtract_aSparseBombCountsByItsUnpackedSize(String format) throws Exception {
     holey("bomb", 64L << 20, 1);
     Path archive = tar(format);
-    TarExtractor capped = new TarExtractor(new TarExtractor.Options(false, false)
-        .withCaps(16L << 20, 1000));
-    UnpackLimitException e = assertThrows(UnpackLimitException.class,
-        () -> capped.extract(archive, temp.resolve("dest")));
+    TarExtractor capped =
+        new TarExtractor(new TarExtractor.Options(false, false).withCaps(16L << 20, 1000));
+    UnpackLimitException e =
+        assertThrows(
+            UnpackLimitException.class, () -> capped.extract(archive, temp.resolve("dest")));
     assertTrue(e.getMessage().contains("would pass 16777216 bytes unpacked"), e.getMessage());
   }
 }
