@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -48,9 +49,16 @@ public class JobStore {
     final TaskHandle handle;
     volatile Instant finishedAt;
 
-    Job(String id, TaskHandle handle) {
+    /**
+     * The outcome, complete only once finishedAt is set: a view taken as the task ends never says
+     * "done" without its end time.
+     */
+    final CompletableFuture<TaskOutcome> outcome;
+
+    Job(String id, TaskHandle handle, Clock clock) {
       this.id = id;
       this.handle = handle;
+      this.outcome = handle.outcome().whenComplete((o, e) -> finishedAt = clock.instant());
     }
   }
 
@@ -131,9 +139,7 @@ public class JobStore {
       } catch (TaskCancelledException e) {
         throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
       }
-      Job job = new Job(id, handle);
-      handle.outcome().whenComplete((o, e) -> job.finishedAt = clock.instant());
-      jobs.put(id, job);
+      jobs.put(id, new Job(id, handle, clock));
     }
     return id;
   }
@@ -148,7 +154,7 @@ public class JobStore {
       return Optional.empty();
     }
     try {
-      job.handle.outcome().get(seconds, TimeUnit.SECONDS);
+      job.outcome.get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       // Not finished in time, cancelled or failed: the view says which.
     }
@@ -168,7 +174,7 @@ public class JobStore {
     if (job == null) {
       return Optional.empty();
     }
-    if (!job.handle.outcome().isDone()) {
+    if (!job.outcome.isDone()) {
       job.handle.cancel("cancelled by DELETE /v1/jobs/" + id);
     }
     return await(id, 15);
@@ -176,7 +182,7 @@ public class JobStore {
 
   private JobView view(Job job) {
     Instant started = job.handle.startedAt().orElse(null);
-    if (!job.handle.outcome().isDone()) {
+    if (!job.outcome.isDone()) {
       return new JobView(
           job.id,
           started == null ? "queued" : "running",
@@ -191,7 +197,7 @@ public class JobStore {
     }
     TaskOutcome o;
     try {
-      o = job.handle.outcome().join();
+      o = job.outcome.join();
     } catch (CompletionException e) {
       String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
       return new JobView(
