@@ -8,6 +8,7 @@ import dev.mrt.bundle.Container;
 import dev.mrt.bundle.ContainerRunner;
 import dev.mrt.config.ArchivematicaConfig;
 import dev.mrt.config.MrtConfig;
+import dev.mrt.host.HostIds;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.runtime.ContainerExit;
@@ -51,6 +52,7 @@ public class DoctorCommand implements Callable<Integer> {
   private final ImageResolver images;
   private final ContainerRunner runner;
   private final EmbeddedAssets assets;
+  private final HostIds ids;
 
   public DoctorCommand(
       MrtConfig config,
@@ -58,13 +60,15 @@ public class DoctorCommand implements Callable<Integer> {
       RuncLocator locator,
       ImageResolver images,
       ContainerRunner runner,
-      EmbeddedAssets assets) {
+      EmbeddedAssets assets,
+      HostIds ids) {
     this.config = config;
     this.archivematica = archivematica;
     this.locator = locator;
     this.images = images;
     this.runner = runner;
     this.assets = assets;
+    this.ids = ids;
   }
 
   @Override
@@ -80,7 +84,7 @@ public class DoctorCommand implements Callable<Integer> {
       findings.add(Finding.problem("runc", true, e.getMessage(), "rebuild or reinstall mrt"));
       return report(findings);
     }
-    findings.addAll(HostChecks.ofHost().run(runc));
+    findings.addAll(HostChecks.ofHost(ids).run(runc));
     if (findings.stream().allMatch(Finding::passes)) {
       findings.add(probe());
     }

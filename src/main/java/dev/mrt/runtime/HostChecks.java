@@ -24,9 +24,9 @@ public final class HostChecks {
     this.user = user;
   }
 
-  /** Reads the real host. */
-  public static HostChecks ofHost() {
-    return new HostChecks(HostChecks::readFile, HostIds.current(), System.getProperty("user.name"));
+  /** Reads the real host, as the user {@code ids} says mrt runs as. */
+  public static HostChecks ofHost(HostIds ids) {
+    return new HostChecks(HostChecks::readFile, ids, System.getProperty("user.name"));
   }
 
   public List<Finding> run(Path runc) {
