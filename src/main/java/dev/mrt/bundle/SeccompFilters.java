@@ -3,6 +3,7 @@ package dev.mrt.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mrt.IoErrors;
 import dev.mrt.bundle.oci.Spec;
+import dev.mrt.host.FileTrees;
 import dev.mrt.image.Digest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,11 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -37,12 +38,11 @@ final class SeccompFilters {
 
   private final Supplier<Path> helper;
 
-  /** By the rules' digest: the filter's path relative to the helper's directory, or empty. */
-  private final Map<Digest, Optional<String>> compiled = new ConcurrentHashMap<>();
-
   /**
-   * The same, by profile instance: SeccompPolicy hands out one per setting, so a warm start need
-   * not write and hash the rules again (identity, as a deep hash would cost as much).
+   * By profile instance, the filter's path relative to the helper's directory, or empty:
+   * SeccompPolicy hands out one per setting, so a warm start need not write and hash the rules
+   * again (identity, as a deep hash would cost as much). Two settings with the same rules share the
+   * one file on disk.
    */
   private final Map<JsonNode, Optional<String>> byProfile =
       Collections.synchronizedMap(new IdentityHashMap<>());
@@ -70,9 +70,7 @@ final class SeccompFilters {
             SeccompRules.of(profile)
                 .flatMap(
                     rules ->
-                        compiled.computeIfAbsent(
-                            Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)),
-                            d -> compile(rules, d))));
+                        compile(rules, Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)))));
   }
 
   private Optional<String> compile(String rules, Digest digest) {
@@ -121,18 +119,11 @@ final class SeccompFilters {
       Thread.currentThread().interrupt();
       return Optional.empty();
     } finally {
-      deleteQuietly(temp);
-      deleteQuietly(errors);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      if (file != null) {
-        Files.deleteIfExists(file);
+      for (Path file : Arrays.asList(temp, errors)) {
+        if (file != null) {
+          FileTrees.removeTree(file); // gone after the move; else a warning, and gc takes it
+        }
       }
-    } catch (IOException ignored) {
-      // a stray temp file is harmless: gc removes the directory with its helper
     }
   }
 
