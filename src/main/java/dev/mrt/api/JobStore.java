@@ -220,7 +220,7 @@ public class JobStore {
 
   private long waiting() {
     return jobs.values().stream()
-        .filter(j -> j.handle.startedAt().isEmpty() && !j.handle.outcome().isDone())
+        .filter(j -> j.handle.startedAt().isEmpty() && !j.outcome.isDone())
         .count();
   }
 
