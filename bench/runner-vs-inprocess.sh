@@ -136,7 +136,9 @@ PIDS+=($!)
 for _ in $(seq 300); do "${SQL[@]}" -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
 # The DDL comes out of MariaDb.java's text blocks, so the two cannot drift apart.
 python3 -c 'import re, sys
-print(";\n".join(re.findall(r"_DDL = \"\"\"\n(.*?)\"\"\"", open(sys.argv[1]).read(), re.S)) + ";")' \
+ddl = re.findall(r"_DDL =\s*\"\"\"\n(.*?)\"\"\"", open(sys.argv[1]).read(), re.S)
+if len(ddl) != 2: sys.exit("bench: expected the Jobs and Tasks DDL in %s, found %d" % (sys.argv[1], len(ddl)))
+print(";\n".join(ddl) + ";")' \
   src/test/java/dev/mrt/it/MariaDb.java | "${SQL[@]}"
 # The rows MCPServer inserts before it submits a batch (Task.bulk_log); A and B both use it.
 cat > "$W/driver/rows.py" <<'EOF'
