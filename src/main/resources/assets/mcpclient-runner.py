@@ -26,10 +26,10 @@ goes to $MRT_BATCH_RESULTS:
 
 `--warm MODULE` is the same batch, with the set-up done before the batch exists: mrt starts
 the container early, with the function's environment, and the runner sets Django up and
-imports clientScripts.MODULE, writes exactly b"mrt-ready\n" to fd 1, then waits on fd 0 for
-mrt's hand-off (read_handoff) with the batch's working directory and environment. A set-up
-failure is kept and answered as the cold runner would have answered it; EOF before a whole
-hand-off means mrt discarded the container: exit 0, no answer.
+imports clientScripts.MODULE, writes exactly b"mrt-ready\n" to fd 1, connects to the database,
+then waits on fd 0 for mrt's hand-off (read_handoff) with the batch's working directory and
+environment. A set-up failure is kept and answered as the cold runner would have answered it;
+EOF before a whole hand-off means mrt discarded the container: exit 0, no answer.
 """
 import json
 import logging
@@ -133,11 +133,26 @@ class SetUp:
             self._modules[name] = attempt(load, self.harness()[0], name)
         return unless_failed(self._modules[name])
 
+    def connect(self):
+        # A warm runner connects before its batch: connecting (TCP, then MySQL's handshake and
+        # authentication) was most of a one-task batch's time inside the container.
+        from django.db import connection
+
+        connection.ensure_connection()
+
+    def drop_unusable_connections(self):
+        # A connection made while the runner waited may have been dropped by the server since
+        # (MySQL's wait_timeout, a restart): is_usable pings it, and a closed one is opened
+        # again by the batch's first query. close_old_connections would not do: it keeps a
+        # persistent (CONN_MAX_AGE=None) connection it has not seen fail.
+        if self._harness is not None and not isinstance(self._harness, Exception):
+            from django.db import connections
+
+            for conn in connections.all():
+                if conn.connection is not None and not conn.is_usable():
+                    conn.close()
+
     def close_connections(self):
-        # Django connections opened during set-up may have been dropped by the server while
-        # a warm runner waited (MySQL's wait_timeout); closed, the batch opens fresh ones.
-        # close_all, not close_old_connections: that keeps a persistent (CONN_MAX_AGE=None)
-        # connection it has not seen fail.
         if self._harness is not None and not isinstance(self._harness, Exception):
             from django.db import connections
 
@@ -278,9 +293,14 @@ def read_handoff(fd=0):
 
 def warm(module_name, ready_fd):
     setup = SetUp()
-    attempt(setup.module, module_name)  # a failure is answered once the batch is here
+    ready = attempt(setup.module, module_name)  # a failure is answered once the batch is here
     os.write(ready_fd, READY)
     os.close(ready_fd)
+    # After the readiness line, so a database that is slow or down never holds a warm start up:
+    # the hand-off waits in the pipe meanwhile. A failure is the batch's to meet (its first
+    # query connects again), not a set-up failure.
+    if not isinstance(ready, Exception):
+        attempt(setup.connect)
     handoff = read_handoff(0)
     if handoff is None:
         return 0  # mrt discarded this container: there is no batch to answer
@@ -289,7 +309,7 @@ def warm(module_name, ready_fd):
     os.environ.clear()
     os.environ.update(env)
     try:
-        setup.close_connections()
+        setup.drop_unusable_connections()
     except Exception:  # not the batch's failure: it connects anew, or fails on its own
         traceback.print_exc()
     answer(setup)

@@ -56,10 +56,22 @@ class McpclientRunnerScriptTest {
     write(
         "django/db.py",
         """
+        import os
+        class _Connection:
+            connection, connects, closes = None, 0, 0
+            def ensure_connection(self):
+                if self.connection is None:
+                    self.connection, self.connects = object(), self.connects + 1
+            def is_usable(self):
+                return not os.environ.get("FAKE_DB_DROPPED")
+            def close(self):
+                self.connection, self.closes = None, self.closes + 1
+        connection = _Connection()
         class _Connections:
-            closed = 0
+            def all(self):
+                return [connection]
             def close_all(self):
-                self.closed += 1
+                connection.close()
         connections = _Connections()
         """);
     write("client/__init__.py", "");
@@ -143,8 +155,9 @@ class McpclientRunnerScriptTest {
         print("imported where")
         def call(jobs):
             for job in jobs:
+                c = django.db.connection
                 job.pyprint(os.getcwd(), os.environ.get("WARM_ONLY"), os.environ.get("HANDOFF_ONLY"),
-                            django.db.connections.closed)
+                            c.connects, c.closes)
         """);
     write(
         "clientScripts/boom.py",
@@ -487,9 +500,18 @@ class McpclientRunnerScriptTest {
             cwd.toString(),
             Map.of("HANDOFF_ONLY", "2"));
     assertEquals(Optional.empty(), a.setupFailed(), a.toString());
-    // Django's connections were closed once, after the wait, before the batch.
-    assertEquals(cwd + " None 2 1\n", a.results().get(U1).stdout());
+    // Connected once while it waited, and that connection, still usable, kept for the batch.
+    assertEquals(cwd + " None 2 1 0\n", a.results().get(U1).stdout());
     assertTrue(stderr().contains("imported where"), stderr());
+  }
+
+  @Test
+  void testWarm_connectionDroppedWhileWaitingIsClosedBeforeTheBatch() throws Exception {
+    BatchFiles.Answer a =
+        warmBatch("where", Map.of(), "where_v0.0", "where", "/", Map.of("FAKE_DB_DROPPED", "1"));
+    assertEquals(Optional.empty(), a.setupFailed(), a.toString());
+    // The ping failed at the hand-off: closed, so the batch's first query connects again.
+    assertEquals("/ None None 1 1\n", a.results().get(U1).stdout());
   }
 
   @Test
