@@ -127,6 +127,12 @@ final class WarmShelf<K, W> {
     return out;
   }
 
+  /** Whether a container of the key is ready or being started. */
+  synchronized boolean holds(K key) {
+    Deque<Entry<W>> entries = byKey.get(key);
+    return entries != null && !entries.isEmpty();
+  }
+
   synchronized int size() {
     return total;
   }

@@ -1,6 +1,7 @@
 package dev.mrt.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,19 @@ class WarmShelfTest {
     assertEquals(1, plan(shelf, "f", "k", 2, none).size());
     assertEquals(List.of(), none);
     assertEquals(2, shelf.size());
+  }
+
+  @Test
+  void testHolds_whileOneIsReadyOrStartingForTheKey() {
+    WarmShelf<String, String> shelf = new WarmShelf<>(10);
+    assertFalse(shelf.holds("k"));
+    plan(shelf, "f", "k", 2, new ArrayList<>());
+    assertTrue(shelf.holds("k"), "two being started");
+    assertFalse(shelf.holds("other"));
+    shelf.take("k");
+    assertTrue(shelf.holds("k"), "one left");
+    shelf.take("k");
+    assertFalse(shelf.holds("k"), "the last one taken");
   }
 
   @Test
