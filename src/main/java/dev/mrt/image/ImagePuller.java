@@ -59,10 +59,12 @@ public final class ImagePuller {
 
   private final ImageStore store;
   private final TarExtractor extractor;
+  private final PulledImages pulled;
 
   public ImagePuller(ImageStore store, TarExtractor extractor) {
     this.store = store;
     this.extractor = extractor;
+    this.pulled = new PulledImages(store);
   }
 
   /** What a pull did, for the CLI and metrics. */
@@ -125,31 +127,7 @@ public final class ImagePuller {
    * local image without pulling); empty when it was never pulled or its root filesystem is gone.
    */
   public Optional<PreparedImage> cached(String name) {
-    return store
-        .find(name)
-        .flatMap(
-            e -> {
-              Path prepared = store.imageRootfs(e.manifest());
-              try {
-                if (!e.manifest()
-                    .toString()
-                    .equals(Files.readString(prepared.resolve(PreparedDirectory.MARKER)))) {
-                  return Optional.empty();
-                }
-                ImageConfig config =
-                    RegistryClient.readConfig(
-                        name, Files.readAllBytes(prepared.resolve("config.json")));
-                store.record(e.reference(), e.manifest(), e.size());
-                return Optional.of(
-                    new PreparedImage(
-                        e.reference(),
-                        e.manifest().toString(),
-                        prepared.resolve("rootfs"),
-                        config));
-              } catch (IOException notThere) {
-                return Optional.empty();
-              }
-            });
+    return pulled.find(name);
   }
 
   private void fetch(BlobSource source, List<Descriptor> blobs, Progress progress, long[] fetched) {

@@ -170,6 +170,25 @@ class ImagePullerTest {
   }
 
   @Test
+  void testCached_rememberedUntilTheIndexChanges() throws IOException {
+    ImagePuller puller =
+        new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
+    TestImage image = twoLayers();
+    pull(new FakeSource(image));
+    PreparedImage first = puller.cached(NAME).orElseThrow();
+    Path config = store().layout().imageRootfs(image.manifestDigest).resolve("config.json");
+    byte[] saved = Files.readAllBytes(config);
+    Files.delete(config);
+    // Not read again while the index is as it was: the second ask touches no file of the image.
+    assertEquals(first, puller.cached(NAME).orElseThrow());
+    // Another name recorded (a pull in any process) rewrites the index: looked up anew.
+    store().record("other:tag", image.manifestDigest, 1);
+    assertTrue(puller.cached(NAME).isEmpty(), "the config is gone, so the image is not usable");
+    Files.write(config, saved);
+    assertEquals(first.digest(), puller.cached(NAME).orElseThrow().digest());
+  }
+
+  @Test
   void testCached_onlyWhileItsRootfsIsComplete() throws IOException {
     ImagePuller puller =
         new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,19 @@ public final class ImageStore {
 
   public Path imageRootfs(Digest manifest) {
     return layout.imageRootfs(manifest);
+  }
+
+  /** The index file as it was at one moment: another stamp differs once it was rewritten. */
+  public record IndexStamp(Object fileKey, FileTime modified, long size) {}
+
+  /** The index as it is now; empty when there is none yet (or it cannot be read). */
+  public Optional<IndexStamp> indexStamp() {
+    try {
+      BasicFileAttributes a = Files.readAttributes(layout.index(), BasicFileAttributes.class);
+      return Optional.of(new IndexStamp(a.fileKey(), a.lastModifiedTime(), a.size()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Names in the cache, as of now. */
