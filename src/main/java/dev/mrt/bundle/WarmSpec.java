@@ -1,5 +1,6 @@
 package dev.mrt.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.Process;
 import dev.mrt.bundle.oci.Spec;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A job's spec seen from a container started before the job: what two jobs must share to take
@@ -44,17 +46,28 @@ final class WarmSpec {
    * Everything of the job's spec that a waiting container fixes. Scratch directories are per
    * container, so their sources do not count; with mrt's helper the command, environment and
    * working directory do not either, while a request's own warm command (a runner that sets itself
-   * up first) starts with the job's environment, so that counts.
+   * up first) starts with the job's environment, so that counts. The seccomp profile counts by its
+   * id ({@code profileIds}).
    */
-  static String key(Spec job, Set<String> scratchDestinations, boolean viaHelper) {
+  static String key(
+      Spec job,
+      Set<String> scratchDestinations,
+      boolean viaHelper,
+      Function<JsonNode, String> profileIds) {
     Process p = job.process();
     Spec fixed =
         job.withProcess(
-            viaHelper
-                ? p.withCommand(List.of(), List.of(), "/")
-                : p.withCommand(List.of(), p.env(), p.cwd()));
-    return SpecJson.toJson(
-        fixed.withMounts(withScratch(job.mounts(), scratchDestinations, Map.of())));
+                viaHelper
+                    ? p.withCommand(List.of(), List.of(), "/")
+                    : p.withCommand(List.of(), p.env(), p.cwd()))
+            .withMounts(withScratch(job.mounts(), scratchDestinations, Map.of()));
+    JsonNode profile = job.linux().seccomp();
+    if (profile == null) {
+      return SpecJson.toJson(fixed);
+    }
+    return SpecJson.toJson(fixed.withLinux(fixed.linux().withSeccomp(null)))
+        + "\nseccomp "
+        + profileIds.apply(profile);
   }
 
   /**

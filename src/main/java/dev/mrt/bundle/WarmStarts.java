@@ -37,6 +37,7 @@ public final class WarmStarts {
   private final ContainerRunner runner;
   private final Supplier<Path> helper;
   private final SeccompFilters filters;
+  private final SeccompProfileIds profileIds = new SeccompProfileIds();
 
   /**
    * @param helper the {@code mrt-handoff} binary, unpacked on first use
@@ -56,7 +57,8 @@ public final class WarmStarts {
   public WarmKey key(PreparedImage image, ContainerRequest request) {
     Spec job = runner.checkedSpec(image, request);
     return new WarmKey(
-        WarmSpec.key(job, scratchDestinations(request), request.warmCommand().isEmpty()));
+        WarmSpec.key(
+            job, scratchDestinations(request), request.warmCommand().isEmpty(), profileIds::of));
   }
 
   /**

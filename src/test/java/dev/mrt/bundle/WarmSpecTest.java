@@ -1,9 +1,12 @@
 package dev.mrt.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.network.Network;
@@ -16,6 +19,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WarmSpecTest {
+  private static final SeccompProfileIds IDS = new SeccompProfileIds();
+
   private static final Set<String> SCRATCH = Set.of("/run/mrt-batch");
 
   private static ContainerRequest request(
@@ -41,13 +46,13 @@ class WarmSpecTest {
                 Optional.empty(),
                 Network.NONE,
                 List.of(BindMount.scratch(Path.of("/s/2"), "/run/mrt-batch"))));
-    assertEquals(WarmSpec.key(a, SCRATCH, true), WarmSpec.key(b, SCRATCH, true));
+    assertEquals(WarmSpec.key(a, SCRATCH, true, IDS::of), WarmSpec.key(b, SCRATCH, true, IDS::of));
   }
 
   @Test
   void testKey_settingsThatTheContainerFixesMakeAnotherKey() {
     ContainerRequest base = request(List.of("echo"), Map.of(), "/s/1");
-    String key = WarmSpec.key(SpecFixtures.rootless(base), SCRATCH, true);
+    String key = WarmSpec.key(SpecFixtures.rootless(base), SCRATCH, true, IDS::of);
     assertNotEquals(
         key,
         WarmSpec.key(
@@ -56,9 +61,11 @@ class WarmSpecTest {
                     Limits.parse(
                         Optional.of("64M"), Optional.empty(), OptionalLong.empty(), "test"))),
             SCRATCH,
-            true),
+            true,
+            IDS::of),
         "memory limit");
-    assertNotEquals(key, WarmSpec.key(SpecFixtures.rootful(base), SCRATCH, true), "rootful");
+    assertNotEquals(
+        key, WarmSpec.key(SpecFixtures.rootful(base), SCRATCH, true, IDS::of), "rootful");
     assertNotEquals(
         key,
         WarmSpec.key(
@@ -71,16 +78,36 @@ class WarmSpecTest {
                     Network.NONE,
                     List.of(new BindMount(Path.of("/data"), "/data", true)))),
             SCRATCH,
-            true),
+            true,
+            IDS::of),
         "mounts");
+  }
+
+  @Test
+  void testKey_seccompProfileCountsByContentNotInstance() throws Exception {
+    Spec job = SpecFixtures.rootless(request(List.of("echo"), Map.of(), "/s/1"));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode profile = json.readTree("{\"defaultAction\":\"SCMP_ACT_ERRNO\"}");
+    Spec a = job.withLinux(job.linux().withSeccomp(profile));
+    Spec b = job.withLinux(job.linux().withSeccomp(profile.deepCopy()));
+    Spec other =
+        job.withLinux(
+            job.linux().withSeccomp(json.readTree("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}")));
+    String key = WarmSpec.key(a, SCRATCH, true, IDS::of);
+    assertEquals(key, WarmSpec.key(b, SCRATCH, true, IDS::of));
+    assertNotEquals(key, WarmSpec.key(other, SCRATCH, true, IDS::of));
+    Spec none = job.withLinux(job.linux().withSeccomp(null));
+    assertNotEquals(key, WarmSpec.key(none, SCRATCH, true, IDS::of));
+    assertFalse(key.contains("SCMP_ACT_ERRNO"), "the profile is named by its digest");
   }
 
   @Test
   void testKey_ownWarmCommandKeepsEnvironmentInTheKey() {
     Spec a = SpecFixtures.rootless(request(List.of("python3"), Map.of("X", "1"), "/s/1"));
     Spec b = SpecFixtures.rootless(request(List.of("python3"), Map.of("X", "2"), "/s/2"));
-    assertNotEquals(WarmSpec.key(a, SCRATCH, false), WarmSpec.key(b, SCRATCH, false));
-    assertEquals(WarmSpec.key(a, SCRATCH, true), WarmSpec.key(b, SCRATCH, true));
+    assertNotEquals(
+        WarmSpec.key(a, SCRATCH, false, IDS::of), WarmSpec.key(b, SCRATCH, false, IDS::of));
+    assertEquals(WarmSpec.key(a, SCRATCH, true, IDS::of), WarmSpec.key(b, SCRATCH, true, IDS::of));
   }
 
   @Test
