@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this host ready for mrt's integration tests: the Debian packages they drive
 # (real gearmand, registry, skopeo/umoci, mmdebstrap for test images, systemd-analyze,
-# newuidmap, MariaDB for Archivematica's Tasks table, pasta for containers' private networks) and the unprivileged user that
+# newuidmap, MariaDB for Archivematica's Tasks table, pasta for containers' private networks,
+# qemu-user-static to run the other architecture's embedded helper) and the unprivileged user that
 # rootless tests run as. Idempotent and quick when all is there.
 # As root it installs what is missing; otherwise it names what to install and fails.
 set -euo pipefail
@@ -10,7 +11,7 @@ TEST_USER=${MRT_TEST_USER:-mrt-test}
 # The tests start their own mariadbd (own datadir, port and socket): a system MariaDB that the
 # package's postinst may start is neither needed nor disturbed.
 PACKAGES=(uidmap passt gearman-job-server gearman-tools docker-registry skopeo umoci mmdebstrap systemd python3
-  mariadb-server mariadb-client)
+  mariadb-server mariadb-client qemu-user-static)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
