@@ -111,6 +111,9 @@ if [ "${MRT_BENCH_ROOTLESS:-0}" = 1 ]; then
   . bench/lib.sh; give_to_user; MODE="A rootless as $USER_NAME"; CACHE_B=$W/cache-root
 else as_user() { env HOME="$W" "$@"; }; MODE="rootful"; fi
 MRT=(java -jar "$W/app/quarkus-run.jar")
+# A and C are `mrt serve` as installed: through the launcher, with the JVM flags it ships.
+install -m 0755 deploy/bin/mrt "$W/mrt-launcher"
+MRT_SERVE=(env MRT_APP_DIR="$W/app" "$W/mrt-launcher" serve)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 GPORT=$(free_port) GPORT_C=$(free_port) DBPORT=$(free_port) HTTPPORT=$(free_port) HTTPPORT_C=$(free_port)
 
@@ -218,7 +221,7 @@ start_serve() { # NAME GEARMAN_PORT HTTP_PORT WARM: one mrt serve with its own g
     MRT_GEARMAN_SERVERS="127.0.0.1:$2" MRT_POOL_SIZE=2 MRT_POOL_WARM="$4" QUARKUS_HTTP_PORT="$3" \
     MRT_ARCHIVEMATICA_RUNNER=archivematica MRT_ARCHIVEMATICA_IMAGE="$IMAGE" \
     MRT_ARCHIVEMATICA_MODULES_FILE="$W/modules" MRT_ARCHIVEMATICA_SHARED_DIRECTORY="$W/shared" \
-    MRT_ARCHIVEMATICA_CLIENT_ASSETS_DIRECTORY="$W/shared" "${MRT[@]}" serve >"$W/logs/serve-$1.log" 2>&1 &
+    MRT_ARCHIVEMATICA_CLIENT_ASSETS_DIRECTORY="$W/shared" "${MRT_SERVE[@]}" >"$W/logs/serve-$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 600); do grep -q "connected to gearmand" "$W/logs/serve-$1.log" && break; sleep 0.1; done
   grep -q "connected to gearmand" "$W/logs/serve-$1.log" || { cat "$W/logs/serve-$1.log" >&2; exit 1; }
