@@ -10,7 +10,8 @@
 # batch by batch, one batch at a time (Gearman window 1). The Tasks rows are inserted before
 # each batch as MCPServer does (outside the timings), so the UPDATEs hit real rows.
 # Rootful: B must be (`mrt run` refuses rootless for an image whose User is not root);
-# MRT_BENCH_ROOTLESS=1 runs A and C rootless as mrt-test. Takes about 2 minutes.
+# MRT_BENCH_ROOTLESS=1 runs A and C rootless as mrt-test; MRT_BENCH_B_NETWORK=endpoint puts B
+# behind the same pasta endpoint network as A and C. Takes about 2 minutes.
 # Usage: bench/runner-vs-inprocess.sh [BATCHES_OF_1] [BATCHES_OF_128]   (as root, after
 # ./mvnw package; prints a section for bench/RESULTS.md)
 set -euo pipefail
@@ -207,10 +208,14 @@ submit.main()
 EOF
 chmod -R a+rX "$W/driver"
 
+# B on the host's network, as MCPClient runs; MRT_BENCH_B_NETWORK=endpoint gives it the
+# network A and C have (pasta, the database's port only), to tell that cost apart.
+B_NETWORK=host
+[ "${MRT_BENCH_B_NETWORK:-host}" = endpoint ] && B_NETWORK=127.0.0.1:$DBPORT
 echo "bench: starting B (mrt run, one Python) and A (mrt serve), $MODE..." >&2
 B_ARGS=(); for e in "${DB_ENV[@]}"; do B_ARGS+=(-e "$e"); done
 coproc INPROC { exec env HOME="$W" MRT_CACHE_DIR="$CACHE_B" MRT_STATE_DIR="$W/state-b" \
-  "${MRT[@]}" run -i --network host --image "$IMAGE" -v "$W/driver:/bench:ro" "${B_ARGS[@]}" \
+  "${MRT[@]}" run -i --network "$B_NETWORK" --image "$IMAGE" -v "$W/driver:/bench:ro" "${B_ARGS[@]}" \
   -- python3 /bench/inproc.py echoargs_v0.0 echo_args 2>"$W/logs/inproc.log"; }
 read -r -t 300 -u "${INPROC[0]}" _ PY_VERSION DJANGO_VERSION || { cat "$W/logs/inproc.log" >&2; exit 1; }
 start_serve() { # NAME GEARMAN_PORT HTTP_PORT WARM: one mrt serve with its own gearmand
@@ -273,7 +278,7 @@ ELAPSED=$((SECONDS - START))
   echo "Command: \`bench/runner-vs-inprocess.sh $N1 $N128\` on $(nproc) cores, $(uname -r), $(java -version 2>&1 | sed -n 2p), ${RUNC:+$("$RUNC" --version | head -1), }image: Python $PY_VERSION, Django $DJANGO_VERSION; MariaDB $(mariadbd --version | awk '{print $3}'). Took ${ELAPSED} s."
   echo
   echo "A: \`mrt serve\`, runner archivematica, pool 2: a fresh container per batch (Python, django.setup(), import, run_task), timed submit to reply by bench/gearman-submit.py, one batch in flight."
-  echo "B: one long-lived Python in the same image (\`mrt run\`), Django set up and the module imported once: Job objects + client.worker.run_task timed per batch."
+  echo "B: one long-lived Python in the same image (\`mrt run --network $B_NETWORK\`), Django set up and the module imported once: Job objects + client.worker.run_task timed per batch."
   echo "C: as A with warm start on (mrt.pool.warm=2, the default): measured batches found their container ready $C_HITS times, none $C_MISSES times."
   echo "Interleaved batch by batch after 5 warm-up batches per side. The Tasks rows were inserted before each batch, outside the timings, so every UPDATE touched its row ($ROWS rows, $UNFINISHED left without an exit code). Non-zero exits or failed batches: A $A_BAD, B $B_BAD, C $C_BAD."
   echo
