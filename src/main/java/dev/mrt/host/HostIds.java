@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The effective user and group ids of this process. Decides rootful versus rootless behaviour
- * (device nodes, ownership, user namespaces); read from {@code /proc} because the JDK has no
- * portable getuid.
+ * The effective user and group ids and the umask of this process. The ids decide rootful versus
+ * rootless behaviour (device nodes, ownership, user namespaces); the umask tells the tar extractor
+ * which modes need a chmod after create. Read from {@code /proc} because the JDK has no portable
+ * getuid or umask.
+ *
+ * @param umask 0777 when unknown, so callers that skip a chmod only for bits the umask keeps skip
+ *     none
  */
-public record HostIds(int uid, int gid) {
+public record HostIds(int uid, int gid, int umask) {
 
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
-  /** The ids of the running process. */
+  /** The ids and umask of the running process. */
   public static HostIds current() {
     try {
       return parseProcStatus(Files.readString(PROC_STATUS));
@@ -24,25 +28,14 @@ public record HostIds(int uid, int gid) {
     }
   }
 
-  /**
-   * The process umask, from the {@code Umask:} line of {@code /proc/self/status} (Linux 4.7+); 0777
-   * when unknown, so callers that skip a chmod only for bits the umask keeps skip none.
-   */
-  public static int umask() {
-    try {
-      return parseUmask(Files.readString(PROC_STATUS));
-    } catch (IOException e) {
-      return 0777;
-    }
-  }
-
+  /** The {@code Umask:} line of {@code /proc/self/status} (Linux 4.7+); 0777 when missing. */
   static int parseUmask(String status) {
     return field(status, "Umask:").map(v -> Integer.parseInt(v, 8)).orElse(0777);
   }
 
   /** Parses {@code /proc/<pid>/status}; its Uid/Gid lines hold real, effective, saved, fs ids. */
   static HostIds parseProcStatus(String status) {
-    return new HostIds(effective(status, "Uid:"), effective(status, "Gid:"));
+    return new HostIds(effective(status, "Uid:"), effective(status, "Gid:"), parseUmask(status));
   }
 
   private static int effective(String status, String key) {

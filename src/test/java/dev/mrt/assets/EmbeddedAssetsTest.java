@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedAssetsTest {
-  private static final HostIds ROOTLESS = new HostIds(1000, 1000);
+  private static final HostIds ROOTLESS = new HostIds(1000, 1000, HostIds.current().umask());
   private static final byte[] RUNC = "#!/bin/sh\necho fake runc\n".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path cache;

@@ -14,7 +14,7 @@ class HostIdsTest {
 
     HostIds ids = HostIds.parseProcStatus(status);
 
-    assertEquals(new HostIds(2000, 300), ids);
+    assertEquals(new HostIds(2000, 300, 0777), ids);
     assertFalse(ids.isRoot());
   }
 

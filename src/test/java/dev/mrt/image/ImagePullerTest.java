@@ -89,8 +89,7 @@ class ImagePullerTest {
   }
 
   private ImagePuller.Result pull(FakeSource source) {
-    ImagePuller puller =
-        new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
+    ImagePuller puller = new ImagePuller(store(), new TarExtractor(TarFixture.rootless()));
     return puller.pull(source, Platform.host(false), ImagePuller.Progress.NONE);
   }
 
@@ -190,8 +189,7 @@ class ImagePullerTest {
 
   @Test
   void testCached_onlyWhileItsRootfsIsComplete() throws IOException {
-    ImagePuller puller =
-        new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
+    ImagePuller puller = new ImagePuller(store(), new TarExtractor(TarFixture.rootless()));
     assertTrue(puller.cached(NAME).isEmpty());
     TestImage image = twoLayers();
     pull(new FakeSource(image));

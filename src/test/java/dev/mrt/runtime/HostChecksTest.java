@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class HostChecksTest {
   private final Map<String, String> files = new HashMap<>();
-  private static final HostIds USER = new HostIds(1000, 1000);
+  private static final HostIds USER = new HostIds(1000, 1000, 022);
   private static final Path RUNC = Path.of("/home/u/.cache/mrt/runc/x/runc");
 
   private HostChecks host(HostIds ids) {
@@ -52,7 +52,7 @@ class HostChecksTest {
   @Test
   void testUserNamespaces_rootNeedsNone() {
     files.put("/proc/sys/kernel/unprivileged_userns_clone", "0");
-    assertEquals(Finding.Status.OK, host(new HostIds(0, 0)).userNamespaces(RUNC).status());
+    assertEquals(Finding.Status.OK, host(new HostIds(0, 0, 022)).userNamespaces(RUNC).status());
   }
 
   @Test
@@ -82,7 +82,7 @@ class HostChecksTest {
 
   @Test
   void testCgroups_v1IsFineRootfulAndSaysWhatIsMissingRootless() {
-    assertEquals(Finding.Status.OK, host(new HostIds(0, 0)).cgroups().status());
+    assertEquals(Finding.Status.OK, host(new HostIds(0, 0, 022)).cgroups().status());
     Finding rootless = host(USER).cgroups();
     assertEquals(Finding.Status.WARN, rootless.status());
     assertTrue(

@@ -50,25 +50,31 @@ public final class TarExtractor {
    * @param createSpecialFiles create device nodes and FIFOs (needs root); otherwise skip them
    * @param preserveOwnership chown entries to their uid/gid (needs root); otherwise the unpacking
    *     user owns everything, which rootless containers map to root
+   * @param umask the process umask ({@link HostIds#umask()}): files are created with their mode and
+   *     a chmod follows only for bits it would drop; 0777 chmods every file
    */
   public record Options(
-      boolean createSpecialFiles, boolean preserveOwnership, long maxBytes, long maxEntries) {
+      boolean createSpecialFiles,
+      boolean preserveOwnership,
+      int umask,
+      long maxBytes,
+      long maxEntries) {
     /** Room for any real image; a decompression bomb stops here, checked as it streams. */
     public static final long MAX_BYTES = 8L << 30;
 
     public static final long MAX_ENTRIES = 2_000_000;
 
-    public Options(boolean createSpecialFiles, boolean preserveOwnership) {
-      this(createSpecialFiles, preserveOwnership, MAX_BYTES, MAX_ENTRIES);
+    public Options(boolean createSpecialFiles, boolean preserveOwnership, int umask) {
+      this(createSpecialFiles, preserveOwnership, umask, MAX_BYTES, MAX_ENTRIES);
     }
 
     /** What the process can do: everything as root, neither rootless. */
     public static Options forHost(HostIds ids) {
-      return new Options(ids.isRoot(), ids.isRoot());
+      return new Options(ids.isRoot(), ids.isRoot(), ids.umask());
     }
 
     public Options withCaps(long bytes, long count) {
-      return new Options(createSpecialFiles, preserveOwnership, bytes, count);
+      return new Options(createSpecialFiles, preserveOwnership, umask, bytes, count);
     }
   }
 
@@ -82,11 +88,9 @@ public final class TarExtractor {
   public record Summary(long entries, long bytes, long skippedSpecialFiles) {}
 
   private final Options options;
-  private final int umask;
 
   public TarExtractor(Options options) {
     this.options = options;
-    this.umask = HostIds.umask();
   }
 
   /** Unpacks the archive file into {@code destination}, which is created if missing. */
@@ -201,7 +205,7 @@ public final class TarExtractor {
     Run(Path root, boolean layered, boolean fresh) {
       this.root = root;
       this.fresh = fresh;
-      this.attributes = new Attributes(root, options.preserveOwnership(), umask);
+      this.attributes = new Attributes(root, options.preserveOwnership(), options.umask());
       this.writer = new EntryWriter(root, layered, options.createSpecialFiles(), attributes, at);
       this.whiteouts = layered ? new Whiteouts(root, writer, at) : null;
     }

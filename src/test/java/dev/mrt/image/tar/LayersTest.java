@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Layers applied in order: OCI whiteouts, replaced trees, and layers that try to escape. */
 class LayersTest {
-  private static final TarExtractor ROOTLESS =
-      new TarExtractor(new TarExtractor.Options(false, false));
+  private static final TarExtractor ROOTLESS = new TarExtractor(TarFixture.rootless());
 
   @TempDir Path temp;
 

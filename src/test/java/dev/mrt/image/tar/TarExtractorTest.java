@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mrt.host.HostIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TarExtractorTest {
-  private static final TarExtractor ROOTLESS =
-      new TarExtractor(new TarExtractor.Options(false, false));
+  private static final TarExtractor ROOTLESS = new TarExtractor(TarFixture.rootless());
 
   @TempDir Path temp;
 
@@ -90,6 +90,22 @@ class TarExtractorTest {
 
     assertEquals(0777, mode(dest().resolve("shared")), "group/other write survive the umask");
     assertEquals(0400, mode(dest().resolve("private")));
+  }
+
+  @Test
+  void testExtract_givenUmaskDecidesTheChmod() throws IOException {
+    int umask = HostIds.current().umask();
+    assumeTrue((umask & 0777) != 0, "the process umask drops no bits");
+    // Told the umask drops nothing, the extractor skips the chmod and the real umask shows: the
+    // value it was given decides, not one it reads itself.
+    TarExtractor toldNoUmask = new TarExtractor(new TarExtractor.Options(false, false, 0));
+
+    toldNoUmask.extract(
+        new ByteArrayInputStream(new TarFixture().file("./shared", 0777, "x").tar()),
+        "t.tar",
+        dest());
+
+    assertEquals(0777 & ~umask, mode(dest().resolve("shared")));
   }
 
   @Test
@@ -298,7 +314,8 @@ class TarExtractorTest {
   @Test
   void testExtract_fifoCreatedWhenAsked() throws IOException {
     // A FIFO needs no privilege, so this exercises the "create" path as any user.
-    TarExtractor withSpecial = new TarExtractor(new TarExtractor.Options(true, false));
+    TarExtractor withSpecial =
+        new TarExtractor(new TarExtractor.Options(true, false, HostIds.current().umask()));
 
     withSpecial.extract(
         new ByteArrayInputStream(new TarFixture().fifo("p").tar()), "t.tar", dest());
@@ -391,8 +408,7 @@ class TarExtractorTest {
 
   @Test
   void testExtract_capsStopABombBeforeItIsWritten() throws IOException {
-    TarExtractor capped =
-        new TarExtractor(new TarExtractor.Options(false, false).withCaps(4096, 5));
+    TarExtractor capped = new TarExtractor(TarFixture.rootless().withCaps(4096, 5));
     byte[] big =
         new TarFixture().file("./small", 0644, "x").file("./bomb", 0644, "y".repeat(5000)).tar();
     UnpackLimitException bytes =

@@ -1,6 +1,7 @@
 package dev.mrt.image.tar;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.mrt.host.HostIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +17,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /** Builds small tar archives in memory, so hostile cases are readable in the test itself. */
 public final class TarFixture {
   public static final FileTime MTIME = FileTime.from(Instant.parse("2023-11-14T22:13:20Z"));
+
+  /** Rootless extraction under this process's real umask, which decides the chmods it skips. */
+  public static TarExtractor.Options rootless() {
+    return new TarExtractor.Options(false, false, HostIds.current().umask());
+  }
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);

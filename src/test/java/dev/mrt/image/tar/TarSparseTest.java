@@ -65,7 +65,7 @@ class TarSparseTest {
     assertTrue(Files.size(archive) < 100_000, format + ": " + Files.size(archive));
 
     Path dest = temp.resolve("dest");
-    new TarExtractor(new TarExtractor.Options(false, false)).extract(archive, dest);
+    new TarExtractor(TarFixture.rootless()).extract(archive, dest);
     assertArrayEquals(Files.readAllBytes(small), Files.readAllBytes(dest.resolve("small")));
     assertArrayEquals(Files.readAllBytes(large), Files.readAllBytes(dest.resolve("large")));
   }
@@ -75,8 +75,7 @@ class TarSparseTest {
   void testExtract_aSparseBombCountsByItsUnpackedSize(String format) throws Exception {
     holey("bomb", 64L << 20, 1);
     Path archive = tar(format);
-    TarExtractor capped =
-        new TarExtractor(new TarExtractor.Options(false, false).withCaps(16L << 20, 1000));
+    TarExtractor capped = new TarExtractor(TarFixture.rootless().withCaps(16L << 20, 1000));
     UnpackLimitException e =
         assertThrows(
             UnpackLimitException.class, () -> capped.extract(archive, temp.resolve("dest")));
