@@ -27,6 +27,7 @@ import dev.mrt.gearman.WorkerOptions;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.metrics.DaemonStatus;
 import dev.mrt.metrics.MrtMetrics;
+import dev.mrt.network.Network;
 import dev.mrt.pool.ContainerPool;
 import jakarta.inject.Provider;
 import java.nio.file.Files;
@@ -130,6 +131,9 @@ public class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ConfigChecks.validate(poolConfig, apiConfig);
+    // Parsed per API job; parsed here too so a bad value stops serve at once. Config knows no
+    // network kinds: those are network's.
+    Network.parse(apiConfig.network(), "mrt.api.network");
     pool = poolProvider.get();
     CountDownLatch stop = new CountDownLatch(1);
     // Our own handlers: the JVM's would start shutdown (exit 143) before the drain is done.

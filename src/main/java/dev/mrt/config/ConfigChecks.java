@@ -1,7 +1,6 @@
 package dev.mrt.config;
 
 import dev.mrt.MrtException;
-import dev.mrt.network.Network;
 
 /**
  * Range checks of numeric settings, run when {@code mrt serve} starts so a bad value stops it with
@@ -20,7 +19,6 @@ public final class ConfigChecks {
     if (api.retention().isNegative()) {
       throw new MrtException("mrt.api.retention must not be negative, was " + api.retention());
     }
-    Network.parse(api.network(), "mrt.api.network");
   }
 
   public static void range(String key, long value, long min, long max) {
