@@ -11,7 +11,6 @@ import dev.mrt.host.HostIds;
 import dev.mrt.host.RootfsPaths;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.network.EndpointRelays;
-import dev.mrt.network.NetworkSetup;
 import dev.mrt.network.Pasta;
 import dev.mrt.runtime.ContainerExit;
 import dev.mrt.runtime.OrphanGuard;

@@ -1,4 +1,4 @@
-package dev.mrt.network;
+package dev.mrt.bundle;
 
 import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
@@ -7,6 +7,10 @@ import dev.mrt.bundle.oci.Mount;
 import dev.mrt.bundle.oci.NamespaceType;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.image.Digest;
+import dev.mrt.network.Endpoint;
+import dev.mrt.network.EndpointRelays;
+import dev.mrt.network.Network;
+import dev.mrt.network.Pasta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +21,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Gives a spec its network, as {@link dev.mrt.bundle.Rootless} gives it its user namespace: one
- * transformation of data. The namespace itself is already in the spec (every kind but host has
- * one); this adds the files names resolve with and, for user-mode kinds, the pasta hook that links
- * the namespace.
+ * Gives a spec its network, as {@link Rootless} gives it its user namespace: one transformation of
+ * data, so it lives with the other spec builders while {@code dev.mrt.network} keeps the network
+ * kinds and the processes (pasta, relays) and knows no spec. The namespace itself is already in the
+ * spec (every kind but host has one); this adds the files names resolve with and, for user-mode
+ * kinds, the pasta hook that links the namespace.
  */
 public final class NetworkSetup {
   static final String RESOLV_CONF = "/etc/resolv.conf";
@@ -82,7 +87,8 @@ public final class NetworkSetup {
                 });
         boolean rootless =
             spec.linux().namespaces().stream().anyMatch(n -> n.type() == NamespaceType.USER);
-        hooks = new Hooks(List.of(pasta.hook(rootless, pastaOptions(network))));
+        Pasta.HookCommand link = pasta.hook(rootless, pastaOptions(network));
+        hooks = new Hooks(List.of(new Hooks.Hook(link.path(), link.args(), link.timeout())));
       }
     }
     return spec.withMounts(beforeUserMounts(spec.mounts(), files)).withHooks(hooks);

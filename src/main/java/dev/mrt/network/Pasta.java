@@ -1,6 +1,5 @@
 package dev.mrt.network;
 
-import dev.mrt.bundle.oci.Hooks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,8 +149,19 @@ public final class Pasta {
         || name.equals("passt.avx2");
   }
 
+  /**
+   * What runc runs as a {@code createRuntime} hook; the spec's own hook type is the bundle's.
+   *
+   * @param timeout seconds runc waits for it
+   */
+  public record HookCommand(String path, List<String> args, int timeout) {
+    public HookCommand {
+      args = List.copyOf(args);
+    }
+  }
+
   /** The hook that links a container's namespace with these pasta options. */
-  Hooks.Hook hook(boolean rootless, List<String> options) {
+  public HookCommand hook(boolean rootless, List<String> options) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -164,6 +174,6 @@ public final class Pasta {
     // Quiet: its errors still reach runc's message (and so the job's failure reason).
     args.addAll(List.of("--quiet", "--no-map-gw", "-t", "none", "-u", "none", "-U", "none"));
     args.addAll(options);
-    return new Hooks.Hook("/bin/sh", args, HOOK_TIMEOUT);
+    return new HookCommand("/bin/sh", args, HOOK_TIMEOUT);
   }
 }

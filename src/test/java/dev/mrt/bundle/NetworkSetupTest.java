@@ -1,4 +1,4 @@
-package dev.mrt.network;
+package dev.mrt.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +16,10 @@ import dev.mrt.bundle.oci.Process;
 import dev.mrt.bundle.oci.Root;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.bundle.oci.User;
+import dev.mrt.network.Endpoint;
+import dev.mrt.network.EndpointRelays;
+import dev.mrt.network.Network;
+import dev.mrt.network.Pasta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
