@@ -1,7 +1,6 @@
 package dev.mrt.image;
 
 import dev.mrt.ByteSize;
-import dev.mrt.IoErrors;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
@@ -9,11 +8,8 @@ import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.OciLayout;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.store.ImageStore;
-import dev.mrt.image.store.PreparedDirectory;
 import dev.mrt.image.tar.TarExtractor;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +26,7 @@ import java.util.function.Supplier;
  * embedded one; a path is a root filesystem tarball ({@code .tar}, {@code .tar.gz}, {@code
  * .tar.zst}), unpacked once into the cache under its sha256 and shared from then on; a registry
  * reference is pulled on first use ({@link ImagePuller}) and run from the cache afterwards.
+ * Tarballs are {@link TarballImages}' to prepare; this tells the kinds apart and counts hits.
  *
  * <p>Jobs of one process that need the same reference share one pull (a map of futures); other
  * processes wait on the prepared rootfs's file lock. A pull blocks only the jobs that need its
@@ -41,18 +38,32 @@ public class ImageResolver {
 
   private final DefaultRootfs defaultRootfs;
   private final Path cacheDir;
-  private final TarExtractor extractor;
 
-  /** A daemon resolves per job: remember what was prepared (tarballs by path, size, mtime). */
-  private final Map<String, PreparedImage> prepared = new ConcurrentHashMap<>();
+  /** A daemon resolves per job: the embedded rootfs is looked up once. */
+  private volatile PreparedImage defaultImage;
 
   private final List<ImageCacheListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Every hit and miss, told to all listeners added so far. */
+  private final ImageCacheListener cacheEvents =
+      new ImageCacheListener() {
+        @Override
+        public void hit(String image) {
+          listeners.forEach(l -> l.hit(image));
+        }
+
+        @Override
+        public void miss(String image, long bytes) {
+          listeners.forEach(l -> l.miss(image, bytes));
+        }
+      };
 
   private final List<ImagePullListener> pullListeners = new CopyOnWriteArrayList<>();
   private final MrtConfig.Images settings;
   private final boolean hostRunc;
   private final Map<String, CompletableFuture<PreparedImage>> inflight = new ConcurrentHashMap<>();
   private final ImagePuller puller;
+  private final TarballImages tarballs;
   private volatile RegistryClient registry;
   private final RootfsUse rootfsUse = new RootfsUse();
 
@@ -62,7 +73,7 @@ public class ImageResolver {
     this.cacheDir = paths.cacheDir();
     this.settings = settings;
     this.hostRunc = paths.runc().isPresent();
-    this.extractor =
+    TarExtractor extractor =
         new TarExtractor(
             TarExtractor.Options.forHost(ids)
                 .withCaps(
@@ -70,6 +81,7 @@ public class ImageResolver {
                         settings.maxUnpackedSize(), "mrt.images.max-unpacked-size"),
                     settings.maxEntries()));
     this.puller = new ImagePuller(store(), extractor);
+    this.tarballs = new TarballImages(cacheDir, extractor, cacheEvents);
   }
 
   public void addListener(ImageCacheListener listener) {
@@ -141,7 +153,7 @@ public class ImageResolver {
     }
     try {
       ImagePuller.Result r = pull(source, hostPlatform(), ImagePuller.Progress.NONE);
-      listeners.forEach(l -> l.miss(name, r.bytesFetched()));
+      cacheEvents.miss(name, r.bytesFetched());
       mine.complete(r.image());
       return r.image();
     } catch (RuntimeException e) {
@@ -160,7 +172,7 @@ public class ImageResolver {
     cached.ifPresent(
         c -> {
           rootfsUse.use(c.rootfs().getParent());
-          listeners.forEach(l -> l.hit(name));
+          cacheEvents.hit(name);
         });
     return cached;
   }
@@ -214,9 +226,9 @@ public class ImageResolver {
 
               @Override
               public Preparation tarball(ImageSource.Tarball source) {
-                Path file = tarballFile(source);
+                Path file = TarballImages.file(source);
                 return new Preparation(
-                    () -> knownTarball(image, file), () -> unpacked(image, file));
+                    () -> tarballs.known(image, file), () -> tarballs.unpacked(image, file));
               }
 
               @Override
@@ -236,110 +248,17 @@ public class ImageResolver {
   }
 
   private PreparedImage defaultImage() {
-    PreparedImage known = prepared.get(DEFAULT);
+    PreparedImage known = defaultImage;
     if (known != null) {
-      listeners.forEach(l -> l.hit(DEFAULT));
+      cacheEvents.hit(DEFAULT);
       return known;
     }
     // The embedded rootfs is unpacked by the asset cache; count it as one miss per process.
     PreparedImage made =
         new PreparedImage(
             DEFAULT, defaultRootfs.defaultRootfsDigest(), defaultRootfs.defaultRootfs());
-    prepared.put(DEFAULT, made);
-    listeners.forEach(l -> l.miss(DEFAULT, 0));
+    defaultImage = made;
+    cacheEvents.miss(DEFAULT, 0);
     return made;
-  }
-
-  /** A tarball unpacked into the cache under its sha256, unless this process did so before. */
-  private PreparedImage unpacked(String image, Path file) {
-    Optional<PreparedImage> known = knownTarball(image, file);
-    if (known.isPresent()) {
-      return known.get();
-    }
-    String key = tarballKey(file);
-    Digest digest = sha256(file);
-    long[] unpacked = {-1};
-    Path dir =
-        PreparedDirectory.ensure(
-            cacheDir,
-            store().layout().tarballName(digest),
-            digest.toString(),
-            temp -> {
-              TarExtractor.Summary s = extractor.extract(file, temp.resolve("rootfs"));
-              if (s.entries() == 0) {
-                // A short text or empty file reads as a tar with no entries: never cache that.
-                throw new ImageException(
-                    "image file "
-                        + file
-                        + " is not a root filesystem tarball:"
-                        + " it holds no files ("
-                        + Files.size(file)
-                        + " bytes); give a .tar, .tar.gz or"
-                        + " .tar.zst of a root filesystem");
-              }
-              unpacked[0] = s.bytes();
-            });
-    if (unpacked[0] >= 0) {
-      listeners.forEach(l -> l.miss(image, unpacked[0]));
-    } else {
-      listeners.forEach(l -> l.hit(image));
-    }
-    PreparedImage result = new PreparedImage(image, digest.toString(), dir.resolve("rootfs"));
-    prepared.put(key, result);
-    return result;
-  }
-
-  private static Path tarballFile(ImageSource.Tarball source) {
-    Path file = source.file().toAbsolutePath().normalize();
-    if (!Files.exists(file)) {
-      throw new ImageException(
-          "image file "
-              + file
-              + " does not exist; give 'default' or a root"
-              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new ImageException(
-          "image "
-              + file
-              + " is not a file; give 'default' or a root"
-              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
-    }
-    return file;
-  }
-
-  /** A tarball unpacked before by this process, if it has not changed since. */
-  private Optional<PreparedImage> knownTarball(String image, Path file) {
-    PreparedImage known = prepared.get(tarballKey(file));
-    if (known != null && Files.isDirectory(known.rootfs())) {
-      listeners.forEach(l -> l.hit(image));
-      return Optional.of(known);
-    }
-    return Optional.empty();
-  }
-
-  private static String tarballKey(Path file) {
-    try {
-      return file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
-    } catch (IOException e) {
-      throw unreadable(file, e);
-    }
-  }
-
-  private static Digest sha256(Path file) {
-    try {
-      return Digest.sha256(file);
-    } catch (IOException e) {
-      throw unreadable(file, e);
-    }
-  }
-
-  private static ImageException unreadable(Path file, IOException e) {
-    return new ImageException(
-        "cannot read image file "
-            + file
-            + " ("
-            + IoErrors.describe(e)
-            + "); make it readable by this user");
   }
 }
