@@ -2,6 +2,7 @@ package dev.mrt.archivematica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt.MrtException;
 import dev.mrt.network.Endpoint;
@@ -73,5 +74,17 @@ class FunctionTableTest {
         "bad mrt.archivematica.network 'bridge': use host, none, private or endpoints"
             + " as HOST:PORT[,HOST:PORT...]",
         e.getMessage());
+  }
+
+  @Test
+  void testConfig_anUnknownFunctionKeyFails() {
+    // A misspelt key would otherwise be dropped in silence and its function run without it.
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () -> table(Map.of("mrt.functions.\"b_v0.0\".netwrok", "db:3306")));
+    assertTrue(
+        e.getMessage().contains("mrt.functions.\"b_v0.0\".netwrok"),
+        () -> "the message names the key: " + e.getMessage());
   }
 }

@@ -56,6 +56,23 @@ public final class TestConfigs {
     return config.getConfigMapping(type);
   }
 
+  /**
+   * Several {@code @ConfigMapping} interfaces read from one set of properties over their defaults,
+   * where a key under a mapped prefix that no mapping takes fails the build, as a typo in a
+   * configuration file must. Nothing is added: every property must belong to one of {@code
+   * mappings}.
+   */
+  public static SmallRyeConfig strict(Map<String, String> properties, Class<?>... mappings) {
+    SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().withValidateUnknown(true);
+    for (Class<?> mapping : mappings) {
+      builder.withMapping(mapping);
+    }
+    return builder
+        .withConverter(Duration.class, 100, new DurationConverter())
+        .withSources(new PropertiesConfigSource(properties, "test", 500))
+        .build();
+  }
+
   /** What the image code reads of mrt's config: the cache and small unpacking caps. */
   public static MrtConfig imageCache(Path cacheDir) {
     MrtConfig.Images images =
