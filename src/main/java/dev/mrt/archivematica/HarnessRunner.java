@@ -5,7 +5,6 @@ import dev.mrt.MrtException;
 import dev.mrt.assets.EmbeddedAssets;
 import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRequest;
-import dev.mrt.bundle.Limits;
 import dev.mrt.host.RootfsPaths;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.network.Network;
@@ -89,14 +88,13 @@ public final class HarnessRunner {
     List<String> argv = new ArrayList<>(command(python));
     argv.add("--check");
     return new ContainerRequest(
-        argv,
-        passedThrough(mrtEnvironment),
-        Optional.empty(),
-        Optional.empty(),
-        Network.NONE,
-        List.of(mount(runnerScript)),
-        Limits.NONE,
-        ContainerRequest.RootlessUser.ROOT);
+            argv,
+            passedThrough(mrtEnvironment),
+            Optional.empty(),
+            Optional.empty(),
+            Network.NONE,
+            List.of(mount(runnerScript)))
+        .withRootlessUser(ContainerRequest.RootlessUser.ROOT);
   }
 
   /**

@@ -92,16 +92,10 @@ final class TaskContainers {
     env.putAll(more);
     binds.addAll(moreBinds);
     ContainerRequest request =
-        new ContainerRequest(
-            argv,
-            env,
-            Optional.empty(),
-            Optional.empty(),
-            network,
-            binds,
-            f.limits(),
-            user,
-            f.seccomp());
+        new ContainerRequest(argv, env, Optional.empty(), Optional.empty(), network, binds)
+            .withLimits(f.limits())
+            .withRootlessUser(user)
+            .withSeccomp(f.seccomp());
     return f.harness()
         ? request.withWarmCommand(HarnessRunner.warmCommand(argv, f.module()))
         : request;

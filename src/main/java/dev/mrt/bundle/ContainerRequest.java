@@ -57,53 +57,11 @@ public record ContainerRequest(
     warmCommand = warmCommand.map(List::copyOf);
   }
 
-  public ContainerRequest(
-      List<String> args,
-      Map<String, String> env,
-      Optional<String> workdir,
-      Optional<String> hostname,
-      Network network,
-      List<BindMount> binds,
-      Limits limits,
-      RootlessUser rootlessUser,
-      Optional<String> seccomp) {
-    this(
-        args,
-        env,
-        workdir,
-        hostname,
-        network,
-        binds,
-        limits,
-        rootlessUser,
-        seccomp,
-        Optional.empty());
-  }
-
-  public ContainerRequest(
-      List<String> args,
-      Map<String, String> env,
-      Optional<String> workdir,
-      Optional<String> hostname,
-      Network network,
-      List<BindMount> binds,
-      Limits limits,
-      RootlessUser rootlessUser) {
-    this(args, env, workdir, hostname, network, binds, limits, rootlessUser, Optional.empty());
-  }
-
-  public ContainerRequest(
-      List<String> args,
-      Map<String, String> env,
-      Optional<String> workdir,
-      Optional<String> hostname,
-      Network network,
-      List<BindMount> binds,
-      Limits limits) {
-    this(args, env, workdir, hostname, network, binds, limits, RootlessUser.REFUSE);
-  }
-
-  /** A request without limits of its own: the configured defaults apply. */
+  /**
+   * A request with no settings of its own beyond what every caller names: the configured limits and
+   * seccomp filter, a non-root image User refused rootless, mrt's own hand-off helper. The {@code
+   * with} methods change one setting each.
+   */
   public ContainerRequest(
       List<String> args,
       Map<String, String> env,
@@ -111,12 +69,27 @@ public record ContainerRequest(
       Optional<String> hostname,
       Network network,
       List<BindMount> binds) {
-    this(args, env, workdir, hostname, network, binds, Limits.NONE);
+    this(
+        args,
+        env,
+        workdir,
+        hostname,
+        network,
+        binds,
+        Limits.NONE,
+        RootlessUser.REFUSE,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public ContainerRequest withLimits(Limits l) {
     return new ContainerRequest(
         args, env, workdir, hostname, network, binds, l, rootlessUser, seccomp, warmCommand);
+  }
+
+  public ContainerRequest withRootlessUser(RootlessUser u) {
+    return new ContainerRequest(
+        args, env, workdir, hostname, network, binds, limits, u, seccomp, warmCommand);
   }
 
   public ContainerRequest withSeccomp(Optional<String> s) {

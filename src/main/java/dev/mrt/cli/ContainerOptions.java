@@ -115,8 +115,8 @@ public class ContainerOptions {
             Optional.ofNullable(workdir).map(ContainerOptions::absolute),
             Optional.ofNullable(hostname),
             network(noPrivateNetwork),
-            binds(),
-            limits())
+            binds())
+        .withLimits(limits())
         .withSeccomp(Optional.ofNullable(seccomp));
   }
 
