@@ -158,8 +158,8 @@ public class ServeCommand implements Callable<Integer> {
             metrics,
             Clock.systemUTC());
     pool.addListener(metrics);
-    images.addListener(metrics);
-    images.addPullListener(metrics);
+    images.addListener(metrics.images());
+    images.addPullListener(metrics.images());
     metrics.serve(pool, functions.names());
     status.gearmanEnabled(gearman.enabled());
     List<ServerAddress> servers =

@@ -5,10 +5,9 @@ import dev.mrt.archivematica.TaskResult;
 import dev.mrt.archivematica.db.DatabaseListener;
 import dev.mrt.gearman.ServerState;
 import dev.mrt.gearman.WorkerListener;
-import dev.mrt.image.ImageCacheListener;
-import dev.mrt.image.ImagePullListener;
 import dev.mrt.pool.ContainerPool;
 import dev.mrt.pool.PoolListener;
+import dev.mrt.pool.PoolSnapshot;
 import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskOutcome;
 import dev.mrt.runtime.ContainerExit;
@@ -23,19 +22,16 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 /**
- * Every metric mrt exports. MCPClient's names, labels and buckets are kept exactly (existing
- * Archivematica dashboards read them); mrt's own are {@code mrt_*} with the unit in the name.
+ * The metrics of serve: tasks, batches, the pool, gearmand and the database, and through {@link
+ * #images()} the image cache (warm starts are {@link WarmMetrics}'). MCPClient's names, labels and
+ * buckets are kept exactly (existing Archivematica dashboards read them); mrt's own are {@code
+ * mrt_*} with the unit in the name.
  */
 @ApplicationScoped
-public class MrtMetrics
-    implements PoolListener,
-        BatchListener,
-        WorkerListener,
-        ImageCacheListener,
-        ImagePullListener,
-        DatabaseListener {
+public class MrtMetrics implements PoolListener, BatchListener, WorkerListener, DatabaseListener {
 
   /** MCPClient's buckets for its per-batch histogram, in seconds. */
   static final Duration[] MCPCLIENT_BUCKETS =
@@ -69,11 +65,11 @@ public class MrtMetrics
   private final DaemonStatus status;
   private final AtomicLong successTimestamp = new AtomicLong();
   private final AtomicLong errorTimestamp = new AtomicLong();
-  private final AtomicLong cacheBytes = new AtomicLong();
   private final Map<String, AtomicLong> connectionUp = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> reconnects = new ConcurrentHashMap<>();
   private final Timer containerStart;
   private final AtomicLong databaseUp = new AtomicLong();
+  private final ImageMetrics images;
 
   /** Looked up once per function: building a meter id per task costs more than the record. */
   private final Map<String, Timer> taskDurations = new ConcurrentHashMap<>();
@@ -81,11 +77,15 @@ public class MrtMetrics
   public MrtMetrics(MeterRegistry registry, DaemonStatus status) {
     this.registry = registry;
     this.status = status;
-    Gauge.builder("mcpclient.job.success.timestamp", successTimestamp, AtomicLong::doubleValue)
-        .description("Time of the last task that succeeded, seconds since the epoch")
+    gauge(
+            "mcpclient.job.success.timestamp",
+            successTimestamp,
+            "Time of the last task that succeeded, seconds since the epoch")
         .register(registry);
-    Gauge.builder("mcpclient.job.error.timestamp", errorTimestamp, AtomicLong::doubleValue)
-        .description("Time of the last task that failed, seconds since the epoch")
+    gauge(
+            "mcpclient.job.error.timestamp",
+            errorTimestamp,
+            "Time of the last task that failed, seconds since the epoch")
         .register(registry);
     containerStart =
         Timer.builder("mrt.container.start")
@@ -96,14 +96,12 @@ public class MrtMetrics
       tasks(o);
     }
     truncated();
-    Gauge.builder("mrt.bundle.cache", cacheBytes, AtomicLong::doubleValue)
-        .baseUnit("bytes")
-        .description("Bytes this process unpacked into the image cache")
-        .register(registry);
-    hits();
-    misses();
-    pulls();
-    pullBytes();
+    images = new ImageMetrics(registry);
+  }
+
+  /** The image cache and pull series, for the image resolver to report to. */
+  public ImageMetrics images() {
+    return images;
   }
 
   /**
@@ -111,8 +109,7 @@ public class MrtMetrics
    * {@code mrt_database_writes_total{outcome}} (task rows, by outcome).
    */
   public void database() {
-    Gauge.builder("mrt.database.up", databaseUp, AtomicLong::doubleValue)
-        .description("1 while the Tasks table was reachable at the last try")
+    gauge("mrt.database.up", databaseUp, "1 while the Tasks table was reachable at the last try")
         .register(registry);
     for (DatabaseListener.Outcome o : DatabaseListener.Outcome.values()) {
       databaseWrites(o);
@@ -139,20 +136,22 @@ public class MrtMetrics
 
   /** Pool gauges and, at zero, the MCPClient series of every function (as MCPClient does). */
   public void serve(ContainerPool pool, Collection<String> functions) {
-    Gauge.builder("mrt.pool.size", pool, p -> p.snapshot().size())
-        .description("Containers that may run at once")
-        .register(registry);
-    Gauge.builder("mrt.pool.busy", pool, p -> p.snapshot().busy())
-        .description("Containers running")
-        .register(registry);
-    Gauge.builder("mrt.pool.queued", pool, p -> p.snapshot().queued())
-        .description("Tasks accepted and waiting for a slot")
-        .register(registry);
+    poolGauge("mrt.pool.size", pool, PoolSnapshot::size, "Containers that may run at once");
+    poolGauge("mrt.pool.busy", pool, PoolSnapshot::busy, "Containers running");
+    poolGauge(
+        "mrt.pool.queued", pool, PoolSnapshot::queued, "Tasks accepted and waiting for a slot");
     for (String f : functions) {
       jobs(f);
       jobErrors(f);
       batchTime(f);
     }
+  }
+
+  private void poolGauge(
+      String name, ContainerPool pool, ToIntFunction<PoolSnapshot> read, String description) {
+    Gauge.builder(name, pool, p -> read.applyAsInt(p.snapshot()))
+        .description(description)
+        .register(registry);
   }
 
   @Override
@@ -208,59 +207,34 @@ public class MrtMetrics
     status.server(state);
     String server = state.server().toString();
     connectionUp
-        .computeIfAbsent(
-            server,
-            s -> {
-              AtomicLong up = new AtomicLong();
-              Gauge.builder("mrt.gearman.connection.up", up, AtomicLong::doubleValue)
-                  .description("1 while connected to this gearmand")
-                  .tag("server", s)
-                  .register(registry);
-              return up;
-            })
+        .computeIfAbsent(server, this::connectionUp)
         .set(state.status() == ServerState.Status.CONNECTED ? 1 : 0);
-    reconnects
-        .computeIfAbsent(
-            server,
-            s -> {
-              AtomicLong n = new AtomicLong();
-              FunctionCounter.builder("mrt.gearman.reconnects", n, AtomicLong::doubleValue)
-                  .description("Connections to this gearmand re-established after a loss")
-                  .tag("server", s)
-                  .register(registry);
-              return n;
-            })
-        .set(state.reconnects());
+    reconnects.computeIfAbsent(server, this::reconnects).set(state.reconnects());
   }
 
-  @Override
-  public void hit(String image) {
-    hits().increment();
-  }
-
-  @Override
-  public void miss(String image, long bytes) {
-    misses().increment();
-    cacheBytes.addAndGet(bytes);
-  }
-
-  @Override
-  public void pulled(String reference, long bytes) {
-    pulls().increment();
-    pullBytes().increment(bytes);
-  }
-
-  private Counter pulls() {
-    return Counter.builder("mrt.image.pulls")
-        .description("Image pulls from registries and OCI layouts")
+  /** A server's mrt_gearman_connection_up, registered at its first state. */
+  private AtomicLong connectionUp(String server) {
+    AtomicLong up = new AtomicLong();
+    gauge("mrt.gearman.connection.up", up, "1 while connected to this gearmand")
+        .tag("server", server)
         .register(registry);
+    return up;
   }
 
-  private Counter pullBytes() {
-    return Counter.builder("mrt.image.pull.bytes")
-        .baseUnit("bytes")
-        .description("Bytes transferred by image pulls")
+  /** A server's mrt_gearman_reconnects_total, set from its state rather than counted here. */
+  private AtomicLong reconnects(String server) {
+    AtomicLong n = new AtomicLong();
+    FunctionCounter.builder("mrt.gearman.reconnects", n, AtomicLong::doubleValue)
+        .description("Connections to this gearmand re-established after a loss")
+        .tag("server", server)
         .register(registry);
+    return n;
+  }
+
+  /** A gauge that reads a value this class sets. */
+  private static Gauge.Builder<AtomicLong> gauge(
+      String name, AtomicLong value, String description) {
+    return Gauge.builder(name, value, AtomicLong::doubleValue).description(description);
   }
 
   private Counter jobs(String function) {
@@ -295,18 +269,6 @@ public class MrtMetrics
   private Counter truncated() {
     return Counter.builder("mrt.tasks.output.truncated")
         .description("Tasks whose stdout or stderr was cut at the output limit")
-        .register(registry);
-  }
-
-  private Counter hits() {
-    return Counter.builder("mrt.bundle.cache.hits")
-        .description("Jobs whose image was already prepared")
-        .register(registry);
-  }
-
-  private Counter misses() {
-    return Counter.builder("mrt.bundle.cache.misses")
-        .description("Jobs whose image had to be unpacked first")
         .register(registry);
   }
 
