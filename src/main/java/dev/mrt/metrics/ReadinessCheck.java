@@ -26,7 +26,10 @@ public class ReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder r = HealthCheckResponse.named("mrt");
     boolean up = true;
-    r.withData("default-bundle", status.isDefaultRootfsReady() ? "prepared" : "not prepared");
+    String defaultRootfs = status.isDefaultRootfsReady() ? "prepared" : "not prepared";
+    r.withData("default-rootfs", defaultRootfs);
+    // Deprecated name of the same check, for probes that read it; goes in a later release.
+    r.withData("default-bundle", defaultRootfs);
     up &= status.isDefaultRootfsReady();
     r.withData(
         "runtime",

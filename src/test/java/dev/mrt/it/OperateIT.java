@@ -254,6 +254,8 @@ class OperateIT {
         g.restart();
         HttpResponse<String> up = last(poll(d, "/q/health/ready", r -> r.statusCode() == 200));
         assertTrue(up.body().contains("1 of 1 servers connected"), up.body());
+        assertTrue(up.body().contains("\"default-rootfs\": \"prepared\""), up.body());
+        // The deprecated name stays until a later release.
         assertTrue(up.body().contains("\"default-bundle\": \"prepared\""), up.body());
 
         g.stop();
@@ -265,7 +267,7 @@ class OperateIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void testReadiness_falseUntilTheBundleIsPrepared(Mode mode) throws Exception {
+  void testReadiness_falseUntilTheDefaultRootfsIsPrepared(Mode mode) throws Exception {
     MrtCli.assume(mode);
     Path logs = Files.createTempDirectory("mrt-gearmand");
     try (Gearmand g = Gearmand.start(logs, "bundle");
@@ -277,8 +279,8 @@ class OperateIT {
               .anyMatch(
                   r ->
                       r.statusCode() == 503
-                          && r.body().contains("\"default-bundle\": \"not prepared\"")),
-          "never saw readiness false while the bundle was being prepared: "
+                          && r.body().contains("\"default-rootfs\": \"not prepared\"")),
+          "never saw readiness false while the default rootfs was being prepared: "
               + seen.size()
               + " answers");
     }

@@ -1,6 +1,7 @@
 package dev.mrt.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mrt.archivematica.TaskResult;
 import dev.mrt.bundle.ContainerRequest;
@@ -10,6 +11,8 @@ import dev.mrt.pool.PoolTask;
 import dev.mrt.pool.TaskOutcome;
 import dev.mrt.runtime.ContainerExit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,5 +94,40 @@ class MrtMetricsTest {
     assertEquals(
         1,
         registry.get("mcpclient.task.execution.time").tag("script_name", "a_v0.0").timer().count());
+  }
+
+  @Test
+  void testImages_rootfsCacheSeriesAndTheirDeprecatedBundleNamesAgree() {
+    assertEquals(0.0, registry.get("mrt.rootfs.cache.hits").counter().count());
+
+    metrics.images().hit("default");
+    metrics.images().hit("default");
+    metrics.images().miss("tools", 4096);
+
+    assertEquals(2.0, registry.get("mrt.rootfs.cache.hits").counter().count());
+    assertEquals(1.0, registry.get("mrt.rootfs.cache.misses").counter().count());
+    assertEquals(4096.0, registry.get("mrt.rootfs.cache").gauge().value());
+    assertEquals(2.0, registry.get("mrt.bundle.cache.hits").functionCounter().count());
+    assertEquals(1.0, registry.get("mrt.bundle.cache.misses").functionCounter().count());
+    assertEquals(4096.0, registry.get("mrt.bundle.cache").gauge().value());
+  }
+
+  /** The names as scraped: what README documents and dashboards read. */
+  @Test
+  void testImages_prometheusNamesOldAndNew() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new MrtMetrics(prometheus, new DaemonStatus()).images().miss("tools", 10);
+
+    String scrape = prometheus.scrape();
+    for (String name :
+        List.of(
+            "mrt_rootfs_cache_hits_total 0.0",
+            "mrt_rootfs_cache_misses_total 1.0",
+            "mrt_rootfs_cache_bytes 10.0",
+            "mrt_bundle_cache_hits_total 0.0",
+            "mrt_bundle_cache_misses_total 1.0",
+            "mrt_bundle_cache_bytes 10.0")) {
+      assertTrue(scrape.contains("\n" + name + "\n"), () -> name + " in\n" + scrape);
+    }
   }
 }
