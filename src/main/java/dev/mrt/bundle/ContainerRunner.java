@@ -8,7 +8,6 @@ import dev.mrt.bundle.oci.User;
 import dev.mrt.config.MrtConfig;
 import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
-import dev.mrt.host.RootfsPaths;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.network.EndpointRelays;
 import dev.mrt.network.Pasta;
@@ -30,8 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes fresh containers: builds the spec (rootless when not root), writes a bundle, starts runc.
@@ -47,10 +44,9 @@ public class ContainerRunner {
   private final DefaultSpec.Defaults defaults;
 
   private volatile Ready ready;
-  private final Set<String> commandsFound = ConcurrentHashMap.newKeySet();
+  private final CommandLookup commands = new CommandLookup();
   private final SeccompPolicy seccomp;
   private final NetworkSetup network;
-  private static final int COMMANDS_REMEMBERED = 1024;
 
   /**
    * @param guard kills our containers if this process dies without cleaning up
@@ -128,11 +124,7 @@ public class ContainerRunner {
    */
   Spec checkedSpec(PreparedImage image, ContainerRequest request) {
     Spec spec = spec(image, request);
-    String command = spec.process().args().get(0);
-    String path = pathOf(spec);
-    if (!onBindMount(request, command) && !hasExecutable(image, command, path)) {
-      throw new CommandNotFoundException(command, image.name(), path);
-    }
+    commands.check(image, request, spec);
     return spec;
   }
 
@@ -168,38 +160,6 @@ public class ContainerRunner {
         }
       }
     }
-  }
-
-  /**
-   * A command given by a path under a bind mount lives on the host, not in the image: runc finds it
-   * (or reports it) once the mount is in place, so the image is not searched for it.
-   */
-  private static boolean onBindMount(ContainerRequest request, String command) {
-    return command.startsWith("/")
-        && request.binds().stream()
-            .anyMatch(
-                b ->
-                    command.startsWith(
-                        b.destination().endsWith("/") ? b.destination() : b.destination() + "/"));
-  }
-
-  /**
-   * Whether the image has the command. A prepared rootfs never changes, so a command found once is
-   * remembered: the lookup walks PATH with an lstat per component, on every task otherwise.
-   */
-  private boolean hasExecutable(PreparedImage image, String command, String path) {
-    String key = image.rootfs() + "\0" + path + "\0" + command;
-    if (commandsFound.contains(key)) {
-      return true;
-    }
-    if (RootfsPaths.findExecutable(image.rootfs(), command, path).isEmpty()) {
-      return false;
-    }
-    if (commandsFound.size() >= COMMANDS_REMEMBERED) {
-      commandsFound.clear(); // crude, but a daemon runs a few dozen commands, not thousands
-    }
-    commandsFound.add(key);
-    return true;
   }
 
   /**
@@ -320,13 +280,5 @@ public class ContainerRunner {
       }
     }
     return r;
-  }
-
-  private static String pathOf(Spec spec) {
-    return spec.process().env().stream()
-        .filter(e -> e.startsWith("PATH="))
-        .reduce((a, b) -> b)
-        .map(e -> e.substring(5))
-        .orElse("");
   }
 }
