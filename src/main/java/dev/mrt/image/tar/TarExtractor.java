@@ -78,12 +78,6 @@ public final class TarExtractor {
     }
   }
 
-  /** Files at least this large are checked against the free space before they are written. */
-  private static final long CHECK_SPACE_ABOVE = 16L << 20;
-
-  /** Left free whatever an image wants: the cache shares its disk with everything else. */
-  private static final long SPACE_RESERVE = 256L << 20;
-
   /** What one call unpacked; for logs and tests. */
   public record Summary(long entries, long bytes, long skippedSpecialFiles) {}
 
@@ -181,9 +175,9 @@ public final class TarExtractor {
   }
 
   /**
-   * The state of one extraction: the entry loop and the caps. Where entries may go is {@link
-   * EntryPaths}'s to say, what they hide {@link Whiteouts}', and writing them {@link
-   * EntryWriter}'s.
+   * The state of one extraction: the entry loop. Where entries may go is {@link EntryPaths}'s to
+   * say, what they hide {@link Whiteouts}', how much they may take {@link UnpackCaps}', and writing
+   * them {@link EntryWriter}'s.
    */
   private final class Run {
     private final Path root;
@@ -195,12 +189,10 @@ public final class TarExtractor {
     /** Null for a plain archive, whose {@code .wh.} files are just files. */
     private final Whiteouts whiteouts;
 
+    /** Over every layer of this run. */
+    private final UnpackCaps caps;
+
     private long entries;
-
-    /** Over every layer of this run, for the caps. */
-    private long totalEntries;
-
-    private long totalDeclared;
 
     Run(Path root, boolean layered, boolean fresh) {
       this.root = root;
@@ -208,6 +200,7 @@ public final class TarExtractor {
       this.attributes = new Attributes(root, options.preserveOwnership(), options.umask());
       this.writer = new EntryWriter(root, layered, options.createSpecialFiles(), attributes, at);
       this.whiteouts = layered ? new Whiteouts(root, writer, at) : null;
+      this.caps = new UnpackCaps(options.maxEntries(), options.maxBytes(), root, at);
     }
 
     /**
@@ -229,7 +222,7 @@ public final class TarExtractor {
         while ((entry = next(tar)) != null) {
           at.entry(entry.getName());
           entries++;
-          checkCaps(entry);
+          caps.check(entry);
           unpackEntry(tar, entry);
         }
         at.entry(null);
@@ -248,51 +241,6 @@ public final class TarExtractor {
 
     void finish() {
       attributes.applyToDirectories(at.archive());
-    }
-
-    /**
-     * Before an entry is written: the caps (over every layer of the image so far, by the sizes the
-     * headers declare) and, for a large file, the disk's free space.
-     */
-    private void checkCaps(TarArchiveEntry entry) throws IOException {
-      totalEntries++;
-      long size = entry.isFile() ? Math.max(0, EntryWriter.contentSize(entry)) : 0;
-      totalDeclared += size;
-      if (totalEntries > options.maxEntries()) {
-        throw new UnpackLimitException(
-            at.archive(),
-            at.entry(),
-            "the image has more than "
-                + options.maxEntries()
-                + " entries; raise mrt.images.max-entries if it is genuine");
-      }
-      if (totalDeclared > options.maxBytes()) {
-        throw new UnpackLimitException(
-            at.archive(),
-            at.entry(),
-            "its files would pass "
-                + options.maxBytes()
-                + " bytes unpacked (this entry alone declares "
-                + size
-                + "); raise mrt.images.max-unpacked-size if the image is genuine");
-      }
-      if (size >= CHECK_SPACE_ABOVE) {
-        long free = Files.getFileStore(root).getUsableSpace();
-        if (free - SPACE_RESERVE < size) {
-          throw new UnpackLimitException(
-              at.archive(),
-              at.entry(),
-              "it declares "
-                  + size
-                  + " bytes and "
-                  + root
-                  + " has "
-                  + free
-                  + " free ("
-                  + SPACE_RESERVE
-                  + " kept in reserve); free space there or move mrt.cache-dir");
-        }
-      }
     }
 
     private TarArchiveEntry next(TarArchiveInputStream tar) {
