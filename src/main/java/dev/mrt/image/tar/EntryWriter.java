@@ -2,34 +2,22 @@ package dev.mrt.image.tar;
 
 import dev.mrt.host.FileTrees;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Writes entries whose paths {@link EntryPaths} has checked: files (the small ones of a fresh root
- * through {@link Handoff}), directories, symlinks, hard links and, when allowed, device nodes and
- * FIFOs. What was there before an entry is replaced (the last entry wins). Files are created with
- * {@code O_EXCL}, so the final component is never followed either.
+ * Writes entries whose paths {@link EntryPaths} has checked: files (their content through {@link
+ * RegularFiles}), directories, symlinks, hard links and, when allowed, device nodes and FIFOs. What
+ * was there before an entry is replaced (the last entry wins). Files are created with {@code
+ * O_EXCL}, so the final component is never followed either.
  */
 final class EntryWriter implements EntryPaths.Disk {
-  /** Between the tar stream and a file: large, as reads of a big file come in its size. */
-  private static final int COPY_BUFFER = 256 * 1024;
-
-  private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITE =
-      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-
   private final Path root;
 
   /** Layers may replace a lower layer's whole directory; one archive may not. */
@@ -40,9 +28,7 @@ final class EntryWriter implements EntryPaths.Disk {
   private final Cursor at;
   private final EntryPaths paths;
   private final Handoff handoff;
-  private final byte[] buffer = new byte[COPY_BUFFER];
-  private final ByteBuffer direct = ByteBuffer.allocateDirect(COPY_BUFFER);
-  private long bytes;
+  private final RegularFiles files;
   private long skipped;
 
   EntryWriter(
@@ -54,6 +40,7 @@ final class EntryWriter implements EntryPaths.Disk {
     this.at = at;
     this.paths = new EntryPaths(root, at, this);
     this.handoff = new Handoff(root, at);
+    this.files = new RegularFiles(attributes, handoff, at, this::replace);
   }
 
   EntryPaths paths() {
@@ -62,7 +49,7 @@ final class EntryWriter implements EntryPaths.Disk {
 
   /** Before an archive or layer; {@code fresh} when nothing under the root predates this run. */
   void start(boolean fresh) {
-    bytes = 0;
+    files.resetBytes();
     skipped = 0;
     handoff.start(fresh);
   }
@@ -74,7 +61,7 @@ final class EntryWriter implements EntryPaths.Disk {
 
   /** File bytes written since {@link #start}. */
   long bytes() {
-    return bytes;
+    return files.bytes();
   }
 
   /** Device nodes and FIFOs left out since {@link #start}. */
@@ -109,21 +96,13 @@ final class EntryWriter implements EntryPaths.Disk {
       } else if (entry.isLink()) {
         hardLink(entry, target);
       } else if (entry.isFile()) {
-        regularFile(tar, entry, target, known);
+        files.write(tar, entry, target, known);
       } else {
         throw at.corrupt("unsupported entry type '" + (char) entry.getLinkFlag() + "'");
       }
     } catch (IOException e) {
       throw at.destination(target, e);
     }
-  }
-
-  /**
-   * The bytes a file holds unpacked. For a GNU or pax sparse file the header's size is only the
-   * data stored in the archive; the stream gives the whole file, holes as zeros.
-   */
-  static long contentSize(TarArchiveEntry entry) {
-    return entry.isSparse() ? entry.getRealSize() : entry.getSize();
   }
 
   /** Removes a file, symlink or whole tree (never following symlinks) and forgets it. */
@@ -192,81 +171,6 @@ final class EntryWriter implements EntryPaths.Disk {
     }
     replace(target);
     Files.createLink(target, existing);
-  }
-
-  private void regularFile(
-      TarArchiveInputStream tar, TarArchiveEntry entry, Path target, boolean known)
-      throws IOException {
-    int mode = entry.getMode() & 07777;
-    if (!known && handoff.takes(contentSize(entry))) {
-      byte[] content = readAll(tar, (int) contentSize(entry));
-      bytes += content.length;
-      FileAttribute<?> permissions = attributes.permissionsFor(mode);
-      Cursor here = at.copy();
-      handoff.submit(
-          content.length,
-          () -> {
-            try {
-              try (FileChannel out = FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                  out.write(b);
-                }
-              }
-              attributes.finishFile(entry, target, mode);
-            } catch (IOException e) {
-              throw here.destination(target, e);
-            }
-          });
-      return;
-    }
-    try (FileChannel out = createNew(target, mode)) {
-      int n;
-      while ((n = read(tar)) > 0) {
-        direct.clear();
-        direct.put(buffer, 0, n).flip();
-        while (direct.hasRemaining()) {
-          out.write(direct);
-        }
-        bytes += n;
-      }
-    }
-    attributes.finishFile(entry, target, mode);
-  }
-
-  /**
-   * Creates a file with O_EXCL (which never follows a symlink) and, in the common case, its final
-   * mode; only when something is already there is it looked at and replaced.
-   */
-  private FileChannel createNew(Path target, int mode) throws IOException {
-    FileAttribute<?> permissions = attributes.permissionsFor(mode);
-    try {
-      return FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions);
-    } catch (FileAlreadyExistsException e) {
-      replace(target);
-      return FileChannel.open(target, CREATE_NEW_FOR_WRITE, permissions);
-    }
-  }
-
-  /** The whole content of the current entry; a short read is a truncated archive. */
-  private byte[] readAll(TarArchiveInputStream tar, int size) {
-    try {
-      byte[] content = tar.readNBytes(size);
-      if (content.length != size) {
-        throw new IOException("the archive ends inside this file");
-      }
-      return content;
-    } catch (IOException e) {
-      throw at.corrupt(e);
-    }
-  }
-
-  private int read(TarArchiveInputStream tar) {
-    try {
-      return tar.read(buffer);
-    } catch (IOException e) {
-      throw at.corrupt(e);
-    }
   }
 
   private void special(TarArchiveEntry entry, Path target) throws IOException {

@@ -37,7 +37,7 @@ final class UnpackCaps {
    */
   void check(TarArchiveEntry entry) throws IOException {
     totalEntries++;
-    long size = entry.isFile() ? Math.max(0, EntryWriter.contentSize(entry)) : 0;
+    long size = entry.isFile() ? Math.max(0, RegularFiles.contentSize(entry)) : 0;
     totalDeclared += size;
     if (totalEntries > maxEntries) {
       throw new UnpackLimitException(
