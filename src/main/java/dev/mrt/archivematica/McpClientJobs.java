@@ -11,18 +11,14 @@ import dev.mrt.gearman.JobReply;
 import dev.mrt.image.ImageResolver;
 import dev.mrt.image.PreparedImage;
 import dev.mrt.pool.ContainerPool;
-import dev.mrt.pool.TaskCancelledException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +26,17 @@ import org.jboss.logging.Logger;
 
 /**
  * MCPClient's job handling on top of the container pool: decodes a batch, runs each task in a fresh
- * container (or the whole batch in one, in batch mode and for the archivematica runner), keeps the
- * Tasks rows MCPClient's harness would have written, and replies exactly as MCPClient would. Only
- * an undecodable batch, an unknown function or a script whose {@code call} raised is WORK_FAIL;
- * everything else that goes wrong with a task is that task's non-zero exit code with the reason in
- * its stderror.
+ * container (or the whole batch in one, in batch mode and for the archivematica runner), and leaves
+ * its end to {@link BatchEnd}, which keeps the Tasks rows MCPClient's harness would have written
+ * and replies exactly as MCPClient would. Only an undecodable batch, an unknown function or a
+ * script whose {@code call} raised is WORK_FAIL; everything else that goes wrong with a task is
+ * that task's non-zero exit code with the reason in its stderror.
  */
 public final class McpClientJobs implements JobHandler {
   private static final Logger LOG = Logger.getLogger(McpClientJobs.class);
 
   /** Gearman job id and batch, as a log prefix. */
-  private static String label(GearmanJob job) {
+  static String label(GearmanJob job) {
     return job.function() + " batch " + job.unique();
   }
 
@@ -52,7 +48,7 @@ public final class McpClientJobs implements JobHandler {
   private final BatchMode batchMode;
   private final TaskMode taskMode;
   private final TaskRows rows;
-  private final BatchListener listener;
+  private final BatchEnd batchEnd;
   private final Clock clock;
   private final ExecutorService jobs =
       Executors.newCachedThreadPool(DaemonThreads.factory("mrt-job"));
@@ -96,7 +92,7 @@ public final class McpClientJobs implements JobHandler {
     this.batchMode = new BatchMode(containers, pool, tokens, batchDirs, clock);
     this.taskMode = new TaskMode(containers, pool, tokens);
     this.rows = rows;
-    this.listener = listener;
+    this.batchEnd = new BatchEnd(containers, rows, listener, clock);
     this.clock = clock;
   }
 
@@ -168,7 +164,7 @@ public final class McpClientJobs implements JobHandler {
       accepted = decoded.get();
       run = submit(job, accepted, reservation);
     }
-    collect(job, reply, accepted, run);
+    batchEnd.collect(job, reply, accepted.function(), accepted.batch(), accepted.started(), run);
   }
 
   /**
@@ -207,7 +203,8 @@ public final class McpClientJobs implements JobHandler {
           : taskMode.submit(f, image, batch, reservation);
     } catch (MrtException e) {
       return CompletableFuture.completedFuture(
-          allFailed(batch, "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
+          containers.allFailed(
+              batch, "mrt: image " + f.image() + " is not usable: " + e.getMessage()));
     }
   }
 
@@ -224,101 +221,5 @@ public final class McpClientJobs implements JobHandler {
         "%s: preparing image %s; its container slot is free meanwhile", label(job), f.image());
     reservation.close();
     return images.resolve(f.image());
-  }
-
-  /** Waits for the batch's end, then writes its rows and replies (or not, on shutdown). */
-  private void collect(
-      GearmanJob job, JobReply reply, Accepted accepted, CompletableFuture<BatchRun> run) {
-    Optional<BatchRun> ran = await(job, accepted.batch(), run);
-    if (ran.isPresent()) {
-      reply(job, reply, accepted.function(), accepted.batch(), ran.get(), accepted.started());
-    }
-  }
-
-  /**
-   * @return empty when mrt is shutting down: no reply then, so gearmand requeues the batch
-   */
-  private Optional<BatchRun> await(GearmanJob job, Batch batch, CompletableFuture<BatchRun> run) {
-    try {
-      return Optional.of(run.get());
-    } catch (ExecutionException ex) {
-      Throwable cause = TaskMode.unwrap(ex.getCause());
-      if (cause instanceof TaskCancelledException) {
-        LOG.infof(
-            "%s: not replying (%s); gearmand will requeue it", label(job), cause.getMessage());
-        // As MCPClient's bulk_mark_failed: the rows say what happened until a worker that
-        // takes the batch again overwrites them.
-        rows.finished(
-            batch.tasks().stream()
-                .map(
-                    t ->
-                        new TaskRows.Finished(
-                            t.uuid(),
-                            1,
-                            clock.instant(),
-                            Optional.empty(),
-                            Optional.of(
-                                "mrt: "
-                                    + cause.getMessage()
-                                    + "; gearmand hands the batch to another worker\n")))
-                .toList());
-        return Optional.empty();
-      }
-      LOG.errorf(cause, "%s: failed inside mrt; every task of it fails", label(job));
-      return Optional.of(allFailed(batch, "mrt: " + cause));
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      run.cancel(false);
-      return Optional.empty();
-    }
-  }
-
-  private void reply(
-      GearmanJob job,
-      JobReply reply,
-      FunctionTable.Function f,
-      Batch batch,
-      BatchRun ran,
-      Instant started) {
-    List<TaskRows.Finished> unwritten = new ArrayList<>();
-    ran.results()
-        .forEach(
-            (uuid, r) -> {
-              if (!ran.rowsWritten().contains(uuid)) {
-                boolean capture = containers.settings().captureOutput();
-                unwritten.add(
-                    new TaskRows.Finished(
-                        uuid,
-                        r.exitCode(),
-                        r.finishedTimestamp(),
-                        capture ? Optional.of(r.stdout()) : Optional.empty(),
-                        // As bulk_mark_failed, a failure's reason reaches the row even without
-                        // capture.
-                        capture || r.exitCode() != 0
-                            ? Optional.of(r.stderror())
-                            : Optional.empty()));
-              }
-            });
-    rows.finished(unwritten);
-    listener.batchFinished(
-        f.name(), ran.results().values(), Duration.between(started, clock.instant()));
-    if (ran.workFail().isPresent()) {
-      LOG.errorf(
-          "%s: the client script failed the whole batch (%s); replying WORK_FAIL",
-          label(job), ran.workFail().get());
-      reply.fail();
-      return;
-    }
-    byte[] payload =
-        PayloadCodec.encodeResults(batch, ran.results(), containers.settings().sendStderr());
-    if (!reply.complete(payload)) {
-      LOG.warnf("%s: connection lost before the reply; gearmand will requeue it", label(job));
-    }
-  }
-
-  private BatchRun allFailed(Batch batch, String reason) {
-    Map<String, TaskResult> results = new LinkedHashMap<>();
-    batch.tasks().forEach(t -> results.put(t.uuid(), containers.failed(1, reason)));
-    return BatchRun.of(results);
   }
 }

@@ -136,4 +136,11 @@ final class TaskContainers {
   TaskResult failed(int exitCode, String reason) {
     return new TaskResult(exitCode, clock.instant(), "", reason + "\n");
   }
+
+  /** Every task of {@code batch} failed for one reason mrt gives. */
+  BatchRun allFailed(Batch batch, String reason) {
+    Map<String, TaskResult> results = new LinkedHashMap<>();
+    batch.tasks().forEach(t -> results.put(t.uuid(), failed(1, reason)));
+    return BatchRun.of(results);
+  }
 }
