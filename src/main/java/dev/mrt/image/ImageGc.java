@@ -2,7 +2,7 @@ package dev.mrt.image;
 
 import dev.mrt.MrtException;
 import dev.mrt.host.FileTrees;
-import dev.mrt.image.registry.RegistryClient;
+import dev.mrt.image.registry.ManifestReader;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.store.ImageStore;
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class ImageGc {
       keepBlobs.add(e.manifest());
       keepRootfs.add(layout.imageRootfs(e.manifest()));
       try {
-        keepBlobs.addAll(RegistryClient.blobsOf(Files.readAllBytes(layout.blob(e.manifest()))));
+        keepBlobs.addAll(ManifestReader.blobsOf(Files.readAllBytes(layout.blob(e.manifest()))));
       } catch (IOException missing) {
         // Its manifest is gone: its blobs are unreachable anyway.
       }

@@ -4,6 +4,7 @@ import dev.mrt.DaemonThreads;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.Descriptor;
 import dev.mrt.image.registry.DigestMismatchException;
+import dev.mrt.image.registry.ManifestReader;
 import dev.mrt.image.registry.PulledManifest;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.registry.RegistryException;
@@ -87,7 +88,7 @@ public final class ImagePuller {
     progress.started(m, missing.stream().mapToLong(Descriptor::size).sum());
     long[] fetched = {0};
     fetch(source, missing, progress, fetched);
-    ImageConfig config = RegistryClient.readConfig(ref, read(m.config().digest()));
+    ImageConfig config = ManifestReader.readConfig(ref, read(m.config().digest()));
     if (config.diffIds().size() != m.layers().size()) {
       throw new RegistryException(
           ref,

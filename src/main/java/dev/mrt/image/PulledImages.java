@@ -1,6 +1,6 @@
 package dev.mrt.image;
 
-import dev.mrt.image.registry.RegistryClient;
+import dev.mrt.image.registry.ManifestReader;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.store.PreparedDirectory;
 import java.io.IOException;
@@ -60,7 +60,7 @@ final class PulledImages {
                   return Optional.empty();
                 }
                 ImageConfig config =
-                    RegistryClient.readConfig(
+                    ManifestReader.readConfig(
                         name, Files.readAllBytes(prepared.resolve("config.json")));
                 store.record(e.reference(), e.manifest(), e.size());
                 return Optional.of(

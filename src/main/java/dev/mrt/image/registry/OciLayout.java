@@ -93,7 +93,7 @@ public final class OciLayout implements BlobSource {
     }
     try {
       Descriptor top = ManifestJson.descriptor(matches.get(0));
-      return RegistryClient.resolve(
+      return ManifestReader.resolve(
           name,
           platform,
           readManifest(top, matches.get(0).path("mediaType").asText("")),

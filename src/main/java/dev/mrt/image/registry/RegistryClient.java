@@ -2,8 +2,6 @@ package dev.mrt.image.registry;
 
 import dev.mrt.DaemonThreads;
 import dev.mrt.config.MrtConfig;
-import dev.mrt.image.Digest;
-import dev.mrt.image.ImageConfig;
 import dev.mrt.image.ImageReference;
 import dev.mrt.image.Platform;
 import dev.mrt.image.registry.RegistryException.Reason;
@@ -97,53 +95,11 @@ public final class RegistryClient {
    */
   public PulledManifest manifest(ImageReference ref, Platform platform) {
     ManifestPuller.Fetched top = manifests.pull(ref, ref.manifestReference(), Optional.empty());
-    return resolve(
+    return ManifestReader.resolve(
         ref.toString(),
         platform,
         top,
         d -> manifests.pull(ref, d.digest().toString(), Optional.of(d)));
-  }
-
-  /**
-   * Follows an index to the manifest for {@code platform}; shared by registries and layouts.
-   *
-   * @param child fetches (and verifies) the manifest an index entry points to
-   */
-  static PulledManifest resolve(
-      String name,
-      Platform platform,
-      ManifestPuller.Fetched top,
-      Function<Descriptor, ManifestPuller.Fetched> child) {
-    ManifestJson.Parsed parsed = parse(name, top);
-    if (parsed instanceof ManifestJson.Index index) {
-      Descriptor chosen =
-          ManifestJson.select(index, platform)
-              .orElseThrow(
-                  () ->
-                      new RegistryException(
-                          name,
-                          Reason.NOT_FOUND,
-                          "no image for "
-                              + platform
-                              + " in its index (it has "
-                              + index.manifests().stream()
-                                  .map(d -> d.platform().map(Platform::toString).orElse("?"))
-                                  .distinct()
-                                  .toList()
-                              + "); pick one with --platform",
-                          null));
-      top = child.apply(chosen);
-      parsed = parse(name, top);
-      if (!(parsed instanceof ManifestJson.Manifest)) {
-        throw new RegistryException(
-            name,
-            Reason.PROTOCOL,
-            "the index entry for " + platform + " is not an image manifest",
-            null);
-      }
-    }
-    ManifestJson.Manifest m = (ManifestJson.Manifest) parsed;
-    return new PulledManifest(name, top.digest(), top.bytes(), m.config(), m.layers());
   }
 
   /**
@@ -257,50 +213,6 @@ public final class RegistryClient {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * Reads an image config blob.
-   *
-   * @throws RegistryException when it is not a config mrt can read
-   */
-  public static ImageConfig readConfig(String reference, byte[] bytes) {
-    try {
-      return ManifestJson.config(bytes);
-    } catch (IOException e) {
-      throw new RegistryException(
-          reference, Reason.PROTOCOL, "unreadable image config (" + e.getMessage() + ")", e);
-    }
-  }
-
-  /**
-   * The blobs an image manifest refers to (config and layers), for garbage collection; empty for
-   * content that is not an image manifest.
-   */
-  public static List<Digest> blobsOf(byte[] manifest) {
-    try {
-      if (ManifestJson.parse(manifest, "") instanceof ManifestJson.Manifest m) {
-        List<Digest> out = new ArrayList<>();
-        out.add(m.config().digest());
-        m.layers().forEach(l -> out.add(l.digest()));
-        return out;
-      }
-    } catch (IOException e) {
-      // Not a manifest: it keeps nothing alive.
-    }
-    return List.of();
-  }
-
-  private static ManifestJson.Parsed parse(String name, ManifestPuller.Fetched f) {
-    try {
-      return ManifestJson.parse(f.bytes(), f.contentType());
-    } catch (IOException e) {
-      throw new RegistryException(
-          name,
-          Reason.PROTOCOL,
-          "unreadable manifest " + f.digest() + " (" + e.getMessage() + ")",
-          e);
     }
   }
 }
