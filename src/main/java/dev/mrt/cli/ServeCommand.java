@@ -3,15 +3,11 @@ package dev.mrt.cli;
 import dev.mrt.DaemonThreads;
 import dev.mrt.MrtException;
 import dev.mrt.api.ApiToken;
-import dev.mrt.archivematica.ClientModules;
 import dev.mrt.archivematica.FunctionTable;
-import dev.mrt.archivematica.HarnessRunner;
 import dev.mrt.archivematica.McpClientJobs;
-import dev.mrt.archivematica.Tokens;
 import dev.mrt.archivematica.db.TaskDatabase;
 import dev.mrt.archivematica.db.TaskRows;
 import dev.mrt.assets.EmbeddedAssets;
-import dev.mrt.bundle.BindMount;
 import dev.mrt.bundle.ContainerRunner;
 import dev.mrt.config.ApiConfig;
 import dev.mrt.config.ArchivematicaConfig;
@@ -30,7 +26,6 @@ import dev.mrt.metrics.MrtMetrics;
 import dev.mrt.network.Network;
 import dev.mrt.pool.ContainerPool;
 import jakarta.inject.Provider;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,7 +135,9 @@ public class ServeCommand implements Callable<Integer> {
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
 
-    FunctionTable functions = FunctionTable.of(modules(), archivematica, functionsConfig);
+    ArchivematicaSetup setup =
+        new ArchivematicaSetup(archivematica, poolConfig, images, assets, runner.rootless());
+    FunctionTable functions = FunctionTable.of(setup.modules(), archivematica, functionsConfig);
     functions.names().forEach(n -> runner.checkSeccomp(functions.get(n).orElseThrow().seccomp()));
     if (database.settings().isPresent()) {
       metrics.database();
@@ -151,8 +148,8 @@ public class ServeCommand implements Callable<Integer> {
             functions,
             pool,
             images,
-            tokens(),
-            settings(functions),
+            setup.tokens(),
+            setup.settings(functions),
             config.stateDir().resolve("batches"),
             rows,
             metrics,
@@ -228,81 +225,5 @@ public class ServeCommand implements Callable<Integer> {
     rows.close();
     LOG.info("stopped");
     return 0;
-  }
-
-  /**
-   * The modules file on this host; for the archivematica runner, without one, the image's own (what
-   * an MCPClient image serves is what it carries).
-   */
-  private ClientModules modules() {
-    Path file = archivematica.modulesFile();
-    if (Files.exists(file) || archivematica.runner() != ArchivematicaConfig.Runner.ARCHIVEMATICA) {
-      return ClientModules.load(file);
-    }
-    String ref = archivematica.image();
-    LOG.infof("no client modules file at %s: reading the functions from image %s", file, ref);
-    return HarnessRunner.modulesOf(images.resolve(ref), ref, file);
-  }
-
-  private Tokens tokens() {
-    return new Tokens(
-        archivematica.sharedDirectory().toString(),
-        archivematica.clientAssetsDirectory().toString(),
-        Clock.systemUTC());
-  }
-
-  private McpClientJobs.Settings settings(FunctionTable functions) {
-    Path shared = archivematica.sharedDirectory();
-    if (!Files.isDirectory(shared)) {
-      throw new MrtException(
-          "shared directory "
-              + shared
-              + " does not exist; mount it or set "
-              + "mrt.archivematica.shared-directory (MRT_ARCHIVEMATICA_SHARED_DIRECTORY)");
-    }
-    Path assets = archivematica.clientAssetsDirectory();
-    Optional<BindMount> assetsMount = Optional.empty();
-    if (Files.isDirectory(assets)) {
-      assetsMount = Optional.of(new BindMount(assets.toAbsolutePath(), assets.toString(), true));
-    } else {
-      LOG.warnf("client assets directory %s does not exist; tasks will not see it", assets);
-    }
-    List<BindMount> extra =
-        archivematica.mounts().orElse(List.of()).stream()
-            .map(m -> BindMount.parse(m, "mrt.archivematica.mounts"))
-            .toList();
-    List<String> harnessed =
-        functions.names().stream()
-            .filter(n -> functions.get(n).orElseThrow().harness())
-            .sorted()
-            .toList();
-    Optional<Path> runnerScript = Optional.empty();
-    if (!harnessed.isEmpty()) {
-      runnerScript = Optional.of(this.assets.mcpclientRunner());
-      LOG.infof(
-          "archivematica runner: %d of %d functions run through MCPClient's harness in"
-              + " their image (%s)",
-          harnessed.size(),
-          functions.names().size(),
-          harnessed.size() > 5
-              ? String.join(", ", harnessed.subList(0, 5)) + ", ..."
-              : String.join(", ", harnessed));
-      if (runner.rootless()) {
-        LOG.info(
-            "archivematica runner: rootless, scripts run as the container's root (your"
-                + " user on the host), whatever the image's User; files they write in the shared"
-                + " directory belong to you");
-      }
-    }
-    return new McpClientJobs.Settings(
-        new BindMount(shared.toAbsolutePath(), shared.toString(), false),
-        assetsMount,
-        extra,
-        poolConfig.outputLimit(),
-        archivematica.captureOutput(),
-        archivematica.sendStderr(),
-        runnerScript,
-        HarnessRunner.environment(
-            System.getenv(), shared.toString(), assetsMount.map(BindMount::destination)));
   }
 }
