@@ -33,19 +33,12 @@ final class TarballImages {
   /** The tarball a source names, made absolute; fails when it is missing or not a file. */
   static Path file(ImageSource.Tarball source) {
     Path file = source.file().toAbsolutePath().normalize();
-    if (!Files.exists(file)) {
-      throw new ImageException(
-          "image file "
-              + file
-              + " does not exist; give 'default' or a root"
-              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
-    }
     if (!Files.isRegularFile(file)) {
       throw new ImageException(
-          "image "
-              + file
-              + " is not a file; give 'default' or a root"
-              + " filesystem tarball (.tar, .tar.gz, .tar.zst)");
+          (Files.exists(file)
+                  ? "image " + file + " is not a file"
+                  : "image file " + file + " does not exist")
+              + "; give 'default' or a root filesystem tarball (.tar, .tar.gz, .tar.zst)");
     }
     return file;
   }

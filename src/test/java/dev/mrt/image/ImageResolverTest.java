@@ -112,6 +112,18 @@ class ImageResolverTest {
   }
 
   @Test
+  void testResolve_aDirectoryIsNotATarball() {
+    Path dir = temp.toAbsolutePath();
+    ImageException e = assertThrows(ImageException.class, () -> resolver().resolve(dir.toString()));
+    assertEquals(
+        "image "
+            + dir.normalize()
+            + " is not a file; give 'default' or a root filesystem tarball (.tar, .tar.gz,"
+            + " .tar.zst)",
+        e.getMessage());
+  }
+
+  @Test
   void testResolve_aFileWithoutEntriesIsRefusedAndNotCached() throws IOException {
     Path file = tarball("empty.tar", new byte[0]);
     ImageResolver r = resolver();
