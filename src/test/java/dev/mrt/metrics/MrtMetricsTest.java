@@ -112,11 +112,16 @@ class MrtMetricsTest {
     assertEquals(4096.0, registry.get("mrt.bundle.cache").gauge().value());
   }
 
+  private MrtMetrics scraped;
+
   /** The names as scraped: what README documents and dashboards read. */
   @Test
   void testImages_prometheusNamesOldAndNew() {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new MrtMetrics(prometheus, new DaemonStatus()).images().miss("tools", 10);
+    // Held in a field: gauges keep only a weak reference, and serve's bean is held for its life.
+    scraped = new MrtMetrics(prometheus, new DaemonStatus());
+    scraped.images().miss("tools", 10);
+    System.gc(); // a collection before the scrape must not turn the bytes gauge into NaN
 
     String scrape = prometheus.scrape();
     for (String name :
