@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mrt.host.HostIds;
 import dev.mrt.image.registry.BlobSource;
 import dev.mrt.image.registry.Descriptor;
 import dev.mrt.image.registry.DigestMismatchException;
@@ -171,7 +172,9 @@ class ImagePullerTest {
   @Test
   void testCached_rememberedUntilTheIndexChanges() throws IOException {
     ImagePuller puller =
-        new ImagePuller(store(), new TarExtractor(new TarExtractor.Options(false, false)));
+        new ImagePuller(
+            store(),
+            new TarExtractor(new TarExtractor.Options(false, false, HostIds.current().umask())));
     TestImage image = twoLayers();
     pull(new FakeSource(image));
     PreparedImage first = puller.cached(NAME).orElseThrow();
