@@ -60,6 +60,8 @@ class McpclientRunnerScriptTest {
         class _Connection:
             connection, connects, closes = None, 0, 0
             def ensure_connection(self):
+                if os.environ.get("FAKE_DB_DOWN"):
+                    raise RuntimeError("Can't connect to MySQL server")
                 if self.connection is None:
                     self.connection, self.connects = object(), self.connects + 1
             def is_usable(self):
@@ -503,6 +505,15 @@ class McpclientRunnerScriptTest {
     // Connected once while it waited, and that connection, still usable, kept for the batch.
     assertEquals(cwd + " None 2 1 0\n", a.results().get(U1).stdout());
     assertTrue(stderr().contains("imported where"), stderr());
+  }
+
+  @Test
+  void testWarm_databaseDownWhileWaitingIsNotASetupFailure() throws Exception {
+    // The connect after readiness failed; the batch still runs (its own queries would connect).
+    BatchFiles.Answer a =
+        warmBatch("where", Map.of("FAKE_DB_DOWN", "1"), "where_v0.0", "where", "/", Map.of());
+    assertEquals(Optional.empty(), a.setupFailed(), a.toString());
+    assertEquals("/ None None 0 0\n", a.results().get(U1).stdout());
   }
 
   @Test
