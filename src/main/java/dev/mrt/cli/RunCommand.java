@@ -37,6 +37,16 @@ public class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      return runOne();
+    } finally {
+      // The container is gone: end the orphan guard now rather than leave the JVM's exit to
+      // wait on it (300 ms, see ContainerRunner#endGuard).
+      runner.endGuard();
+    }
+  }
+
+  private int runOne() {
     PreparedImage image = images.resolve(options.image);
     try (Container container =
         runner.start(
