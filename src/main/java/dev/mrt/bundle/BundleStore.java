@@ -139,9 +139,9 @@ public final class BundleStore {
     // Containers whose bundle is already gone but whose runc state remains.
     List<String> ids;
     try {
-      ids = runc.list();
-    } catch (RuncCommandException e) {
-      LOG.warnf("cannot list containers: %s", e.getMessage());
+      ids = runc.stateIds();
+    } catch (IOException e) {
+      LOG.warnf("cannot list containers in %s: %s", runc.stateRoot(), IoErrors.describe(e));
       return reaped;
     }
     for (String id : ids) {

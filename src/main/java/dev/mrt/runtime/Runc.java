@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Controls one runc binary with its own state root. Every call names the state root, so mrt's
@@ -126,6 +127,26 @@ public final class Runc {
    */
   public boolean hasState(String id) {
     return Files.exists(stateRoot.resolve(id));
+  }
+
+  /**
+   * Ids of the containers runc keeps state for, read from its state root (a directory per
+   * container, named by the id) rather than by starting {@code runc list}: at every start of a CLI
+   * command that costs a Go process for, usually, nothing to find.
+   *
+   * @throws IOException when the state root exists but cannot be read
+   */
+  public List<String> stateIds() throws IOException {
+    if (!Files.isDirectory(stateRoot)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(stateRoot)) {
+      return entries
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    }
   }
 
   /** Ids of every container under this state root. */

@@ -57,4 +57,15 @@ class RuncTest {
     assertEquals(List.of("mrt-1"), leaky.list());
     assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
   }
+
+  @Test
+  void testStateIds_areTheStateRootsDirectoriesWithoutStartingRunc() throws IOException {
+    Runc runc = runc("echo started >> " + dir.resolve("calls") + "; exit 1");
+    assertEquals(List.of(), runc.stateIds(), "no state root yet");
+    Files.createDirectories(runc.stateRoot().resolve("mrt-2-b"));
+    Files.createDirectories(runc.stateRoot().resolve("mrt-1-a"));
+    Files.writeString(runc.stateRoot().resolve("stray-file"), "");
+    assertEquals(List.of("mrt-1-a", "mrt-2-b"), runc.stateIds());
+    assertTrue(Files.notExists(dir.resolve("calls")));
+  }
 }

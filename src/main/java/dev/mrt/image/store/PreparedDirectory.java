@@ -55,7 +55,9 @@ public final class PreparedDirectory {
       Files.createDirectories(dir.getParent());
       try (LockFile lock = LockFile.acquire(lockFile(dir), false)) {
         if (digest.equals(readMarker(dir))) {
-          LOG.infof("reusing %s (%s)", dir, digest);
+          // The usual case, on every `mrt run`: worth a line only when debugging. Unpacking is
+          // what an operator wants to see, and stays at INFO.
+          LOG.debugf("reusing %s (%s)", dir, digest);
           return dir;
         }
         removeLeftovers(dir);
