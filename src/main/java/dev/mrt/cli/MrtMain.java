@@ -26,8 +26,10 @@ public class MrtMain implements QuarkusApplication {
 
   public static void main(String... args) {
     // mrt spawns a runc per container: vfork+exec skips the JDK's jspawnhelper (a second exec),
-    // about 0.8 ms of each spawn here. An operator's own -D setting wins.
-    if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+    // about 0.8 ms of each spawn here. An operator's own -D setting wins. JDK 25 deprecates
+    // VFORK and says so on stderr at the first spawn: there the JDK's default stays.
+    if (System.getProperty("jdk.lang.Process.launchMechanism") == null
+        && Runtime.version().feature() < 25) {
       System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
     }
     if (args.length == 0 || !"serve".equals(args[0])) {
