@@ -74,6 +74,7 @@ public class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Finding> findings = new ArrayList<>();
+    findings.add(Finding.ok("java", false, java()));
     findings.add(writable("cache-dir", config.cacheDir()));
     findings.add(writable("state-dir", config.stateDir()));
     Path runc;
@@ -184,6 +185,21 @@ public class DoctorCommand implements Callable<Integer> {
         true,
         "a test container failed: " + failure.get(),
         "fix the findings above; if all pass, report this with `mrt --version`");
+  }
+
+  /**
+   * Which JVM runs mrt and which class data archive it started with: the launcher picks both
+   * (deploy/bin/mrt) and names the archive in a system property.
+   */
+  static String java() {
+    String cache = System.getProperty("dev.mrt.launcher.jvm-cache");
+    return System.getProperty("java.runtime.version", System.getProperty("java.version"))
+        + " ("
+        + System.getProperty("java.vm.vendor", "?")
+        + ") at "
+        + System.getProperty("java.home")
+        + "; start-up archive: "
+        + (cache == null ? "none named (not started by mrt's launcher, or MRT_JAVA_OPTS)" : cache);
   }
 
   private static Finding writable(String check, Path dir) {
