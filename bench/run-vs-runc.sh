@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Issue 2 benchmark: the cost of one container, mrt against its baselines, in one run.
-#   - `mrt run -- true` (whole CLI: JVM start + spec + bundle + runc run + cleanup)
-#   - JVM + Quarkus start alone (`mrt --version`), reported separately
+# Issues 2 and 12 benchmark: the cost of one container, mrt against its baselines, in one run.
 #   - bare `runc run` of the same bundle (the config.json `mrt spec` prints), same runc binary
-#   - `crun run` of that bundle, and `podman run --rootfs` of the same root filesystem
+#   - `podman run --rootfs` of the same root filesystem, same runc (when podman is installed)
+#   - `mrt run -- true` and `mrt --version` through the launcher (deploy/bin/mrt), as a user
+#     runs them: on the JVM the launcher picks (the newest JDK >= 25 in /usr/lib/jvm, with its
+#     AOT cache) and on the system's java (Debian's 17, with its AppCDS archive), each named
+#   - `crun run` of that bundle when crun is installed
 #   - first-use unpack of the default rootfs against `tar -I zstd -xf` of the same file
-# Everything runs rootless as an unprivileged user (default mrt-test; as root the script
-# switches to it). Medians over RUNS runs (default 30) with hyperfine; ratios to bare runc.
-# Usage: bench/run-vs-runc.sh [RUNS]   (after ./mvnw package; appends to bench/RESULTS.md)
+# The container rows are interleaved round by round (runc, podman, mrt, mrt, ...; RUNS rounds
+# after 2 warm-up rounds), so a drift in the machine's speed hits every row alike; medians
+# and minimums of each row, ratios of medians to bare runc and to podman. Each MODE runs with
+# its own cache and class data archives, prepared by the warm-ups.
+# Usage: bench/run-vs-runc.sh [RUNS [MODES]]   MODES: rootless (default), root, or "rootless root"
+#   (after ./mvnw package; appends to bench/RESULTS.md; root mode needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-30}
+MODES=${2:-rootless}
 USER_NAME=${MRT_TEST_USER:-mrt-test}
 ARCH=$(dpkg --print-architecture)
 JAR=$PWD/target/quarkus-app/quarkus-run.jar
 ROOTFS_TAR=$PWD/src/main/resources/assets/$ARCH/rootfs.tar.zst
 [ -f "$JAR" ] || { echo "bench: build first: ./mvnw package -DskipTests" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "bench: apt-get install hyperfine" >&2; exit 1; }
+SYSTEM_JAVA=$(readlink -f "$(command -v java)")
 
 W=$(mktemp -d /tmp/mrt-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -25,97 +31,170 @@ mkdir -p "$W/bin" && cp deploy/bin/mrt "$W/bin/mrt"
 cp "$ROOTFS_TAR" "$W/rootfs.tar.zst"
 . bench/lib.sh
 give_to_user
-export MRT_CACHE_DIR=$W/cache MRT_STATE_DIR=$W/state
-MRT="java -jar $W/app/quarkus-run.jar"
+run_as() { # MODE command... : rootless as $USER_NAME (HOME=$W), root as root (HOME=$W/root-home)
+  local mode=$1; shift
+  if [ "$mode" = root ]; then env HOME="$W/root-home" "$@"; else as_user "$@"; fi
+}
+mkdir -p "$W/root-home"
+# loop.sh DIR RUNS: DIR/cmds holds "name<TAB>command" lines; 2 warm-up rounds, then RUNS
+# rounds, each command once a round; wall time per run (microseconds, bash's own clock, no
+# process) to DIR/t/name.
+cat >"$W/loop.sh" <<'EOF'
+dir=$1 runs=$2
+mapfile -t lines <"$dir/cmds"
+for round in $(seq -2 "$runs"); do
+  for l in "${lines[@]}"; do
+    name=${l%%$'\t'*} cmd=${l#*$'\t'}
+    s=${EPOCHREALTIME/./}
+    $cmd >/dev/null 2>>"$dir/$name.err" || echo "exit $? in round $round" >>"$dir/$name.err"
+    e=${EPOCHREALTIME/./}
+    [ "$round" -gt 0 ] && echo $((e - s)) >>"$dir/t/$name"
+  done
+done
+EOF
 
-median() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$1"; }
-hf() { # name, command...
-  local name=$1; shift
-  as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" \
-    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$W/$name.json" "$@" >/dev/null 2>"$W/$name.err" \
-    && median "$W/$name.json" || { echo "n/a"; sed 's/^/    /' "$W/$name.err" | tail -3 >&2; }
+ms_now() { date +%s%N; }
+stats() { # FILE of microseconds per line -> "median min" in ms
+  python3 -c 'import sys,statistics; v=[int(l)/1e3 for l in open(sys.argv[1]) if l.strip()]; print("%.1f %.1f" % (statistics.median(v), min(v)) if v else "n/a n/a")' "$1"
+}
+ratio() { python3 -c 'import sys; a,b=sys.argv[1:]; print("n/a" if "n/a" in (a,b) else "%.2fx" % (float(a)/float(b)))' "$1" "$2"; }
+
+# One mode: prepares cache, archives and bundle, then RUNS interleaved rounds; prints its table.
+bench_mode() {
+  local mode=$1 cache=$W/$1/cache state=$W/$1/state
+  mkdir -p "$W/$mode"
+  [ "$mode" = root ] || chown "$USER_NAME" "$W/$mode"
+  local envs=(MRT_CACHE_DIR="$cache" MRT_STATE_DIR="$state" MRT_APP_DIR="$W/app")
+  local mrt=(env "${envs[@]}" "$W/bin/mrt") mrt17=(env "${envs[@]}" JAVA="$SYSTEM_JAVA" "$W/bin/mrt")
+  # Warm the cache; make the bundle the baselines run: the very spec mrt uses.
+  run_as "$mode" "${mrt17[@]}" run --network none -- true
+  local runc rootfs
+  runc=$(ls "$cache"/runc/*/runc | head -1)
+  rootfs=$(dirname "$(ls -d "$cache"/rootfs/*/rootfs | head -1)")/rootfs
+  mkdir -p "$W/$mode/bundle" "$W/$mode/runc-state" "$W/$mode/crun-state" "$W/$mode/t"
+  run_as "$mode" "${mrt17[@]}" spec --network none -- true >"$W/$mode/bundle/config.json"
+  [ "$mode" = root ] || chown -R "$USER_NAME" "$W/$mode/bundle" "$W/$mode/runc-state" "$W/$mode/crun-state"
+
+  local names=(runc) cmds=("$runc --root $W/$mode/runc-state run --bundle $W/$mode/bundle bench-runc")
+  local podman_note="not installed"
+  if command -v podman >/dev/null; then
+    # Its own storage under the mode's directory: no state of the user's podman is touched.
+    local pod="podman --root $W/$mode/podman --runroot $W/$mode/podman-run"
+    if run_as "$mode" $pod run --rm --network host --runtime "$runc" --rootfs "$rootfs" true >/dev/null 2>"$W/$mode/podman.err"; then
+      names+=(podman) cmds+=("$pod run --rm --network host --runtime $runc --rootfs $rootfs true")
+      podman_note=""
+    else
+      podman_note=$(tail -1 "$W/$mode/podman.err" | cut -c1-160)
+    fi
+  fi
+  local crun_note="not installed"
+  if command -v crun >/dev/null; then
+    if run_as "$mode" crun --root "$W/$mode/crun-state" run --bundle "$W/$mode/bundle" bench-crun-why >/dev/null 2>"$W/$mode/crun.err"; then
+      names+=(crun) cmds+=("crun --root $W/$mode/crun-state run --bundle $W/$mode/bundle bench-crun")
+      crun_note=""
+    else
+      crun_note=$(tail -1 "$W/$mode/crun.err" | cut -c1-160)
+    fi
+  fi
+  names+=(run version run17 version17)
+  cmds+=("${mrt[*]} run --network none -- true" "${mrt[*]} --version"
+    "${mrt17[*]} run --network none -- true" "${mrt17[*]} --version")
+
+  # The launcher makes its JDK 25 AOT cache in the background after a first run: wait for it.
+  run_as "$mode" "${mrt[@]}" --version >/dev/null
+  local home=$W/root-home
+  [ "$mode" = root ] || home=$W
+  for _ in $(seq 120); do
+    ls "$home"/.cache/mrt-jvm/*.aot >/dev/null 2>&1 && break
+    [ -n "$(find /usr/lib/jvm -maxdepth 2 -name release -exec grep -l 'JAVA_VERSION="2[5-9]' {} + 2>/dev/null)" ] || break
+    sleep 0.5
+  done
+  local jvm jvm17
+  jvm=$(run_as "$mode" "${mrt[@]}" doctor 2>/dev/null | sed -n 's/^\[ ok \] java: //p')
+  jvm17=$(run_as "$mode" "${mrt17[@]}" doctor 2>/dev/null | sed -n 's/^\[ ok \] java: //p')
+
+  echo "measuring $mode: $RUNS rounds of ${names[*]} ..." >&2
+  local i
+  for i in "${!names[@]}"; do printf '%s\t%s\n' "${names[$i]}" "${cmds[$i]}"; done >"$W/$mode/cmds"
+  [ "$mode" = root ] || chown -R "$USER_NAME" "$W/$mode/t" "$W/$mode/cmds"
+  # The whole loop runs as the mode's user: no runuser inside the timed region.
+  run_as "$mode" bash "$W/loop.sh" "$W/$mode" "$RUNS"
+  declare -A med mn
+  for i in "${names[@]}"; do
+    read -r med[$i] mn[$i] < <(stats "$W/$mode/t/$i")
+    if grep -q '^exit ' "$W/$mode/$i.err" 2>/dev/null; then med[$i]="n/a"; mn[$i]="n/a"; fi
+  done
+  local p=${med[podman]:-n/a}
+  row() { # label key
+    echo "| $1 | ${med[$2]:-n/a} | ${mn[$2]:-n/a} | $(ratio "${med[$2]:-n/a}" "${med[runc]}") | $(ratio "${med[$2]:-n/a}" "$p") |"
+  }
+  echo
+  echo "### Container start ($mode, \`true\`, $RUNS interleaved rounds, $(date -u +%F\ %H:%M) UTC)"
+  echo
+  echo "Command: \`bench/run-vs-runc.sh $RUNS \"$MODES\"\` on $(nproc) cores, $(uname -r), $($runc --version | head -1)$(command -v podman >/dev/null && echo ", $(podman --version)")."
+  echo "JVM A (the launcher's choice): $jvm."
+  echo "JVM B (the system's java): $jvm17."
+  echo
+  echo "| what | median ms | min ms | vs bare runc | vs podman |"
+  echo "|---|---:|---:|---:|---:|"
+  row "bare \`runc run\` of mrt's bundle" runc
+  row "\`podman run --rootfs\` of the same rootfs${podman_note:+ ($podman_note)}" podman
+  [ -n "$crun_note" ] || row "\`crun run\` of the same bundle" crun
+  row "\`mrt run -- true\`, JVM A" run
+  row "\`mrt --version\`, JVM A" version
+  row "\`mrt run -- true\`, JVM B" run17
+  row "\`mrt --version\`, JVM B" version17
+  [ -z "$crun_note" ] || echo "crun: $crun_note"
 }
 
-# Warm the cache and make the bundle that the baselines run: the very spec mrt uses.
-as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" $MRT run -- true
-RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
-ROOTFS=$(dirname "$(ls -d "$W"/cache/rootfs/*/rootfs | head -1)")/rootfs
-mkdir -p "$W/bundle" "$W/runc-state" "$W/crun-state"
-as_user env MRT_CACHE_DIR="$MRT_CACHE_DIR" MRT_STATE_DIR="$MRT_STATE_DIR" $MRT spec -- true > "$W/bundle/config.json"
-chown -R "$(stat -c %U "$W")" "$W/bundle" "$W/runc-state" "$W/crun-state" 2>/dev/null || true
+{
+  echo
+  echo "## run"
+  for mode in $MODES; do bench_mode "$mode"; done
+} | tee "$W/containers.md"
 
-echo "measuring ($RUNS runs each, rootless as $USER_NAME)..." >&2
-t_mrt=$(hf mrt "$MRT run -- true")
-t_jvm=$(hf jvm "$MRT --version")
-t_launcher=$(hf launcher "env MRT_APP_DIR=$W/app $W/bin/mrt run -- true")
-t_ljvm=$(hf ljvm "env MRT_APP_DIR=$W/app $W/bin/mrt --version")
-t_runc=$(hf runc "$RUNC --root $W/runc-state run --bundle $W/bundle bench-runc")
-t_crun=n/a; crun_note="not installed"
-if command -v crun >/dev/null; then
-  t_crun=$(hf crun "crun --root $W/crun-state run --bundle $W/bundle bench-crun")
-  # hyperfine only says "non-zero exit": ask crun itself why, once.
-  [ "$t_crun" = n/a ] && crun_note=$( (as_user crun --root "$W/crun-state" run --bundle "$W/bundle" bench-crun-why 2>&1 || true) | tail -1 | cut -c1-160) || crun_note=""
-fi
-t_podman=n/a; podman_note="not installed"
-if command -v podman >/dev/null; then
-  t_podman=$(hf podman "podman run --rm --network host --runtime $RUNC --rootfs $ROOTFS true")
-  [ "$t_podman" = n/a ] && podman_note=$( (as_user podman run --rm --network host --runtime "$RUNC" --rootfs "$ROOTFS" true 2>&1 || true) | tail -1 | cut -c1-160) || podman_note=""
-fi
-
-# First-use unpack: a fresh cache each time (mrt) against tar into a fresh directory,
-# interleaved run by run and after a sync, so both see the same disk: ext4 mounted with
-# `discard` here, where each run's deletions slow the writes that follow (tar alone, six
-# runs back to back: 424 -> 538 ms).
-UNPACK_RUNS=$(( RUNS < 10 ? RUNS : 10 ))
-ms_now() { date +%s%N; }
-T_TAR=(); T_FIRST=(); T_OWN=()
+# First-use unpack (rootless): a fresh cache each time (mrt, plain `java -jar`, as issue 2
+# measured it) against tar into a fresh directory, interleaved run by run and after a sync, so
+# both see the same disk: ext4 mounted with `discard` here, where each run's deletions slow the
+# writes that follow (tar alone, six runs back to back: 424 -> 538 ms). UNPACK_RUNS=0 skips it.
+UNPACK_RUNS=${UNPACK_RUNS:-$(( RUNS < 10 ? RUNS : 10 ))}
+MRT="java -jar $W/app/quarkus-run.jar"
+T_TAR=(); T_FIRST=(); T_OWN=(); T_WARM=()
 for _ in $(seq "$UNPACK_RUNS"); do
   rm -rf "$W/tarx" "$W/fresh"; as_user mkdir -p "$W/tarx"; sync
   s=$(ms_now); as_user tar -I zstd -xf "$W/rootfs.tar.zst" -C "$W/tarx" --exclude='./dev/*'; e=$(ms_now)
   T_TAR+=("$(( (e - s) / 1000 ))")
   rm -rf "$W/tarx"; sync
   s=$(ms_now)
-  as_user env MRT_CACHE_DIR="$W/fresh" MRT_STATE_DIR="$MRT_STATE_DIR" $MRT run -- true >/dev/null 2>"$W/first.err"
+  as_user env MRT_CACHE_DIR="$W/fresh" MRT_STATE_DIR="$W/fresh-state" $MRT run --network none -- true >/dev/null 2>"$W/first.err"
   e=$(ms_now)
   T_FIRST+=("$(( (e - s) / 1000 ))")
   # mrt's own timer around the unpack (hashing included), from the log line of that run.
   T_OWN+=("$(sed -n 's/.*unpacked .*rootfs.tar.zst .* in \([0-9]*\) ms$/\1/p' "$W/first.err")000")
+  s=$(ms_now)
+  as_user env MRT_CACHE_DIR="$W/fresh" MRT_STATE_DIR="$W/fresh-state" $MRT run --network none -- true >/dev/null 2>&1
+  e=$(ms_now)
+  T_WARM+=("$(( (e - s) / 1000 ))")
 done
-med_us() { printf '%s\n' "$@" | python3 -c 'import sys,statistics; v=[float(l)/1000 for l in sys.stdin if l.strip() and l.strip()!="000"]; print("%.1f" % statistics.median(v) if v else "n/a")'; }
-t_tar=$(med_us "${T_TAR[@]}")
-t_first=$(med_us "${T_FIRST[@]}")
-t_own=$(med_us "${T_OWN[@]}")
-
-ratio() { python3 -c 'import sys; a,b=sys.argv[1:]; print("n/a" if "n/a" in (a,b) else "%.2fx" % (float(a)/float(b)))' "$1" "$2"; }
-unpack=$(python3 -c "import sys; a,b='$t_first','$t_mrt'; print('n/a' if 'n/a' in (a,b) else '%.1f' % (float(a)-float(b)))")
-
-{
-  echo
-  echo "## run"
-  echo
-  echo "### Container start (rootless, \`true\`, median of $RUNS, $(date -u +%F))"
-  echo
-  echo "Command: \`bench/run-vs-runc.sh $RUNS\` on $(nproc) cores, $(uname -r), $($RUNC --version | head -1)."
-  echo
-  echo "| what | median ms | vs bare runc |"
-  echo "|---|---:|---:|"
-  echo "| bare \`runc run\` of mrt's bundle | $t_runc | 1.00x |"
-  echo "| \`mrt run -- true\` (whole CLI) | $t_mrt | $(ratio "$t_mrt" "$t_runc") |"
-  echo "| of which JVM + Quarkus start (\`mrt --version\`) | $t_jvm | $(ratio "$t_jvm" "$t_runc") |"
-  echo "| \`deploy/bin/mrt run -- true\` (launcher: C1 JIT, serial GC) | $t_launcher | $(ratio "$t_launcher" "$t_runc") |"
-  echo "| of which JVM + Quarkus start (launcher, \`--version\`) | $t_ljvm | $(ratio "$t_ljvm" "$t_runc") |"
-  echo "| mrt minus its JVM start | $(python3 -c "print('%.1f' % ($t_mrt-$t_jvm))") | $(ratio "$(python3 -c "print($t_mrt-$t_jvm)")" "$t_runc") |"
-  echo "| \`crun run\` of the same bundle | $t_crun | $(ratio "$t_crun" "$t_runc") ${crun_note:+($crun_note)} |"
-  echo "| \`podman run --rootfs\` | $t_podman | $(ratio "$t_podman" "$t_runc") ${podman_note:+($podman_note)} |"
-  echo
-  echo "### First-use unpack of the default rootfs (median of $UNPACK_RUNS, interleaved with tar)"
-  echo
-  echo "| what | median ms | ratio |"
-  echo "|---|---:|---:|"
-  echo "| \`tar -I zstd -xf\` of rootfs.tar.zst | $t_tar | 1.00x |"
-  echo "| mrt unpack (first \`mrt run\` on an empty cache minus a warm one) | $unpack | $(ratio "$unpack" "$t_tar") |"
-  echo "| mrt unpack by its own timer (zstd, sha256 and files; log line of the first run) | $t_own | $(ratio "$t_own" "$t_tar") |"
-  echo "| first \`mrt run -- true\` on an empty cache, whole | $t_first | |"
-  echo
-  echo "Load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; other work on the machine inflates every row alike)."
-} | tee -a bench/RESULTS.md
+if [ "$UNPACK_RUNS" -gt 0 ]; then
+  med_us() { printf '%s\n' "$@" | python3 -c 'import sys,statistics; v=[float(l)/1000 for l in sys.stdin if l.strip() and l.strip()!="000"]; print("%.1f" % statistics.median(v) if v else "n/a")'; }
+  t_tar=$(med_us "${T_TAR[@]}")
+  t_first=$(med_us "${T_FIRST[@]}")
+  t_own=$(med_us "${T_OWN[@]}")
+  t_warm=$(med_us "${T_WARM[@]}")
+  unpack=$(python3 -c "import sys; a,b='$t_first','$t_warm'; print('n/a' if 'n/a' in (a,b) else '%.1f' % (float(a)-float(b)))")
+  {
+    echo
+    echo "### First-use unpack of the default rootfs (rootless, median of $UNPACK_RUNS, interleaved with tar)"
+    echo
+    echo "| what | median ms | ratio |"
+    echo "|---|---:|---:|"
+    echo "| \`tar -I zstd -xf\` of rootfs.tar.zst | $t_tar | 1.00x |"
+    echo "| mrt unpack (first \`java -jar ... run\` on an empty cache minus the next one) | $unpack | $(ratio "$unpack" "$t_tar") |"
+    echo "| mrt unpack by its own timer (zstd, sha256 and files; log line of the first run) | $t_own | $(ratio "$t_own" "$t_tar") |"
+    echo "| first \`java -jar ... run -- true\` on an empty cache, whole | $t_first | |"
+  } | tee -a "$W/containers.md"
+fi
+echo | tee -a "$W/containers.md"
+echo "Load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; other work on the machine inflates every row alike)." | tee -a "$W/containers.md"
+cat "$W/containers.md" >>bench/RESULTS.md
