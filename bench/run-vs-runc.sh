@@ -46,7 +46,7 @@ for round in $(seq -2 "$runs"); do
   for l in "${lines[@]}"; do
     name=${l%%$'\t'*} cmd=${l#*$'\t'}
     s=${EPOCHREALTIME/./}
-    $cmd >/dev/null 2>>"$dir/$name.err" || echo "exit $? in round $round" >>"$dir/$name.err"
+    $cmd >/dev/null 2>>"$dir/t/$name.err" || echo "exit $? in round $round" >>"$dir/t/$name.err"
     e=${EPOCHREALTIME/./}
     [ "$round" -gt 0 ] && echo $((e - s)) >>"$dir/t/$name"
   done
@@ -78,13 +78,15 @@ bench_mode() {
   local names=(runc) cmds=("$runc --root $W/$mode/runc-state run --bundle $W/$mode/bundle bench-runc")
   local podman_note="not installed"
   if command -v podman >/dev/null; then
-    # Its own storage under the mode's directory: no state of the user's podman is touched.
-    local pod="podman --root $W/$mode/podman --runroot $W/$mode/podman-run"
+    # Its own storage under the mode's directory (vfs: nothing mounted that outlives it): no
+    # state of the user's podman is touched.
+    local pod="podman --root $W/$mode/podman --runroot $W/$mode/podman-run --storage-driver vfs"
     if run_as "$mode" $pod run --rm --network host --runtime "$runc" --rootfs "$rootfs" true >/dev/null 2>"$W/$mode/podman.err"; then
       names+=(podman) cmds+=("$pod run --rm --network host --runtime $runc --rootfs $rootfs true")
       podman_note=""
     else
-      podman_note=$(tail -1 "$W/$mode/podman.err" | cut -c1-160)
+      # runc's own words, without the path of the binary before them.
+      podman_note=$(tail -1 "$W/$mode/podman.err" | sed 's/.*container init: //' | cut -c1-120)
     fi
   fi
   local crun_note="not installed"
@@ -122,7 +124,10 @@ bench_mode() {
   declare -A med mn
   for i in "${names[@]}"; do
     read -r med[$i] mn[$i] < <(stats "$W/$mode/t/$i")
-    if grep -q '^exit ' "$W/$mode/$i.err" 2>/dev/null; then med[$i]="n/a"; mn[$i]="n/a"; fi
+    if grep -q '^exit ' "$W/$mode/t/$i.err" 2>/dev/null; then
+      med[$i]="n/a"; mn[$i]="n/a"
+      echo "$mode $i failed: $(grep -v '^exit ' "$W/$mode/t/$i.err" | tail -1 | cut -c1-200)" >&2
+    fi
   done
   local p=${med[podman]:-n/a}
   row() { # label key
