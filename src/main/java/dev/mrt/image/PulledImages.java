@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Names pulled before whose prepared rootfs is here, as the store's index says. A daemon asks for
  * every job: the answer is remembered until the index changes (a pull, rmi or gc in any process
  * rewrites it) or the rootfs loses its marker, so a job costs two stats instead of two locked index
- * reads, two file reads and an index rewrite. The last-used time gc orders by is still written, at
- * most once a minute a name.
+ * reads, two file reads and an index rewrite. The last-used time gc orders by is written only when
+ * it is over a minute old: a rewrite on every look-up would end every other name's memo (and every
+ * other process's) at once.
  */
 final class PulledImages {
   private static final Duration RECORD_EVERY = Duration.ofMinutes(1);
@@ -62,7 +64,9 @@ final class PulledImages {
                 ImageConfig config =
                     ManifestReader.readConfig(
                         name, Files.readAllBytes(prepared.resolve("config.json")));
-                store.record(e.reference(), e.manifest(), e.size());
+                if (e.lastUsed().isBefore(Instant.now().minus(RECORD_EVERY))) {
+                  store.record(e.reference(), e.manifest(), e.size());
+                }
                 return Optional.of(
                     new PreparedImage(
                         e.reference(),

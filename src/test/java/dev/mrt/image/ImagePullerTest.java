@@ -177,7 +177,11 @@ class ImagePullerTest {
             new TarExtractor(new TarExtractor.Options(false, false, HostIds.current().umask())));
     TestImage image = twoLayers();
     pull(new FakeSource(image));
+    var stamp = store().indexStamp();
     PreparedImage first = puller.cached(NAME).orElseThrow();
+    // Used a moment ago (by the pull): the look-up leaves the index alone, so no other name's
+    // memo, nor another process's, ends with it.
+    assertEquals(stamp, store().indexStamp());
     Path config = store().layout().imageRootfs(image.manifestDigest).resolve("config.json");
     byte[] saved = Files.readAllBytes(config);
     Files.delete(config);
