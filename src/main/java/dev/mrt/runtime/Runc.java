@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -147,12 +146,6 @@ public final class Runc {
           .sorted()
           .toList();
     }
-  }
-
-  /** Ids of every container under this state root. */
-  public List<String> list() {
-    String out = exec(List.of("list", "--quiet"), false);
-    return Arrays.stream(out.split("\n")).filter(s -> !s.isBlank()).toList();
   }
 
   /** runc's version line, to show that the binary runs on this host. */

@@ -40,21 +40,21 @@ class RuncTest {
   void testExec_aHungRuncIsKilledAtTheDeadline() throws IOException {
     Runc hung = runc("echo starting; exec sleep 60");
     long start = System.nanoTime();
-    RuncCommandException e = assertThrows(RuncCommandException.class, hung::list);
+    RuncCommandException e = assertThrows(RuncCommandException.class, hung::version);
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertTrue(ms < 5_000, "took " + ms + " ms");
     assertTrue(
         e.getMessage()
-            .contains("list --quiet failed (status -1): no answer within 0.5s;" + " killed it"),
+            .contains("--version failed (status -1): no answer within 0.5s;" + " killed it"),
         e.getMessage());
   }
 
   @Test
   void testExec_aChildHoldingThePipeDoesNotHangTheCaller() throws IOException {
     // runc answers and exits, but something it started keeps the pipe open.
-    Runc leaky = runc("sleep 60 & echo mrt-1");
+    Runc leaky = runc("sleep 60 & echo 'runc version 9.9'");
     long start = System.nanoTime();
-    assertEquals(List.of("mrt-1"), leaky.list());
+    assertEquals("runc version 9.9", leaky.version());
     assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000);
   }
 
