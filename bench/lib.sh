@@ -35,14 +35,20 @@ start_gearmand() {
   for _ in $(seq 100); do gearadmin --status -p "$PORT" >/dev/null 2>&1 && break; sleep 0.1; done
 }
 
-# After give_to_user: MRT_ENV and MRT run the copied jar with its cache and state under $W
-# (MRT_SERVE: `mrt serve` as installed, through deploy/bin/mrt and its JVM flags);
-# fills the cache with one `mrt run -- true` and sets RUNC to the runc mrt unpacked there.
+# MRT_SERVE: `mrt serve` of the copied app ($W/app) as installed, through deploy/bin/mrt and
+# the JVM flags it ships.
+use_launcher() {
+  install -m 0755 deploy/bin/mrt "$W/mrt-launcher"
+  MRT_SERVE=(env MRT_APP_DIR="$W/app" "$W/mrt-launcher" serve)
+}
+
+# After give_to_user: MRT_ENV and MRT run the copied jar with its cache and state under $W,
+# MRT_SERVE as use_launcher sets it; fills the cache with one `mrt run -- true` and sets RUNC
+# to the runc mrt unpacked there.
 use_mrt() {
   MRT_ENV=(MRT_CACHE_DIR="$W/cache" MRT_STATE_DIR="$W/state")
   MRT=(java -jar "$W/app/quarkus-run.jar")
-  install -m 0755 deploy/bin/mrt "$W/mrt-launcher"
-  MRT_SERVE=(env MRT_APP_DIR="$W/app" "$W/mrt-launcher" serve)
+  use_launcher
   as_user env "${MRT_ENV[@]}" "${MRT[@]}" run -- true
   RUNC=$(ls "$W"/cache/runc/*/runc | head -1)
 }

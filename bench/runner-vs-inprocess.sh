@@ -108,14 +108,12 @@ mkdir -p "$W/shared" "$W/logs" "$W/driver" "$W/db"
 chmod 755 "$W" && chmod 777 "$W/shared" # the scripts run as the image's archivematica (333)
 cp "$TREE/archivematicaClientModules" "$W/modules"
 CACHE_A=$W/cache CACHE_B=$W/cache # one unpack of the image, shared as mrt shares its cache
+. bench/lib.sh
 if [ "${MRT_BENCH_ROOTLESS:-0}" = 1 ]; then
-  . bench/lib.sh; give_to_user; MODE="A rootless as $USER_NAME"; CACHE_B=$W/cache-root
+  give_to_user; MODE="A rootless as $USER_NAME"; CACHE_B=$W/cache-root
 else as_user() { env HOME="$W" "$@"; }; MODE="rootful"; fi
 MRT=(java -jar "$W/app/quarkus-run.jar")
-# A and C are `mrt serve` as installed: through the launcher, with the JVM flags it ships.
-install -m 0755 deploy/bin/mrt "$W/mrt-launcher"
-MRT_SERVE=(env MRT_APP_DIR="$W/app" "$W/mrt-launcher" serve)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+use_launcher # A and C are `mrt serve` as installed: through the launcher, its JVM flags
 GPORT=$(free_port) GPORT_C=$(free_port) DBPORT=$(free_port) HTTPPORT=$(free_port) HTTPPORT_C=$(free_port)
 
 # --- MariaDB as src/test/java/dev/mrt/it/MariaDb.java starts it, with its Jobs and Tasks tables.
