@@ -95,15 +95,17 @@ public final class WarmSlot<K, W> implements Slot {
     // task needs: measured, it doubled a one-task Archivematica batch on 2 cores. So while
     // another container of the key is ready or on its way for the next task, the refill
     // waits until this one has ended; the last one is replaced at once.
-    if (shelf.holds(key)) {
-      try {
-        return runWarm(task, control, waiting.get());
-      } finally {
+    boolean refillAfter = shelf.holds(key);
+    if (!refillAfter) {
+      refill(task, key, want);
+    }
+    try {
+      return runWarm(task, control, waiting.get());
+    } finally {
+      if (refillAfter) {
         refill(task, key, want);
       }
     }
-    refill(task, key, want);
-    return runWarm(task, control, waiting.get());
   }
 
   private TaskOutcome runWarm(PoolTask task, TaskControl control, W w) {
