@@ -140,12 +140,15 @@ class SetUp:
 
         connection.ensure_connection()
 
+    def _django_up(self):
+        return self._harness is not None and not isinstance(self._harness, Exception)
+
     def drop_unusable_connections(self):
         # A connection made while the runner waited may have been dropped by the server since
         # (MySQL's wait_timeout, a restart): is_usable pings it, and a closed one is opened
         # again by the batch's first query. close_old_connections would not do: it keeps a
         # persistent (CONN_MAX_AGE=None) connection it has not seen fail.
-        if self._harness is not None and not isinstance(self._harness, Exception):
+        if self._django_up():
             from django.db import connections
 
             for conn in connections.all():
@@ -153,7 +156,7 @@ class SetUp:
                     conn.close()
 
     def close_connections(self):
-        if self._harness is not None and not isinstance(self._harness, Exception):
+        if self._django_up():
             from django.db import connections
 
             connections.close_all()
