@@ -58,7 +58,8 @@ public final class WarmStarts {
     Spec job = runner.checkedSpec(image, request);
     return new WarmKey(
         WarmSpec.key(
-            job, scratchDestinations(request), request.warmCommand().isEmpty(), profileIds::of));
+            job, scratchDestinations(request), request.warmCommand().isEmpty(), profileIds::of),
+        job);
   }
 
   /**
@@ -132,13 +133,13 @@ public final class WarmStarts {
   }
 
   /**
-   * Gives a waiting container this job.
+   * Gives a waiting container this job, whose {@link #key} is {@code key}.
    *
    * @throws WarmStartException when the container is gone (then discarded): start it fresh
    */
   public Container handOff(
-      WaitingContainer waiting, PreparedImage image, ContainerRequest request, Stdio stdio) {
-    return waiting.handOff(runner.checkedSpec(image, request), request.binds(), stdio);
+      WaitingContainer waiting, WarmKey key, ContainerRequest request, Stdio stdio) {
+    return waiting.handOff(key.job(), request.binds(), stdio);
   }
 
   private static Set<String> scratchDestinations(ContainerRequest request) {

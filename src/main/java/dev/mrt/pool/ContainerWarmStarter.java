@@ -30,8 +30,8 @@ final class ContainerWarmStarter implements WarmStarter<WarmKey, WaitingContaine
   }
 
   @Override
-  public Container handOff(WaitingContainer waiting, PoolTask task, Stdio stdio) {
-    return starts.handOff(waiting, task.image(), task.request(), stdio);
+  public Container handOff(WaitingContainer waiting, WarmKey key, PoolTask task, Stdio stdio) {
+    return starts.handOff(waiting, key, task.request(), stdio);
   }
 
   @Override

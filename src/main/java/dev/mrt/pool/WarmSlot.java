@@ -100,7 +100,7 @@ public final class WarmSlot<K, W> implements Slot {
       refill(task, key, want);
     }
     try {
-      return runWarm(task, control, waiting.get());
+      return runWarm(task, key, control, waiting.get());
     } finally {
       if (refillAfter) {
         refill(task, key, want);
@@ -108,7 +108,7 @@ public final class WarmSlot<K, W> implements Slot {
     }
   }
 
-  private TaskOutcome runWarm(PoolTask task, TaskControl control, W w) {
+  private TaskOutcome runWarm(PoolTask task, K key, TaskControl control, W w) {
     AtomicBoolean used = new AtomicBoolean();
     TaskOutcome outcome =
         FreshContainerSlot.run(
@@ -116,7 +116,7 @@ public final class WarmSlot<K, W> implements Slot {
             control,
             stdio -> {
               try {
-                Container c = starter.handOff(w, task, stdio);
+                Container c = starter.handOff(w, key, task, stdio);
                 used.set(true);
                 return c;
               } catch (WarmStartException e) {

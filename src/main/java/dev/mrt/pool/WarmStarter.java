@@ -28,9 +28,10 @@ public interface WarmStarter<K, W> {
   /**
    * Gives the task to a waiting container.
    *
+   * @param key what {@link #key} returned for this very task
    * @throws dev.mrt.bundle.WarmStartException when it could not take it (it was discarded)
    */
-  Container handOff(W waiting, PoolTask task, Stdio stdio);
+  Container handOff(W waiting, K key, PoolTask task, Stdio stdio);
 
   /** Ends a container that got no job; nothing of it is left. */
   void discard(W waiting);
