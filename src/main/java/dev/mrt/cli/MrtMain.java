@@ -6,13 +6,14 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 
 /**
- * Entry point of the jar: picocli subcommands inside one Quarkus application. Only {@code serve} is
- * a server: every other subcommand keeps the HTTP port closed, so any number of CLI runs (and a
- * running daemon) never clash over it.
+ * Entry point of the jar: picocli subcommands inside one Quarkus application, except those {@link
+ * PlainCli} runs without it. Only {@code serve} is a server: every other subcommand keeps the HTTP
+ * port closed, so any number of CLI runs (and a running daemon) never clash over it.
  */
 @QuarkusMain
 public class MrtMain implements QuarkusApplication {
@@ -31,6 +32,10 @@ public class MrtMain implements QuarkusApplication {
     if (System.getProperty("jdk.lang.Process.launchMechanism") == null
         && Runtime.version().feature() < 25) {
       System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
+    Optional<PlainCli> plain = PlainCli.forArgs(args);
+    if (plain.isPresent()) {
+      System.exit(plain.get().run(args));
     }
     if (args.length == 0 || !"serve".equals(args[0])) {
       System.setProperty("quarkus.http.host-enabled", "false");
@@ -69,9 +74,6 @@ public class MrtMain implements QuarkusApplication {
 
   @Override
   public int run(String... args) {
-    CommandLine cli = new CommandLine(MrtCommand.class, factory);
-    // `mrt run IMAGE-OPTIONS cmd -x` must pass -x to cmd, not parse it as ours.
-    cli.setStopAtPositional(true);
-    return CliErrors.configure(cli).execute(args);
+    return MrtCommand.commandLine(factory, List.of(Subcommand.values())).execute(args);
   }
 }

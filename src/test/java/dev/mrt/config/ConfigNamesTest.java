@@ -133,14 +133,7 @@ class ConfigNamesTest {
   /** What the mappings take, a map's key as {@code *}: mrt.functions.*.pids-limit. */
   private static Set<String> mappedNames() {
     Set<String> names = new TreeSet<>();
-    for (Class<?> c :
-        List.of(
-            MrtConfig.class,
-            FunctionsConfig.class,
-            ArchivematicaConfig.class,
-            ApiConfig.class,
-            PoolConfig.class,
-            GearmanConfig.class)) {
+    for (Class<?> c : StandaloneConfig.MAPPINGS) {
       names.addAll(
           ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(c)).keySet());
     }

@@ -27,12 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BadInputIT {
 
   private static MrtCli fresh(Mode mode, String name) {
-    return new MrtCli(
-        mode,
-        Path.of(
-            "/tmp/mrt-it",
-            "run-" + ProcessHandle.current().pid(),
-            "bad-" + mode.name().toLowerCase() + "-" + name));
+    return MrtCli.fresh("bad", mode, name);
   }
 
   /** One line on stderr, starting with "mrt: ". */
@@ -152,6 +147,19 @@ class BadInputIT {
       assertOneLineError(r, 125, file.toString(), "is not a root filesystem tarball");
       assertNoPartialCache(cli);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_misspeltSettingIsOneLineNamingItsFile(Mode mode) {
+    MrtCli cli = fresh(mode, "misspelt");
+    Path dir = cli.mkdirOwned(cli.home().resolve("work"));
+    Path file =
+        MrtCli.readableFile(
+            dir.resolve("config/application.properties"), "mrt.container.hostnam=x\n");
+    Result r = cli.inDirectory(dir).run("run", "--", "true");
+    assertOneLineError(r, 125, "mrt.container.hostnam", file.toString(), "fix or remove");
+    assertEquals(List.of(), cli.leftoverBundles());
   }
 
   @ParameterizedTest

@@ -24,12 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CleanupIT {
 
   private static MrtCli fresh(Mode mode, String name) {
-    return new MrtCli(
-        mode,
-        Path.of(
-            "/tmp/mrt-it",
-            "run-" + ProcessHandle.current().pid(),
-            "cleanup-" + mode.name().toLowerCase() + "-" + name));
+    return MrtCli.fresh("cleanup", mode, name);
   }
 
   private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {

@@ -35,12 +35,7 @@ class IsolationIT {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static MrtCli cli(Mode mode, String name) {
-    return new MrtCli(
-        mode,
-        Path.of(
-            "/tmp/mrt-it",
-            "run-" + ProcessHandle.current().pid(),
-            "isolation-" + mode.name().toLowerCase() + "-" + name));
+    return MrtCli.fresh("isolation", mode, name);
   }
 
   private static int freePort() throws IOException {

@@ -59,6 +59,7 @@ final class MrtCli {
   private final Mode mode;
   private final Path home;
   private final Map<String, String> env = new TreeMap<>();
+  private Path workingDirectory;
 
   MrtCli(Mode mode, Path home) {
     assume(mode);
@@ -67,6 +68,21 @@ final class MrtCli {
     mkdirOwned(home);
     env.put("MRT_CACHE_DIR", home.resolve("cache").toString());
     env.put("MRT_STATE_DIR", home.resolve("state").toString());
+  }
+
+  /**
+   * This test run's directory for one use: /tmp/mrt-it/run-PID/KIND-MODE-NAME, gone with the JVM.
+   */
+  static Path runDir(String kind, Mode mode, String name) {
+    return Path.of(
+        "/tmp/mrt-it",
+        "run-" + ProcessHandle.current().pid(),
+        kind + "-" + mode.name().toLowerCase() + "-" + name);
+  }
+
+  /** An instance with a cache and state of its own, in {@link #runDir}. */
+  static MrtCli fresh(String kind, Mode mode, String name) {
+    return new MrtCli(mode, runDir(kind, mode, name));
   }
 
   /** One shared cache per mode, so the default image is unpacked once per test run. */
@@ -122,6 +138,12 @@ final class MrtCli {
     return this;
   }
 
+  /** Runs mrt in this directory (where it reads config/application.properties). */
+  MrtCli inDirectory(Path dir) {
+    workingDirectory = dir;
+    return this;
+  }
+
   /** Undoes {@link #withEnv} on a shared instance, so later tests do not inherit it. */
   MrtCli withoutEnv(String key) {
     env.remove(key);
@@ -151,7 +173,11 @@ final class MrtCli {
   }
 
   Process start(String... args) throws IOException {
-    return new ProcessBuilder(command(args)).start();
+    ProcessBuilder pb = new ProcessBuilder(command(args));
+    if (workingDirectory != null) {
+      pb.directory(workingDirectory.toFile());
+    }
+    return pb.start();
   }
 
   /**

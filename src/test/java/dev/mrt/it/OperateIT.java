@@ -58,13 +58,7 @@ class OperateIT {
   private static Daemon serve(
       Mode mode, String name, Gearmand gearmand, Map<String, String> more, String... args)
       throws IOException {
-    MrtCli cli =
-        new MrtCli(
-            mode,
-            Path.of(
-                "/tmp/mrt-it",
-                "run-" + ProcessHandle.current().pid(),
-                "operate-" + mode.name().toLowerCase() + "-" + name));
+    MrtCli cli = MrtCli.fresh("operate", mode, name);
     Path shared = cli.mkdirOwned(cli.home().resolve("shared"));
     Path modules = MrtCli.readableFile(cli.home().resolve("modules"), MODULES.getBytes());
     int port = freePort();

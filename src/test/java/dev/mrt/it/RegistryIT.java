@@ -115,12 +115,7 @@ class RegistryIT {
   }
 
   private static MrtCli fresh(Mode mode, Path temp) {
-    return new MrtCli(
-        mode,
-        Path.of(
-            "/tmp/mrt-it",
-            "run-" + ProcessHandle.current().pid(),
-            "reg-" + mode.name().toLowerCase() + "-" + temp.getFileName()));
+    return MrtCli.fresh("reg", mode, temp.getFileName().toString());
   }
 
   @ParameterizedTest

@@ -395,6 +395,42 @@ class RunIT {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void testRun_readsSettingsAndLogsAsServeDoes(Mode mode) {
+    // run and the other plain subcommands start without Quarkus (PlainCli): their settings come
+    // from the same places and their log lines look the same. A fresh cache, so it logs.
+    MrtCli cli = MrtCli.fresh("settings", mode, "run");
+    Path dir = cli.mkdirOwned(cli.home().resolve("work"));
+    MrtCli.readableFile(
+        dir.resolve("config/application.properties"),
+        "mrt.container.hostname=from-file\n# serve's, known to the mapping: not an error\nmrt.pool.size=3\n");
+    Result r =
+        cli.inDirectory(dir)
+            .withEnv("MRT_CONTAINER_TMP_SIZE", "7M")
+            .run(
+                "run",
+                "--",
+                "sh",
+                "-c",
+                "cat /proc/sys/kernel/hostname; grep ' /tmp ' /proc/mounts");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.stdout().startsWith("from-file\n"), r.toString());
+    assertTrue(r.stdout().contains("size=7168k"), r.toString());
+    assertTrue(
+        r.stderr()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[EmbeddedAssets\\] unpacked .*rootfs.*")),
+        r.toString());
+    Result v = cli.run("--version");
+    assertEquals(0, v.exit(), v.toString());
+    assertTrue(v.stdout().matches("mrt \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), v.toString());
+    assertClean(cli);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void testDoctor_passesOnThisHost(Mode mode) {
     Result r = cli(mode).run("doctor");
     assertEquals(0, r.exit(), r.toString());

@@ -79,13 +79,7 @@ class ServeIT {
     static Server start(Mode mode, String name, List<Gearmand> gearmands, String moreConfig) {
       MrtCli shared = MrtCli.shared(mode);
       MrtCli cli =
-          new MrtCli(
-                  mode,
-                  Path.of(
-                      "/tmp/mrt-it",
-                      "run-" + ProcessHandle.current().pid(),
-                      "serve-" + mode.name().toLowerCase() + "-" + name))
-              .withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
+          MrtCli.fresh("serve", mode, name).withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
       shared.mkdirOwned(shared.cacheDir());
       Path home = cli.home();
       Path sharedDir = cli.mkdirOwned(home.resolve("sharedDirectory"));
@@ -152,10 +146,7 @@ class ServeIT {
   }
 
   private static Path gearmandLogs(Mode mode, String name) {
-    return Path.of(
-        "/tmp/mrt-it",
-        "run-" + ProcessHandle.current().pid(),
-        "gearmand-" + mode.name().toLowerCase() + "-" + name);
+    return MrtCli.runDir("gearmand", mode, name);
   }
 
   @AfterAll

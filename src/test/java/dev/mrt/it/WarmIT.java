@@ -79,11 +79,7 @@ class WarmIT {
       implements AutoCloseable {
 
     static Server start(Mode mode, String name, String moreConfig) {
-      Path home =
-          Path.of(
-              "/tmp/mrt-it",
-              "run-" + ProcessHandle.current().pid(),
-              "warm-" + mode.name().toLowerCase() + "-" + name);
+      Path home = MrtCli.runDir("warm", mode, name);
       MrtCli shared = MrtCli.shared(mode);
       MrtCli cli = new MrtCli(mode, home).withEnv("MRT_CACHE_DIR", shared.cacheDir().toString());
       shared.mkdirOwned(shared.cacheDir());
