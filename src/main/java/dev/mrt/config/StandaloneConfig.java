@@ -13,7 +13,7 @@ import java.util.NoSuchElementException;
  * mrt's configuration as Quarkus reads it (application.properties in the jar and in ./config,
  * environment variables, system properties, the prod profile, every {@code mrt.*} mapping so a
  * misspelt key fails the same way), built without starting Quarkus: for the CLI commands that run
- * in a plain JVM. Database settings are left out: no plain command uses them.
+ * in a plain JVM. The datasource Quarkus derives from mrt.database.* is left out: none uses it.
  */
 public final class StandaloneConfig {
   /** Every {@code @ConfigMapping} of mrt's. */
@@ -24,7 +24,8 @@ public final class StandaloneConfig {
           ArchivematicaConfig.class,
           ApiConfig.class,
           PoolConfig.class,
-          GearmanConfig.class);
+          GearmanConfig.class,
+          DatabaseConfig.class);
 
   private StandaloneConfig() {}
 

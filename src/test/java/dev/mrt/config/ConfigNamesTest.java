@@ -49,20 +49,14 @@ class ConfigNamesTest {
   private static SmallRyeConfig config(Map<String, String> properties) {
     Map<String, String> all = new HashMap<>(BASE);
     all.putAll(properties);
-    return builder()
-        .withMapping(MrtConfig.class)
-        .withMapping(FunctionsConfig.class)
-        .withMapping(ArchivematicaConfig.class)
-        .withMapping(ApiConfig.class)
-        .withMapping(PoolConfig.class)
-        .withMapping(GearmanConfig.class)
-        .withSources(new PropertiesConfigSource(all, "test", 500))
-        .build();
+    SmallRyeConfigBuilder builder = builder();
+    StandaloneConfig.MAPPINGS.forEach(builder::withMapping);
+    return builder.withSources(new PropertiesConfigSource(all, "test", 500)).build();
   }
 
   /**
    * Every {@code mrt.*} key that config/*.properties shows (set or commented out), with its example
-   * value, is taken by a mapping; mrt.database.* is read as raw properties, not mapped.
+   * value, is taken by a mapping.
    */
   @Test
   void testConfigFiles_everyKeyIsMapped() throws IOException {
@@ -72,7 +66,7 @@ class ConfigNamesTest {
       for (Path file : files.filter(f -> f.toString().endsWith(".properties")).toList()) {
         for (String l : Files.readAllLines(file)) {
           Matcher m = line.matcher(l.trim());
-          if (m.matches() && !m.group(1).startsWith("mrt.database.")) {
+          if (m.matches()) {
             keys.put(m.group(1), m.group(2));
           }
         }
@@ -80,13 +74,10 @@ class ConfigNamesTest {
     }
     assertTrue(keys.containsKey("mrt.container.pids-limit"), keys.keySet().toString());
 
+    SmallRyeConfigBuilder builder = builder();
+    StandaloneConfig.MAPPINGS.forEach(builder::withMapping);
     SmallRyeConfig config =
-        builder()
-            .withMapping(MrtConfig.class)
-            .withMapping(FunctionsConfig.class)
-            .withMapping(ArchivematicaConfig.class)
-            .withMapping(PoolConfig.class)
-            .withMapping(GearmanConfig.class)
+        builder
             .withValidateUnknown(true)
             .withSources(new PropertiesConfigSource(keys, "config/*.properties", 500))
             .build();
@@ -112,7 +103,6 @@ class ConfigNamesTest {
         keys.put(parent + sib.group(1), "x");
       }
     }
-    keys.keySet().removeIf(k -> k.startsWith("mrt.database."));
     // "`mrt.functions."NAME".image/command/.../warm`": one row for every per-function key.
     Matcher functions =
         Pattern.compile("\\| `mrt\\.functions\\.\"NAME\"\\.([a-zA-Z./-]+)`")
@@ -315,6 +305,26 @@ class ConfigNamesTest {
     assertEquals(5, pool.outputLimit());
     assertEquals(Duration.ofMinutes(1), pool.warmIdle());
     assertEquals(OptionalInt.of(6), pool.warmMax());
+  }
+
+  /** README names mrt.database.* for a file too: a mapping must take them, or SmallRye refuses. */
+  @Test
+  void testDatabase_settingsInAFileAreTaken() {
+    DatabaseConfig db =
+        config(
+                Map.of(
+                    "mrt.database.host", "db.example.org",
+                    "mrt.database.port", "3307",
+                    "mrt.database.user", "u",
+                    "mrt.database.password", "p",
+                    "mrt.database.database", "MCP2",
+                    "mrt.database.retry-for", "30s"))
+            .getConfigMapping(DatabaseConfig.class);
+    assertEquals(Optional.of("db.example.org"), db.host());
+    assertEquals(Optional.of("MCP2"), db.database());
+    assertEquals(Duration.ofSeconds(30), db.retryFor());
+    assertEquals(
+        Duration.ofMinutes(10), config(Map.of()).getConfigMapping(DatabaseConfig.class).retryFor());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.mrt.archivematica.db;
 
 import dev.mrt.MrtException;
+import dev.mrt.config.DatabaseConfig;
 import dev.mrt.gearman.Backoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -21,10 +22,12 @@ public class TaskDatabase {
   private static final Logger LOG = Logger.getLogger(TaskDatabase.class);
 
   private final Config config;
+  private final DatabaseConfig database;
   private final Instance<DataSource> dataSource;
 
-  public TaskDatabase(Config config, Instance<DataSource> dataSource) {
+  public TaskDatabase(Config config, DatabaseConfig database, Instance<DataSource> dataSource) {
     this.config = config;
+    this.database = database;
     this.dataSource = dataSource;
   }
 
@@ -53,16 +56,12 @@ public class TaskDatabase {
               + " the Tasks table is left to MCPClient's scripts");
       return TaskRows.NONE;
     }
-    Duration retryFor =
-        config
-            .getOptionalValue("mrt.database.retry-for", Duration.class)
-            .orElse(Duration.ofMinutes(10));
     LOG.infof("database: keeping the Tasks rows in %s", s.get());
     TaskRowWriter writer =
         new TaskRowWriter(
             new TasksTable(dataSource.get()),
             listener,
-            retryFor,
+            database.retryFor(),
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(15)),
             Clock.systemUTC());
     writer.probe();
