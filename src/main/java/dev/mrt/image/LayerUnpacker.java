@@ -12,7 +12,6 @@ import dev.mrt.image.tar.TarExtractor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Files;
@@ -127,8 +126,7 @@ final class LayerUnpacker {
     try (BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
         InputStream plain = Compression.detect(buffered).decompress(buffered, BUFFER);
         DigestInputStream hashed = new DigestInputStream(plain, md)) {
-      layers.apply(hashed, "layer " + layer.digest() + " of " + ref);
-      hashed.transferTo(OutputStream.nullOutputStream()); // the tar's trailing padding
+      layers.apply(hashed, "layer " + layer.digest() + " of " + ref); // reads it to its end
     }
     Digest actual = Digest.of(md.digest());
     if (!actual.equals(diffId)) {

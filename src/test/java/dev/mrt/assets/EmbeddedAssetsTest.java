@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mrt.host.Arch;
 import dev.mrt.host.HostIds;
 import dev.mrt.image.store.PreparedDirectory;
+import dev.mrt.image.tar.Compression;
 import dev.mrt.image.tar.TarFixture;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +110,55 @@ class EmbeddedAssetsTest {
 
     assertEquals(sha256(good), e.expected());
     assertEquals(sha256(damaged), e.actual());
+  }
+
+  @Test
+  void testRunc_checksummedFrameIsCheckedByZstd() throws Exception {
+    byte[] good = TarFixture.zstdWithChecksum(RUNC);
+    String hex = put(EmbeddedAssets.RUNC, good);
+    byte[] damaged = good.clone();
+    damaged[damaged.length - 1] ^= 0x01; // the checksum itself: the content still decodes
+    resources.put("assets/amd64/runc.zst", damaged);
+
+    CorruptAssetException e = assertThrows(CorruptAssetException.class, () -> assets().runc());
+
+    assertEquals(hex, e.expected());
+    assertEquals(List.of("", "runc", "runc/" + hex + ".lock"), cacheListing());
+    resources.put("assets/amd64/runc.zst", good);
+    assertEquals(new String(RUNC, StandardCharsets.UTF_8), Files.readString(assets().runc()));
+  }
+
+  @Test
+  void testDefaultRootfs_checksumAfterTheTarEndIsChecked() throws Exception {
+    byte[] good =
+        TarFixture.zstdWithChecksum(
+            new TarFixture().dir("./etc", 0755).file("./etc/hostname", 0644, "mrt").tar());
+    String hex = put(EmbeddedAssets.ROOTFS, good);
+    byte[] damaged = good.clone();
+    damaged[damaged.length - 1] ^= 0x01;
+    resources.put("assets/amd64/rootfs.tar.zst", damaged);
+
+    CorruptAssetException e =
+        assertThrows(CorruptAssetException.class, () -> assets().defaultRootfs());
+
+    assertEquals(hex, e.expected());
+    assertEquals(List.of("", "rootfs", "rootfs/sha256-" + hex + ".lock"), cacheListing());
+  }
+
+  /** make-assets.sh relies on zstd's default (--check): the built assets must carry it. */
+  @Test
+  void testBuiltAssets_carryZstdChecksums() throws IOException {
+    Path assets = Path.of("src/main/resources/assets");
+    List<Path> built;
+    try (Stream<Path> s = Files.walk(assets)) {
+      built = s.filter(p -> p.toString().endsWith(".zst")).toList();
+    }
+    Assumptions.assumeFalse(built.isEmpty(), "no assets built (-Dmrt.assets.skip)");
+    for (Path p : built) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(p))) {
+        assertTrue(Compression.zstdWithChecksum(in), p + " has no zstd checksum");
+      }
+    }
   }
 
   @Test

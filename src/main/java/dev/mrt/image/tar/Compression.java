@@ -44,6 +44,18 @@ public enum Compression {
     return NONE;
   }
 
+  /**
+   * Whether {@code in} starts with a zstd frame that carries zstd's content checksum (XXH64 of the
+   * decoded bytes, RFC 8878 3.1.1.1.1: bit 2 of the frame header descriptor), which the decoder
+   * checks at the frame's end. Looks without consuming; {@code in} must support mark.
+   */
+  public static boolean zstdWithChecksum(InputStream in) throws IOException {
+    in.mark(5);
+    byte[] head = in.readNBytes(5);
+    in.reset();
+    return head.length == 5 && startsWith(head, ZSTD.magic) && (head[4] & 0x04) != 0;
+  }
+
   /** Wraps {@code in} in this decompressor; closing the result closes {@code in}. */
   public InputStream decompress(InputStream in, int bufferSize) throws IOException {
     return switch (this) {

@@ -4,6 +4,7 @@ import dev.mrt.host.HostIds;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -98,8 +99,9 @@ public final class TarExtractor {
 
   /**
    * Unpacks a (gzip, zstd or plain) tar stream into {@code destination}, which is created if
-   * missing. Reads up to the tar end-of-archive marker; the caller keeps ownership of {@code in}
-   * (and may read on, e.g. to finish a digest).
+   * missing. Reads the decompressed stream to its end, so a zstd frame's checksum or a gzip
+   * member's CRC is checked; the caller keeps ownership of {@code in} (and may read on, e.g. to
+   * finish a digest).
    *
    * @param archiveName how to name the archive in errors
    */
@@ -134,8 +136,8 @@ public final class TarExtractor {
 
     /**
      * Applies one layer, an uncompressed tar: the caller decompresses, as it must see the plain
-     * bytes anyway to check their digest (the diff_id). Reads up to the tar end marker and leaves
-     * {@code in} open.
+     * bytes anyway to check their digest (the diff_id). Reads {@code tar} to its end and leaves it
+     * open.
      */
     public Summary apply(InputStream tar, String layerName) {
       return run.unpack(tar, layerName);
@@ -226,6 +228,9 @@ public final class TarExtractor {
           unpackEntry(tar, entry);
         }
         at.entry(null);
+        // Read past the end marker to the end of the stream: only there do the decompressors
+        // check what they decoded (zstd's content checksum, gzip's CRC-32).
+        ahead.transferTo(OutputStream.nullOutputStream());
         writer.drain();
       } catch (IOException e) {
         throw at.corrupt(e);

@@ -84,6 +84,22 @@ class TarExtractorTest {
         TarFixture.MTIME, Files.getLastModifiedTime(bin), "directory mtime survives children");
   }
 
+  /**
+   * Only a stream read to its end gets a zstd frame's checksum or a gzip member's CRC checked: the
+   * extractor reads on past the tar end marker, further than its read-ahead would.
+   */
+  @Test
+  void testExtract_readsTheStreamToItsEnd() throws IOException {
+    byte[] tar = new TarFixture().file("./a", 0644, "x").tar();
+    byte[] withTail = Arrays.copyOf(tar, tar.length + (16 << 20)); // zeros after the end
+    ByteArrayInputStream in = new ByteArrayInputStream(withTail);
+
+    ROOTLESS.extract(in, "test.tar", dest());
+
+    assertEquals(0, in.available());
+    assertEquals("x", Files.readString(dest().resolve("a")));
+  }
+
   @Test
   void testExtract_modesBeyondTheUmaskKept() throws IOException {
     extract(new TarFixture().file("./shared", 0777, "x").file("./private", 0400, "y").tar());

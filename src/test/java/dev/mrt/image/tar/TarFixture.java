@@ -87,6 +87,11 @@ public final class TarFixture {
     return compress(data, out -> new ZstdOutputStream(out));
   }
 
+  /** As the zstd command writes by default: the frame carries a checksum of the content. */
+  public static byte[] zstdWithChecksum(byte[] data) {
+    return compress(data, out -> new ZstdOutputStream(out).setChecksum(true));
+  }
+
   private interface Wrapper {
     OutputStream wrap(OutputStream out) throws IOException;
   }
