@@ -51,7 +51,13 @@ final class PlainCli implements CommandLine.IFactory {
       System.err.println("mrt: " + e.getMessage());
       return e.exitCode();
     }
-    return MrtCommand.commandLine(this, subcommand.map(List::of).orElse(List.of())).execute(args);
+    try {
+      return MrtCommand.commandLine(this, subcommand.map(List::of).orElse(List.of())).execute(args);
+    } finally {
+      if (beans != null) {
+        beans.images.close(); // as CDI's @PreDestroy would
+      }
+    }
   }
 
   @Override

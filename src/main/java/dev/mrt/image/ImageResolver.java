@@ -9,6 +9,7 @@ import dev.mrt.image.registry.OciLayout;
 import dev.mrt.image.registry.RegistryClient;
 import dev.mrt.image.store.ImageStore;
 import dev.mrt.image.tar.TarExtractor;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.List;
@@ -175,6 +176,14 @@ public class ImageResolver {
           cacheEvents.hit(name);
         });
     return cached;
+  }
+
+  /** Closes the registry client, if one was made; pulls after this fail. */
+  @PreDestroy
+  public synchronized void close() {
+    if (registry != null) {
+      registry.close();
+    }
   }
 
   /** The client is made on first use: reading login files is for processes that pull. */

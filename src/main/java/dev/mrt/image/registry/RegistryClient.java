@@ -27,7 +27,7 @@ import java.util.function.LongConsumer;
  * wanted platform) to one manifest, and fetches blobs verified by digest and size. Thread-safe; one
  * instance keeps tokens and connections for all pulls of a process.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
 
   /**
    * @param insecureRegistries registries (as references name them) reached over plain HTTP
@@ -69,12 +69,13 @@ public final class RegistryClient {
   }
 
   private final Settings settings;
+  private final HttpClient http;
   private final ManifestPuller manifests;
   private final BlobPuller blobs;
 
   public RegistryClient(Settings settings) {
     this.settings = settings;
-    HttpClient http =
+    this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(30))
             .followRedirects(HttpClient.Redirect.NORMAL) // blobs are often served from a CDN
@@ -213,6 +214,22 @@ public final class RegistryClient {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Ends the client's selector thread (JDK 21 and newer; on 17 the JDK ends it once the client is
+   * unreachable). A JVM exits only after waiting up to 0.3 s for threads in native code, and that
+   * thread sits in epoll: measured 0.31 s of each {@code mrt pull} before this.
+   */
+  @Override
+  public void close() {
+    if (http instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // Nothing is in flight when this is called; a failure to stop leaves only a thread.
+      }
     }
   }
 }
