@@ -165,6 +165,9 @@ bench_mode() {
 UNPACK_RUNS=${UNPACK_RUNS:-$(( RUNS < 10 ? RUNS : 10 ))}
 MRT="java -jar $W/app/quarkus-run.jar"
 T_TAR=(); T_FIRST=(); T_OWN=(); T_WARM=(); T_OWNL=()
+# mrt's own timer around the unpack (its check included), from the log line of a first run, in
+# microseconds like the other samples ("000" when the line is missing: med_us skips it).
+own_us() { echo "$(sed -n 's/.*unpacked .*rootfs.tar.zst .* in \([0-9]*\) ms$/\1/p' "$1")000"; }
 for _ in $(seq "$UNPACK_RUNS"); do
   rm -rf "$W/tarx" "$W/fresh" "$W/freshl"; as_user mkdir -p "$W/tarx"; sync
   s=$(ms_now); as_user tar -I zstd -xf "$W/rootfs.tar.zst" -C "$W/tarx" --exclude='./dev/*'; e=$(ms_now)
@@ -173,14 +176,13 @@ for _ in $(seq "$UNPACK_RUNS"); do
   # As a user's first `mrt run` does it: the launcher's JVM (A) and its AOT cache, C1 only.
   as_user env MRT_CACHE_DIR="$W/freshl" MRT_STATE_DIR="$W/freshl-state" MRT_APP_DIR="$W/app" \
     "$W/bin/mrt" run --network none -- true >/dev/null 2>"$W/firstl.err"
-  T_OWNL+=("$(sed -n 's/.*unpacked .*rootfs.tar.zst .* in \([0-9]*\) ms$/\1/p' "$W/firstl.err")000")
+  T_OWNL+=("$(own_us "$W/firstl.err")")
   rm -rf "$W/freshl"; sync
   s=$(ms_now)
   as_user env MRT_CACHE_DIR="$W/fresh" MRT_STATE_DIR="$W/fresh-state" $MRT run --network none -- true >/dev/null 2>"$W/first.err"
   e=$(ms_now)
   T_FIRST+=("$(( (e - s) / 1000 ))")
-  # mrt's own timer around the unpack (hashing included), from the log line of that run.
-  T_OWN+=("$(sed -n 's/.*unpacked .*rootfs.tar.zst .* in \([0-9]*\) ms$/\1/p' "$W/first.err")000")
+  T_OWN+=("$(own_us "$W/first.err")")
   s=$(ms_now)
   as_user env MRT_CACHE_DIR="$W/fresh" MRT_STATE_DIR="$W/fresh-state" $MRT run --network none -- true >/dev/null 2>&1
   e=$(ms_now)
