@@ -76,6 +76,7 @@ final class PlainCli implements CommandLine.IFactory {
       case IMAGES -> new ImagesCommand(beans.images);
       case RMI -> new RmiCommand(beans.images);
       case GC -> new GcCommand(beans.images);
+      case TRAIN_PULL -> new TrainPullCommand(beans.images);
       case SERVE, DOCTOR -> throw new IllegalStateException(s + " needs the Quarkus application");
     };
   }

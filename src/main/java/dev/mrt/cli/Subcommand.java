@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /**
  * mrt's subcommands, in the order help lists them, and which of them need the Quarkus application
  * (HTTP, metrics, the database). The others are {@code plain}: {@link PlainCli} runs them without
- * starting it.
+ * starting it. {@code train-pull} is hidden: only the launcher calls it.
  */
 enum Subcommand {
   SERVE(ServeCommand.class, false),
@@ -17,7 +17,8 @@ enum Subcommand {
   PULL(PullCommand.class, true),
   IMAGES(ImagesCommand.class, true),
   RMI(RmiCommand.class, true),
-  GC(GcCommand.class, true);
+  GC(GcCommand.class, true),
+  TRAIN_PULL(TrainPullCommand.class, true);
 
   private final Class<?> type;
   private final boolean plain;

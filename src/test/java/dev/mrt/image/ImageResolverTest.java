@@ -11,6 +11,7 @@ import dev.mrt.config.MrtPaths;
 import dev.mrt.host.HostIds;
 import dev.mrt.image.store.CacheLayout;
 import dev.mrt.image.tar.TarFixture;
+import dev.mrt.testing.DirectoryRootfs;
 import dev.mrt.testing.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,23 +34,10 @@ class ImageResolverTest {
     return TestConfigs.imageCache(temp.resolve("cache")).images();
   }
 
-  /** The embedded rootfs, as a directory of the test. */
-  private final class FakeAssets implements DefaultRootfs {
-    @Override
-    public String defaultRootfsDigest() {
-      return "sha256:" + "d".repeat(64);
-    }
-
-    @Override
-    public Path defaultRootfs() {
-      return temp.resolve("embedded");
-    }
-  }
-
   private ImageResolver resolver() {
     ImageResolver r =
         new ImageResolver(
-            new FakeAssets(),
+            new DirectoryRootfs(temp.resolve("embedded")),
             images(),
             new MrtPaths(temp.resolve("cache"), temp.resolve("state"), Optional.empty()),
             HostIds.current());

@@ -1,0 +1,113 @@
+package dev.mrt.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What deploy/bin/mrt does besides starting the JVM: the AOT cache it trains for pull. */
+class LauncherIT {
+  private static final Path APP = Path.of("target/quarkus-app").toAbsolutePath();
+  private static final Pattern FEATURE = Pattern.compile("JAVA_VERSION=\"(\\d+)");
+
+  @TempDir Path temp;
+
+  @Test
+  void pullsCacheIsTrainedOnAPullAndItsScratchCacheRemoved() throws Exception {
+    Optional<Path> jdk = newestJdk();
+    assumeTrue(
+        jdk.isPresent(), "no JDK 25 or newer in /usr/lib/jvm: the launcher makes no AOT cache");
+    Path cacheHome = Files.createDirectories(temp.resolve("xdg-cache"));
+    Path tmp = Files.createDirectories(temp.resolve("tmp"));
+    // Nothing listens on port 9: the pull fails, but its first run still starts the training.
+    Host.Result pull =
+        Host.run(
+            "env",
+            "HOME=" + temp,
+            "XDG_CACHE_HOME=" + cacheHome,
+            "TMPDIR=" + tmp,
+            "MRT_CACHE_DIR=" + temp.resolve("cache"),
+            "MRT_STATE_DIR=" + temp.resolve("state"),
+            "MRT_APP_DIR=" + APP,
+            SystemdUnitIT.LAUNCHER.toString(),
+            "pull",
+            "127.0.0.1:9/nothing:1");
+    assertNotEquals(0, pull.exit(), pull.toString());
+
+    Path aot = awaitFile(cacheHome.resolve("mrt-jvm"), ".aot");
+    awaitEmpty(tmp);
+    Host.Result listing =
+        Host.run(
+            jdk.get().resolve("bin/java").toString(),
+            "-XX:+UseSerialGC",
+            "-XX:AOTCache=" + aot,
+            "-XX:+PrintSharedArchiveAndExit",
+            "-jar",
+            APP.resolve("quarkus-run.jar").toString());
+    assertEquals(0, listing.exit(), listing.toString());
+    // Trained on train-pull, not on the --version fall-back: the registry client is in it.
+    for (String c : List.of("dev.mrt.image.registry.RegistryClient", "java.net.http.HttpClient")) {
+      assertTrue(listing.output().contains(" " + c + " "), c + " is not in " + aot);
+    }
+  }
+
+  private static Optional<Path> newestJdk() throws IOException {
+    Path best = null;
+    int bestFeature = 24;
+    try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+      for (Path home : homes.toList()) {
+        Path release = home.resolve("release");
+        if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/java"))) {
+          Matcher m = FEATURE.matcher(Files.readString(release));
+          if (m.find() && Integer.parseInt(m.group(1)) > bestFeature) {
+            bestFeature = Integer.parseInt(m.group(1));
+            best = home;
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The training runs detached: its cache appears, renamed into place, when it is done. */
+  private static Path awaitFile(Path dir, String suffix) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          Optional<Path> found =
+              files.filter(p -> p.getFileName().toString().endsWith(suffix)).findFirst();
+          if (found.isPresent()) {
+            return found.get();
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no *" + suffix + " in " + dir + " after 120 s");
+  }
+
+  private static void awaitEmpty(Path dir) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      try (Stream<Path> left = Files.list(dir)) {
+        if (left.findAny().isEmpty()) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    try (Stream<Path> left = Files.list(dir)) {
+      throw new AssertionError("the training left " + left.toList() + " behind");
+    }
+  }
+}
