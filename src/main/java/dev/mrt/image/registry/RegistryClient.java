@@ -77,6 +77,7 @@ public final class RegistryClient implements AutoCloseable {
     this.settings = settings;
     this.http =
         HttpClient.newBuilder()
+            .sslContext(LazyTrust.context())
             .connectTimeout(Duration.ofSeconds(30))
             .followRedirects(HttpClient.Redirect.NORMAL) // blobs are often served from a CDN
             .build();
