@@ -62,6 +62,40 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void pullsCompilerDirectivesParseAndStayOffStdout() throws Exception {
+    Path directives = APP.resolve("jvm/pull-compiler-directives.json");
+    // A file the JVM cannot parse stops it starting: every pull would fail.
+    Host.Result parsed =
+        Host.run(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:CompilerDirectivesFile=" + directives,
+            "-version");
+    assertEquals(0, parsed.exit(), parsed.toString());
+    assertTrue(parsed.output().contains("2 compiler directives added"), parsed.toString());
+
+    // stdout carries only the digest, for scripts: the JVM's line must not reach it. No
+    // training: the cache directory cannot be made under /proc.
+    Process pull =
+        new ProcessBuilder(
+                "env",
+                "HOME=" + temp,
+                "XDG_CACHE_HOME=/proc/mrt-none",
+                "MRT_CACHE_DIR=" + temp.resolve("cache"),
+                "MRT_STATE_DIR=" + temp.resolve("state"),
+                "MRT_APP_DIR=" + APP,
+                SystemdUnitIT.LAUNCHER.toString(),
+                "pull",
+                "127.0.0.1:9/nothing:1")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    pull.getOutputStream().close();
+    String stdout = new String(pull.getInputStream().readAllBytes());
+    assertNotEquals(0, pull.waitFor());
+    assertEquals("", stdout);
+  }
+
   private static Optional<Path> newestJdk() throws IOException {
     Path best = null;
     int bestFeature = 24;
