@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 3 benchmark: pull + unpack of one image from a loopback registry, cold cache each run.
-#   - `mrt pull REF` through the installed launcher (deploy/bin/mrt: C1 only, serial GC for
-#     CLI commands) with a fresh MRT_CACHE_DIR: JVM start, manifest, blob fetch verified by
-#     digest, diff_id check, unpack into the image cache
+#   - `mrt pull REF` through the installed launcher (deploy/bin/mrt: serial GC, C2 only for
+#     SHA-256, an AOT cache trained on a loopback pull) with a fresh MRT_CACHE_DIR: JVM start,
+#     manifest, blob fetch verified by digest, diff_id check, unpack into the image cache
 #   - `skopeo copy docker://REF oci:DIR:TAG` + `umoci unpack --rootless` of the same image
 # The image is mrt's embedded default rootfs as one gzip layer (umoci's compression): about
 # 78 MB unpacked. Debian's docker-registry serves it on 127.0.0.1. Both sides run rootless as
@@ -67,20 +67,27 @@ done
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 now() { date +%s.%N; }
 declare -a T_MRT T_INPROC T_SKOPEO
+# Each run into directories of its own, removed only after the last: on an ext4 without a
+# journal (this machine's /), files made right after an `rm -rf` pay for the inodes it freed
+# (see run-vs-runc.sh), and the side that runs first after it would pay most.
+R=$W/runs
+mkdir -p "$R" && { [ "$(id -u)" != 0 ] || chown "$USER_NAME" "$R"; }
 for i in $(seq "$RUNS"); do
-  # Unpacked trees have read-only directories: make them writable to remove them.
-  as_user chmod -R u+w "$W/cache" "$W/unpacked" 2>/dev/null || true
-  as_user rm -rf "$W/cache" "$W/copy" "$W/unpacked"
-  s=$(now); as_user env MRT_CACHE_DIR="$W/cache" MRT_APP_DIR="$W/app" "$W/mrt" pull "$REF" >/dev/null 2>"$W/pull.err"; e=$(now)
+  sync
+  s=$(now); as_user env MRT_CACHE_DIR="$R/cache$i" MRT_APP_DIR="$W/app" "$W/mrt" pull "$REF" >/dev/null 2>"$W/pull.err"; e=$(now)
   T_MRT+=("$(echo "$e - $s" | bc)")
   # mrt's own timer, from the command's start to the rootfs ready: what a running daemon pays.
   T_INPROC+=("$(sed -n 's/^pulled .* in \([0-9.]*\) s$/\1/p' "$W/pull.err")")
+  sync
   s=$(now)
-  as_user skopeo copy --quiet --src-tls-verify=false "docker://$REF" "oci:$W/copy:bench"
-  as_user umoci unpack --rootless --image "$W/copy:bench" "$W/unpacked" >/dev/null 2>&1
+  as_user skopeo copy --quiet --src-tls-verify=false "docker://$REF" "oci:$R/copy$i:bench"
+  as_user umoci unpack --rootless --image "$R/copy$i:bench" "$R/unpacked$i" >/dev/null 2>&1
   e=$(now)
   T_SKOPEO+=("$(echo "$e - $s" | bc)")
 done
+# Unpacked trees have read-only directories: make them writable to remove them.
+chmod -R u+w "$R" 2>/dev/null || true
+rm -rf "$R"
 median() { printf '%s\n' "$@" | sort -n | python3 -c 'import sys,statistics; print("%.2f" % statistics.median(float(l) for l in sys.stdin))'; }
 m_mrt=$(median "${T_MRT[@]}")
 m_in=$(median "${T_INPROC[@]}")
