@@ -1,6 +1,7 @@
 package dev.mrt.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,17 +34,7 @@ class LauncherIT {
     Path tmp = Files.createDirectories(temp.resolve("tmp"));
     // Nothing listens on port 9: the pull fails, but its first run still starts the training.
     Host.Result pull =
-        Host.run(
-            "env",
-            "HOME=" + temp,
-            "XDG_CACHE_HOME=" + cacheHome,
-            "TMPDIR=" + tmp,
-            "MRT_CACHE_DIR=" + temp.resolve("cache"),
-            "MRT_STATE_DIR=" + temp.resolve("state"),
-            "MRT_APP_DIR=" + APP,
-            SystemdUnitIT.LAUNCHER.toString(),
-            "pull",
-            "127.0.0.1:9/nothing:1");
+        Host.run(launcher(cacheHome, List.of("TMPDIR=" + tmp), "pull", "127.0.0.1:9/nothing:1"));
     assertNotEquals(0, pull.exit(), pull.toString());
 
     Path aot = awaitFile(cacheHome.resolve("mrt-jvm"), ".aot");
@@ -75,25 +67,60 @@ class LauncherIT {
     assertEquals(0, parsed.exit(), parsed.toString());
     assertTrue(parsed.output().contains("2 compiler directives added"), parsed.toString());
 
-    // stdout carries only the digest, for scripts: the JVM's line must not reach it. No
-    // training: the cache directory cannot be made under /proc.
+    // stdout carries only the digest, for scripts: the JVM's line must not reach it.
     Process pull =
-        new ProcessBuilder(
-                "env",
-                "HOME=" + temp,
-                "XDG_CACHE_HOME=/proc/mrt-none",
-                "MRT_CACHE_DIR=" + temp.resolve("cache"),
-                "MRT_STATE_DIR=" + temp.resolve("state"),
-                "MRT_APP_DIR=" + APP,
-                SystemdUnitIT.LAUNCHER.toString(),
-                "pull",
-                "127.0.0.1:9/nothing:1")
+        new ProcessBuilder(launcher(NO_JVM_CACHE, List.of(), "pull", "127.0.0.1:9/nothing:1"))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     pull.getOutputStream().close();
     String stdout = new String(pull.getInputStream().readAllBytes());
     assertNotEquals(0, pull.waitFor());
     assertEquals("", stdout);
+  }
+
+  @Test
+  void aFirstUnpackCallsZstdThroughJniNotTheSlowerToStartFfm() throws Exception {
+    assumeTrue(newestJdk().isPresent(), "no JDK 25 or newer for the launcher to pick");
+    Path classes = temp.resolve("classes.log");
+    // JAVA_TOOL_OPTIONS adds to the launcher's flags.
+    Host.Result run =
+        Host.run(
+            launcher(
+                NO_JVM_CACHE,
+                List.of("JAVA_TOOL_OPTIONS=-Xlog:class+load=info:file=" + classes),
+                "run",
+                "--network",
+                "none",
+                "--",
+                "true"));
+    assertEquals(0, run.exit(), run.toString());
+    assertTrue(run.output().contains("unpacked assets/"), "no first-use unpack: " + run);
+    String loaded = Files.readString(classes);
+    assertTrue(loaded.contains("com.github.luben.zstd.ZstdInputStreamNoFinalizer "), loaded);
+    assertFalse(loaded.contains("jdk.internal.foreign.abi.DowncallLinker "), "zstd-jni used FFM");
+  }
+
+  /** No JVM cache can be made under /proc: the launcher starts no training there. */
+  private static final Path NO_JVM_CACHE = Path.of("/proc/mrt-none");
+
+  /**
+   * The launcher as a user runs it (through env), its image cache and state under the test's
+   * directory, its JVM cache under {@code xdgCache}; {@code env} adds variables.
+   */
+  private String[] launcher(Path xdgCache, List<String> env, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "HOME=" + temp,
+                "XDG_CACHE_HOME=" + xdgCache,
+                "MRT_CACHE_DIR=" + temp.resolve("cache"),
+                "MRT_STATE_DIR=" + temp.resolve("state"),
+                "MRT_APP_DIR=" + APP));
+    command.addAll(env);
+    command.add(SystemdUnitIT.LAUNCHER.toString());
+    command.addAll(List.of(args));
+    return command.toArray(String[]::new);
   }
 
   private static Optional<Path> newestJdk() throws IOException {
