@@ -71,7 +71,7 @@ declare -a T_MRT T_INPROC T_SKOPEO
 # journal (this machine's /), files made right after an `rm -rf` pay for the inodes it freed
 # (see run-vs-runc.sh), and the side that runs first after it would pay most.
 R=$W/runs
-mkdir -p "$R" && { [ "$(id -u)" != 0 ] || chown "$USER_NAME" "$R"; }
+as_user mkdir -p "$R"
 for i in $(seq "$RUNS"); do
   sync
   s=$(now); as_user env MRT_CACHE_DIR="$R/cache$i" MRT_APP_DIR="$W/app" "$W/mrt" pull "$REF" >/dev/null 2>"$W/pull.err"; e=$(now)
@@ -100,7 +100,7 @@ ratio_in=$(python3 -c "print('%.2f' % ($m_sk / $m_in))")
   printf '\n## pull-vs-skopeo, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'Command: `bench/pull-vs-skopeo.sh %s` on %s (%s cores), rootless as %s. Image: default rootfs as one\n' "$RUNS" "$(uname -m)" "$(nproc)" "$([ "$(id -u)" = 0 ] && echo "$USER_NAME" || id -un)"
   printf 'gzip layer, %s MB of blobs, from docker-registry on 127.0.0.1. Cold cache every run.\n' "$(python3 -c "print(round($SIZE/1e6,1))")"
-  printf 'JVM (the launcher'"'"'s choice, as `mrt doctor` names it; pull runs with C2 and its own AOT cache): %s.\n' "$JVM"
+  printf 'JVM (the launcher'"'"'s choice, as `mrt doctor` names it; pull runs with C2 for SHA-256 only and its own AOT cache): %s.\n' "$JVM"
   printf 'Load average (1 min) before/after: %s / %s (other work on the host skews both sides).\n\n' "$LOAD_BEFORE" "$(cut -d' ' -f1 /proc/loadavg)"
   printf '| what | median (s) | runs (s) |\n|---|---|---|\n'
   printf '| `mrt pull` (launcher, JVM start included) | %s | %s |\n' "$m_mrt" "${T_MRT[*]}"

@@ -172,7 +172,7 @@ T_TAR=(); T_FIRST=(); T_OWN=(); T_WARM=(); T_OWNL=()
 # microseconds like the other samples ("000" when the line is missing: med_us skips it).
 own_us() { echo "$(sed -n 's/.*unpacked .*rootfs.tar.zst .* in \([0-9]*\) ms$/\1/p' "$1")000"; }
 U=$W/unpack
-mkdir -p "$U" && chown "$USER_NAME" "$U" 2>/dev/null || true
+as_user mkdir -p "$U"
 for i in $(seq "$UNPACK_RUNS"); do
   as_user mkdir -p "$U/tar$i"; sync
   s=$(ms_now); as_user tar -I zstd -xf "$W/rootfs.tar.zst" -C "$U/tar$i" --exclude='./dev/*'; e=$(ms_now)

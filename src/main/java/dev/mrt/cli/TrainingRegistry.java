@@ -27,12 +27,16 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class TrainingRegistry implements AutoCloseable {
   private static final String REPOSITORY = "mrt-training";
   private static final String TAG = "1";
+
+  /** Where the repository's API starts; {@link #content} is keyed by what follows. */
+  private static final String PREFIX = "/v2/" + REPOSITORY + "/";
+
   private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Content(String type, byte[] bytes) {}
 
-  /** By path below {@code /v2/mrt-training/}. */
+  /** By path below {@link #PREFIX}. */
   private final Map<String, Content> content = new HashMap<>();
 
   private final HttpServer server;
@@ -50,7 +54,7 @@ final class TrainingRegistry implements AutoCloseable {
     manifest.putArray("layers").add(blob("application/vnd.oci.image.layer.v1.tar+gzip", layer));
     content.put("manifests/" + TAG, new Content(MANIFEST_TYPE, JSON.writeValueAsBytes(manifest)));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/v2/" + REPOSITORY + "/", this::answer);
+    server.createContext(PREFIX, this::answer);
     server.start();
   }
 
@@ -70,7 +74,7 @@ final class TrainingRegistry implements AutoCloseable {
   }
 
   private void answer(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath().substring(REPOSITORY.length() + 5);
+    String path = exchange.getRequestURI().getPath().substring(PREFIX.length());
     Content c = content.get(path);
     if (c == null) {
       exchange.sendResponseHeaders(404, -1);
