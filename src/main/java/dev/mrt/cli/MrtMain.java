@@ -17,6 +17,12 @@ import picocli.CommandLine;
  */
 @QuarkusMain
 public class MrtMain implements QuarkusApplication {
+  /**
+   * Beside quarkus-run.jar, the same entry point with a class path of only the jars the plain
+   * commands can reach (made at build time by src/build/CliClassPath.java): every ServiceLoader of
+   * the JDK's class loader opens every jar on the class path, and several run in any start.
+   */
+  public static final String PLAIN_JAR = "cli-run.jar";
 
   private final CommandLine.IFactory factory;
 
@@ -37,6 +43,16 @@ public class MrtMain implements QuarkusApplication {
     if (plain.isPresent()) {
       System.exit(plain.get().run(args));
     }
+    if (launchJar().equals(PLAIN_JAR)) {
+      System.err.println(
+          "mrt: "
+              + PLAIN_JAR
+              + " holds only the jars of the commands that run without Quarkus, and `"
+              + String.join(" ", args)
+              + "` needs them all; run it with java -jar quarkus-run.jar, or through the mrt"
+              + " launcher");
+      System.exit(CliErrors.MRT_FAILED);
+    }
     if (args.length == 0 || !"serve".equals(args[0])) {
       System.setProperty("quarkus.http.host-enabled", "false");
     }
@@ -55,6 +71,20 @@ public class MrtMain implements QuarkusApplication {
       System.setProperty("quarkus.config.locations", file.toUri().toString());
     }
     Quarkus.run(MrtMain.class, args);
+  }
+
+  /**
+   * Whether these arguments run without Quarkus, and so can start from {@link #PLAIN_JAR}: the
+   * launcher makes the same choice (deploy/bin/mrt), and the integration tests through this.
+   */
+  public static boolean runsPlain(String... args) {
+    return PlainCli.forArgs(args).isPresent();
+  }
+
+  /** The name of the jar this JVM was started with ({@code java -jar NAME}). */
+  private static String launchJar() {
+    String classPath = System.getProperty("java.class.path", "");
+    return classPath.substring(classPath.lastIndexOf('/') + 1);
   }
 
   private static Optional<String> configFile(String... args) {

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mrt.cli.MrtMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +48,7 @@ class LauncherIT {
             "-XX:AOTCache=" + aot,
             "-XX:+PrintSharedArchiveAndExit",
             "-jar",
-            APP.resolve("quarkus-run.jar").toString());
+            APP.resolve(MrtMain.PLAIN_JAR).toString());
     assertEquals(0, listing.exit(), listing.toString());
     // Trained on train-pull, not on the --version fall-back: the registry client is in it.
     for (String c : List.of("dev.mrt.image.registry.RegistryClient", "java.net.http.HttpClient")) {
@@ -98,6 +100,43 @@ class LauncherIT {
     String loaded = Files.readString(classes);
     assertTrue(loaded.contains("com.github.luben.zstd.ZstdInputStreamNoFinalizer "), loaded);
     assertFalse(loaded.contains("jdk.internal.foreign.abi.DowncallLinker "), "zstd-jni used FFM");
+  }
+
+  /**
+   * The launcher starts a command from cli-run.jar exactly when MrtMain would run it without
+   * Quarkus: a server command there would fail, a plain one from quarkus-run.jar be slower.
+   */
+  @Test
+  void plainCommandsStartFromTheShortClassPathAndNoOthers() throws Exception {
+    Path java = temp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> firstArgs =
+        List.of(
+            "serve",
+            "run",
+            "spec",
+            "doctor",
+            "pull",
+            "images",
+            "rmi",
+            "gc",
+            "train-pull",
+            "--version",
+            "-V",
+            "--help",
+            "nonsense");
+    for (String first : firstArgs) {
+      Host.Result r =
+          Host.run(
+              launcher(
+                  NO_JVM_CACHE, List.of("JAVA=" + java, "MRT_JAVA_OPTS=-Dmrt.test=1"), first, "x"));
+      assertEquals(0, r.exit(), r.toString());
+      String jar = MrtMain.runsPlain(first, "x") ? MrtMain.PLAIN_JAR : "quarkus-run.jar";
+      assertTrue(
+          r.output().lines().anyMatch(l -> l.equals(APP.resolve(jar).toString())),
+          first + " should start from " + jar + ": " + r);
+    }
   }
 
   /** No JVM cache can be made under /proc: the launcher starts no training there. */

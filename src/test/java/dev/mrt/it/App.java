@@ -1,5 +1,6 @@
 package dev.mrt.it;
 
+import dev.mrt.cli.MrtMain;
 import dev.mrt.host.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,5 +55,14 @@ final class App {
                   }));
     }
     return jar;
+  }
+
+  /** The jar the plain commands start from, beside {@link #jar()}. */
+  static Path plainJar() {
+    Path plain = jar().resolveSibling(MrtMain.PLAIN_JAR);
+    if (!Files.isRegularFile(plain)) {
+      throw new IllegalStateException(plain + " is missing: run `./mvnw verify`");
+    }
+    return plain;
   }
 }

@@ -2,6 +2,7 @@ package dev.mrt.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mrt.cli.MrtMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -222,7 +223,9 @@ final class MrtCli {
     all.forEach((k, v) -> cmd.add(k + "=" + v));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
-    cmd.add(App.jar().toString());
+    // As the launcher does: the commands that run without Quarkus start from the short class
+    // path, so every test of them checks that it holds what they load.
+    cmd.add((MrtMain.runsPlain(args) ? App.plainJar() : App.jar()).toString());
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,64 @@ class PackagingIT {
         List.of(),
         old.subList(0, Math.min(5, old.size())),
         old.size() + " class files older than Java 6 (upgrade them as pom.xml does picocli's)");
+  }
+
+  /**
+   * cli-run.jar starts the plain commands with a short class path: Quarkus' entry point and
+   * manifest, but only the jars they can reach, in quarkus-run.jar's order (earlier jars shadow
+   * later ones); the rest of the suite runs every plain command from it.
+   */
+  @Test
+  void testPlainJar_isTheRunnersManifestWithoutTheServersJars() throws IOException {
+    Manifest full = manifest(App.jar());
+    Manifest plain = manifest(App.plainJar());
+    assertEquals(
+        full.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS),
+        plain.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
+    List<String> all = classPath(full);
+    List<String> kept = classPath(plain);
+    List<String> inOrder = new ArrayList<>(all);
+    inOrder.retainAll(kept);
+    assertEquals(inOrder, kept, "not a sub-list of quarkus-run.jar's class path, in its order");
+    for (String jar : all) {
+      if (!jar.startsWith("lib/main/")) {
+        assertTrue(kept.contains(jar), "lost " + jar + " (boot, generated and our jars stay)");
+      }
+    }
+    for (String needed : List.of("picocli", "jackson-databind", "zstd-jni", "commons-compress")) {
+      assertTrue(kept.stream().anyMatch(j -> j.contains(needed)), needed + " is missing");
+    }
+    for (String server : List.of("vertx-core", "netty-common", "micrometer-core", "mariadb")) {
+      assertTrue(kept.stream().noneMatch(j -> j.contains(server)), server + " is on it");
+    }
+  }
+
+  /** A server command started from the short class path says so, instead of failing later. */
+  @Test
+  void testPlainJar_refusesTheServerCommands() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                App.plainJar().toString(),
+                "doctor")
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertEquals(125, p.waitFor(), output);
+    assertTrue(output.contains("run it with java -jar quarkus-run.jar"), output);
+    assertEquals(1, output.strip().lines().count(), output);
+  }
+
+  private static Manifest manifest(Path jar) throws IOException {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.getManifest();
+    }
+  }
+
+  private static List<String> classPath(Manifest m) {
+    return List.of(m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH).split(" "));
   }
 
   private static int majorVersion(ZipFile zip, ZipEntry e) throws IOException {
