@@ -56,13 +56,15 @@ fi
 
 # The launcher makes an AOT cache (JDK >= 25) per set of flags in the background after a first
 # run, with that run's environment: doctor (CLI flags) and one pull (pull's) first, then wait for
-# both, so that no measured run competes with them.
-JVM=$(as_user env MRT_CACHE_DIR="$W/cache" MRT_APP_DIR="$W/app" "$W/mrt" doctor 2>/dev/null | sed -n 's/^\[ ok \] java: //p')
+# both, so that no measured run competes with them; doctor then names the JVM and its cache.
+doctor() { as_user env MRT_CACHE_DIR="$W/cache" MRT_APP_DIR="$W/app" "$W/mrt" doctor 2>/dev/null; }
+doctor >/dev/null
 as_user env MRT_CACHE_DIR="$W/cache" MRT_APP_DIR="$W/app" "$W/mrt" pull "$REF" >/dev/null 2>&1
 for _ in $(seq 240); do
   pgrep -f "AOTCacheOutput=$W/" >/dev/null || break
   sleep 0.5
 done
+JVM=$(doctor | sed -n 's/^\[ ok \] java: //p')
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 now() { date +%s.%N; }

@@ -102,12 +102,15 @@ bench_mode() {
   cmds+=("${mrt[*]} run --network none -- true" "${mrt[*]} --version"
     "${mrt17[*]} run --network none -- true" "${mrt17[*]} --version")
 
-  # The launcher makes its JDK 25 AOT cache in the background after a first run: wait for it.
+  # The launcher makes its JDK 25 AOT caches in the background after a first run: one for the
+  # commands that start from cli-run.jar, one for doctor's quarkus-run.jar (doctor names the JVM
+  # below). Wait for both, so that no training runs while the rounds are timed.
   run_as "$mode" "${mrt[@]}" --version >/dev/null
+  run_as "$mode" "${mrt[@]}" doctor >/dev/null 2>&1 || true
   local home=$W/root-home
   [ "$mode" = root ] || home=$W
-  for _ in $(seq 120); do
-    ls "$home"/.cache/mrt-jvm/*.aot >/dev/null 2>&1 && break
+  for _ in $(seq 240); do
+    [ "$(ls "$home"/.cache/mrt-jvm/*.aot 2>/dev/null | wc -l)" -ge 2 ] && break
     [ -n "$(find /usr/lib/jvm -maxdepth 2 -name release -exec grep -l 'JAVA_VERSION="2[5-9]' {} + 2>/dev/null)" ] || break
     sleep 0.5
   done

@@ -89,6 +89,7 @@ class DebianPackageIT {
     for (String f :
         List.of(
             "/usr/lib/mrt/quarkus-run.jar",
+            "/usr/lib/mrt/cli-run.jar",
             "/lib/systemd/system/mrt.service",
             "/etc/default/mrt",
             "/etc/mrt/mrt.properties",
