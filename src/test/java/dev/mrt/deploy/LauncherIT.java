@@ -56,6 +56,30 @@ class LauncherIT {
     }
   }
 
+  /** A training JVM beside the command that asked for it took its CPU: it waits for its end. */
+  @Test
+  void theTrainingStartsOnlyOnceTheCommandHasEnded() throws Exception {
+    assumeTrue(newestJdk().isPresent(), "no JDK 25 or newer: the launcher makes no AOT cache");
+    Path cacheHome = Files.createDirectories(temp.resolve("xdg-cache"));
+    Process run =
+        new ProcessBuilder(
+                launcher(cacheHome, List.of(), "run", "--network", "none", "--", "sleep", "3"))
+            .redirectErrorStream(true)
+            .redirectOutput(temp.resolve("run.log").toFile())
+            .start();
+    run.getOutputStream().close();
+    Thread.sleep(2000);
+    assertTrue(
+        run.isAlive(), "the container ended early: " + Files.readString(temp.resolve("run.log")));
+    String training = "AOTCacheOutput=" + cacheHome;
+    assertFalse(
+        ProcessHandle.allProcesses()
+            .anyMatch(p -> p.info().commandLine().orElse("").contains(training)),
+        "a training JVM runs beside the command");
+    assertEquals(0, run.waitFor(), Files.readString(temp.resolve("run.log")));
+    awaitFile(cacheHome.resolve("mrt-jvm"), ".aot");
+  }
+
   @Test
   void pullsCompilerDirectivesParseAndStayOffStdout() throws Exception {
     Path directives = APP.resolve("jvm/pull-compiler-directives.json");
