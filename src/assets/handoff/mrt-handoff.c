@@ -28,6 +28,12 @@
  * $MRT_HANDOFF_SECCOMP and loads it after the command is found, just before execve,
  * where runc loads it: the job runs under the same filter either way. A filter that
  * will not load is a job not started, so mrt runs it afresh under runc's own.
+ *
+ * A container made for its job (not warm) skips runc's compile the same way:
+ * "mrt-handoff --exec FILTER CMD [ARG]..." is its process. runc has set the job's
+ * working directory and environment already; the helper loads FILTER and execs CMD,
+ * looked up on the job's PATH, in its place. Nothing of the helper's stays in the
+ * job's argv or environment.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -223,9 +229,42 @@ static void confine(void) {
 
 /* ------------------------------------------------------------------ main */
 
+/* Looks argv[0] up on the PATH in env as runc does, loads the filter, execs: never returns. */
+static void exec_job(char **argv, char **env) {
+  const char *cmd = argv[0];
+  if (strchr(cmd, '/')) {
+    confine();
+    execve(cmd, argv, env);
+    not_started(errno == ENOENT ? 127 : 126, strerror(errno), cmd);
+  }
+  const char *path = "";
+  for (char **e = env; *e; e++)
+    if (strncmp(*e, "PATH=", 5) == 0) path = *e + 5; /* the last one wins, as in Go */
+  char candidate[PATH_MAX];
+  for (const char *dir = path, *colon;; dir = colon + 1) {
+    colon = strchr(dir, ':');
+    size_t n = colon ? (size_t)(colon - dir) : strlen(dir);
+    int w = n == 0 ? snprintf(candidate, sizeof candidate, "./%s", cmd)
+                   : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, dir, cmd);
+    if (w > 0 && (size_t)w < sizeof candidate && executable(candidate)) {
+      confine();
+      execve(candidate, argv, env);
+      not_started(126, strerror(errno), candidate);
+    }
+    if (!colon) break;
+  }
+  not_started(127, "executable file not found in $PATH", cmd);
+}
+
+extern char **environ;
+
 int main(int nargs, char **args) {
   if (nargs == 2 && !strcmp(args[1], "--compile-seccomp")) return compile_seccomp();
-  if (nargs != 1) die(2, "usage: mrt-handoff [--compile-seccomp]", NULL);
+  if (nargs >= 4 && !strcmp(args[1], "--exec")) {
+    read_filter(args[2]);
+    exec_job(args + 3, environ);
+  }
+  if (nargs != 1) die(2, "usage: mrt-handoff [--compile-seccomp | --exec FILTER CMD [ARG]...]", NULL);
   nonce = getenv("MRT_HANDOFF_NONCE");
   const char *filter_path = getenv("MRT_HANDOFF_SECCOMP");
   if (filter_path) read_filter(filter_path);
@@ -260,27 +299,5 @@ int main(int nargs, char **args) {
   if (chdir(cwd) != 0 && (errno != ENOENT || mkdir_p(cwd) != 0 || chdir(cwd) != 0))
     not_started(127, "cannot enter the working directory", cwd);
 
-  const char *cmd = argv[0];
-  if (strchr(cmd, '/')) {
-    confine();
-    execve(cmd, argv, env);
-    not_started(errno == ENOENT ? 127 : 126, strerror(errno), cmd);
-  }
-  const char *path = "";
-  for (size_t i = 0; i < envc; i++)
-    if (strncmp(env[i], "PATH=", 5) == 0) path = env[i] + 5; /* the last one wins, as in Go */
-  char candidate[PATH_MAX];
-  for (const char *dir = path, *colon;; dir = colon + 1) {
-    colon = strchr(dir, ':');
-    size_t n = colon ? (size_t)(colon - dir) : strlen(dir);
-    int w = n == 0 ? snprintf(candidate, sizeof candidate, "./%s", cmd)
-                   : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, dir, cmd);
-    if (w > 0 && (size_t)w < sizeof candidate && executable(candidate)) {
-      confine();
-      execve(candidate, argv, env);
-      not_started(126, strerror(errno), candidate);
-    }
-    if (!colon) break;
-  }
-  not_started(127, "executable file not found in $PATH", cmd);
+  exec_job(argv, env);
 }

@@ -2,6 +2,7 @@ package dev.mrt.assets;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.mrt.MrtException;
+import dev.mrt.bundle.HandoffHelper;
 import dev.mrt.config.MrtPaths;
 import dev.mrt.host.Arch;
 import dev.mrt.host.HostIds;
@@ -38,7 +39,7 @@ import org.jboss.logging.Logger;
  * anything is used.
  */
 @ApplicationScoped
-public class EmbeddedAssets implements DefaultRootfs {
+public class EmbeddedAssets implements DefaultRootfs, HandoffHelper {
 
   public static final String RUNC = "runc.zst";
   public static final String ROOTFS = "rootfs.tar.zst";
@@ -81,6 +82,7 @@ public class EmbeddedAssets implements DefaultRootfs {
    * The static helper that starts warm containers' jobs, {@code <cache>/handoff/<hex>/mrt-handoff}:
    * its directory is bind-mounted read-only into them, so every container user may read it.
    */
+  @Override
   public Path handoff() {
     return singleFile(
         HANDOFF, "handoff", "mrt-handoff", 0755, 0755, ZstdInputStreamNoFinalizer::new);

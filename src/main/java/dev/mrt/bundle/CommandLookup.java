@@ -28,6 +28,15 @@ final class CommandLookup {
   }
 
   /**
+   * Whether the command {@code spec} runs is one {@link #check} found in the image: only such a
+   * command is started through mrt's helper, as one on a bind mount may fail to exec, which runc
+   * reports as a start that failed.
+   */
+  static boolean inImage(ContainerRequest request, Spec spec) {
+    return !onBindMount(request, spec.process().args().get(0));
+  }
+
+  /**
    * A command given by a path under a bind mount lives on the host, not in the image: runc finds it
    * (or reports it) once the mount is in place, so the image is not searched for it.
    */

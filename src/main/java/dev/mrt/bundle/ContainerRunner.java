@@ -12,10 +12,8 @@ import dev.mrt.image.PreparedImage;
 import dev.mrt.network.EndpointRelays;
 import dev.mrt.network.Pasta;
 import dev.mrt.runtime.ContainerExit;
-import dev.mrt.runtime.OrphanGuard;
 import dev.mrt.runtime.Runc;
 import dev.mrt.runtime.RuncLocator;
-import dev.mrt.runtime.RuntimeUnavailableException;
 import dev.mrt.runtime.Stdio;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
@@ -43,20 +41,23 @@ public class ContainerRunner {
   /** Host facts that hold for the life of the process, read once rather than per job. */
   private final DefaultSpec.Defaults defaults;
 
-  private volatile Ready ready;
+  private volatile RuntimeReady ready;
   private final CommandLookup commands = new CommandLookup();
   private final SeccompPolicy seccomp;
+  private final HandoffHelper helper;
+  private final SeccompFilters filters;
   private final NetworkSetup network;
 
-  /**
-   * @param guard kills our containers if this process dies without cleaning up
-   */
-  record Ready(Runc runc, BundleStore store, OrphanGuard guard) {}
-
   public ContainerRunner(
-      MrtConfig.Container container, MrtPaths paths, RuncLocator locator, HostIds ids) {
+      MrtConfig.Container container,
+      MrtPaths paths,
+      RuncLocator locator,
+      HandoffHelper helper,
+      HostIds ids) {
     this.stateDir = paths.stateDir();
     this.locator = locator;
+    this.helper = helper;
+    this.filters = new SeccompFilters(helper);
     this.ids = ids;
     this.defaults =
         new DefaultSpec.Defaults(
@@ -100,13 +101,16 @@ public class ContainerRunner {
   }
 
   /**
-   * Starts a container for the request.
+   * Starts a container for the request. When its command is the image's, its seccomp filter, once
+   * compiled, is loaded by mrt's helper rather than compiled again by runc ({@link
+   * SeccompFilters#freshStart}).
    *
    * @throws CommandNotFoundException before anything is created, when the image lacks the command
    */
   public Container start(PreparedImage image, ContainerRequest request, Stdio stdio) {
-    Spec spec = checkedSpec(image, request);
-    Ready r = prepareHost(image, spec, request.binds());
+    Spec job = checkedSpec(image, request);
+    Spec spec = CommandLookup.inImage(request, job) ? filters.freshStart(job) : job;
+    RuntimeReady r = prepareHost(image, spec, request.binds());
     Bundle bundle = r.store().create(spec);
     try {
       return new Container(
@@ -129,7 +133,7 @@ public class ContainerRunner {
   }
 
   /** What the host must have before runc starts {@code spec}: mount points, scratch owners. */
-  Ready prepareHost(PreparedImage image, Spec spec, List<BindMount> binds) {
+  RuntimeReady prepareHost(PreparedImage image, Spec spec, List<BindMount> binds) {
     MountPoints.prepare(image.rootfs(), spec);
     handOver(binds, spec.process().user());
     return ready();
@@ -256,38 +260,29 @@ public class ContainerRunner {
    * threads in native code. Containers started after this have no guard; the daemon never calls it.
    */
   public void endGuard() {
-    Ready r = ready;
+    RuntimeReady r = ready;
     if (r != null) {
       r.guard().close();
     }
   }
 
-  Ready ready() {
-    Ready r = ready;
+  /** Seccomp filters compiled once, shared with warm containers. */
+  SeccompFilters seccompFilters() {
+    return filters;
+  }
+
+  /** mrt's helper, unpacked on first use. */
+  HandoffHelper helper() {
+    return helper;
+  }
+
+  RuntimeReady ready() {
+    RuntimeReady r = ready;
     if (r == null) {
       synchronized (this) {
         r = ready;
         if (r == null) {
-          Path state = stateDir;
-          try {
-            Files.createDirectories(state.resolve("runc"));
-          } catch (IOException e) {
-            throw new MrtException(
-                "cannot create state directory "
-                    + state
-                    + " ("
-                    + IoErrors.describe(e)
-                    + "); set mrt.state-dir (MRT_STATE_DIR) to a writable directory",
-                e);
-          }
-          Path binary = locator.runc();
-          if (!Files.isExecutable(binary)) {
-            throw new RuntimeUnavailableException(binary, new IOException("not executable"));
-          }
-          Runc runc = new Runc(binary, state.resolve("runc"));
-          BundleStore store = new BundleStore(state);
-          store.reapStale(runc);
-          r = new Ready(runc, store, OrphanGuard.start(runc, store.idPrefix(), store.directory()));
+          r = RuntimeReady.open(stateDir, locator);
           ready = r;
         }
       }

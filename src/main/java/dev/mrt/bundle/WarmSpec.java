@@ -89,11 +89,36 @@ final class WarmSpec {
     // job never sees it (execve replaces the environment).
     List<String> env = new ArrayList<>(List.of(NONCE_VARIABLE + "=" + h.nonce()));
     h.seccompFilter().ifPresent(f -> env.add(SECCOMP_VARIABLE + "=" + HANDOFF_DIR + "/" + f));
-    mounts.add(Mount.bind(h.dir().toString(), HANDOFF_DIR, true));
+    mounts.add(helperMount(h.dir()));
     Spec waiting = job.withProcess(p.withCommand(command, env, "/")).withMounts(mounts);
     return h.seccompFilter().isEmpty()
         ? waiting
         : waiting.withLinux(waiting.linux().withSeccomp(null));
+  }
+
+  /**
+   * A container made for its job, whose filter the helper loads: its process is {@code mrt-handoff
+   * --exec FILTER} and the job's argv, in the job's working directory and environment (runc sets
+   * both), and runc loads no filter.
+   *
+   * @param filter the job's filter compiled, relative to {@code helperDir}
+   */
+  static Spec execViaHelper(Spec job, Path helperDir, String filter) {
+    Process p = job.process();
+    List<String> args =
+        new ArrayList<>(
+            List.of(HANDOFF_DIR + "/" + HANDOFF_BINARY, "--exec", HANDOFF_DIR + "/" + filter));
+    args.addAll(p.args());
+    List<Mount> mounts = new ArrayList<>(job.mounts());
+    mounts.add(helperMount(helperDir));
+    return job.withProcess(p.withCommand(args, p.env(), p.cwd()))
+        .withMounts(mounts)
+        .withLinux(job.linux().withSeccomp(null));
+  }
+
+  /** The helper's directory, read-only, where its containers find it. */
+  private static Mount helperMount(Path dir) {
+    return Mount.bind(dir.toString(), HANDOFF_DIR, true);
   }
 
   /** How the helper's "could not start the job" line begins (see mrt-handoff.c). */

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -35,17 +34,11 @@ public final class WarmStarts {
   private static final SecureRandom NONCES = new SecureRandom();
 
   private final ContainerRunner runner;
-  private final Supplier<Path> helper;
-  private final SeccompFilters filters;
   private final SeccompProfileIds profileIds = new SeccompProfileIds();
 
-  /**
-   * @param helper the {@code mrt-handoff} binary, unpacked on first use
-   */
-  public WarmStarts(ContainerRunner runner, Supplier<Path> helper) {
+  /** Starts through {@code runner}, with its helper and its compiled seccomp filters. */
+  public WarmStarts(ContainerRunner runner) {
     this.runner = runner;
-    this.helper = helper;
-    this.filters = new SeccompFilters(helper);
   }
 
   /**
@@ -73,15 +66,15 @@ public final class WarmStarts {
     Optional<Path> helperDir =
         request.warmCommand().isPresent()
             ? Optional.empty()
-            : Optional.of(helper.get().getParent());
-    Optional<String> filter = helperDir.flatMap(d -> filters.forJob(job));
+            : Optional.of(runner.helper().handoff().getParent());
+    Optional<String> filter = helperDir.flatMap(d -> runner.seccompFilters().forJob(job));
     List<String> command =
         request.warmCommand().orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
     Map<String, Path> scratch = new LinkedHashMap<>();
     byte[] random = new byte[16];
     NONCES.nextBytes(random);
     String nonce = HexFormat.of().formatHex(random);
-    ContainerRunner.Ready r = runner.ready();
+    RuntimeReady r = runner.ready();
     Bundle bundle =
         r.store()
             .create(

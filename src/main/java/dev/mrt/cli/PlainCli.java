@@ -100,7 +100,8 @@ final class PlainCli implements CommandLine.IFactory {
 
     /** Made only when asked for: pull, images, rmi and gc need no runc. */
     ContainerRunner runner() {
-      return new ContainerRunner(config.container(), paths, new RuncBinary(paths, assets), ids);
+      return new ContainerRunner(
+          config.container(), paths, new RuncBinary(paths, assets), assets, ids);
     }
   }
 }

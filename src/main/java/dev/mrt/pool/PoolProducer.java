@@ -57,9 +57,6 @@ public class PoolProducer {
     return new ContainerPool(
         size,
         new WarmSlot<>(
-            fresh,
-            new ContainerWarmStarter(new WarmStarts(runner, assets::handoff)),
-            settings,
-            listener));
+            fresh, new ContainerWarmStarter(new WarmStarts(runner)), settings, listener));
   }
 }

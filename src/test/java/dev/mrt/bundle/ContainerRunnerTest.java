@@ -43,6 +43,7 @@ class ContainerRunnerTest {
             config.container(),
             MrtPaths.of(config),
             () -> temp.resolve("no-runc"),
+            () -> temp.resolve("no-helper"),
             HostIds.current());
   }
 

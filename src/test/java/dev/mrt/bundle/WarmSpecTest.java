@@ -163,6 +163,32 @@ class WarmSpecTest {
   }
 
   @Test
+  void testExecViaHelper_helperLoadsTheFilterThenExecsTheJobAsItsOwnSpecSays() {
+    Spec plain = SpecFixtures.rootless(request(List.of("echo", "a b"), Map.of("X", "1"), "/s/1"));
+    Spec job =
+        plain.withLinux(
+            plain
+                .linux()
+                .withSeccomp(SeccompProfile.defaultFor("amd64", DefaultSpec.CAPABILITIES)));
+    Spec fresh = WarmSpec.execViaHelper(job, Path.of("/cache/handoff/x"), "seccomp/ab.bpf");
+    assertEquals(
+        List.of(
+            "/run/mrt-handoff/mrt-handoff",
+            "--exec",
+            "/run/mrt-handoff/seccomp/ab.bpf",
+            "echo",
+            "a b"),
+        fresh.process().args());
+    assertEquals(job.process().env(), fresh.process().env(), "nothing of the helper's");
+    assertEquals(job.process().cwd(), fresh.process().cwd());
+    assertEquals(null, fresh.linux().seccomp(), "runc must not compile it again");
+    assertEquals(job.linux().withSeccomp(null), fresh.linux());
+    Mount last = fresh.mounts().get(fresh.mounts().size() - 1);
+    assertEquals(Mount.bind("/cache/handoff/x", "/run/mrt-handoff", true), last);
+    assertEquals(job.mounts(), fresh.mounts().subList(0, job.mounts().size()));
+  }
+
+  @Test
   void testHandOff_carriesTheJobsOwnCommandEnvironmentAndCwd() {
     Spec job = SpecFixtures.rootless(request(List.of("echo", "a"), Map.of("X", "1"), "/s/1"));
     var h = WarmSpec.handOff(job);

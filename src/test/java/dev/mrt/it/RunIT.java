@@ -140,8 +140,14 @@ class RunIT {
             "--",
             "sh",
             "-c",
-            "grep Seccomp: /proc/self/status; unshare -U true; echo unshare=$?");
+            "grep Seccomp: /proc/self/status; unshare -U true; echo unshare=$?;"
+                + " test -d /run/mrt-handoff/seccomp && echo helper;"
+                + " tr '\\0' ' ' </proc/1/cmdline; echo; env | grep -c MRT_");
     assertTrue(r.stdout().contains("Seccomp:\t2"), r.toString());
+    // The filter, compiled once, was loaded by mrt's helper, which left no trace in the job: it
+    // is the container's process (pid 1) with its own argv, and none of the helper's variables.
+    assertTrue(r.stdout().contains("\nhelper\nsh -c grep Seccomp:"), r.toString());
+    assertTrue(r.stdout().endsWith("\n0\n"), r.toString());
     // No namespaces of a job's own: they would hand it a full capability set.
     assertTrue(r.stderr().contains("Operation not permitted"), r.toString());
     assertTrue(r.stdout().contains("unshare=1"), r.toString());
