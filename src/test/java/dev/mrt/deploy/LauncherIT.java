@@ -163,6 +163,39 @@ class LauncherIT {
     }
   }
 
+  /**
+   * Without MRT_APP_DIR the launcher finds the application from its own path, which it resolves
+   * without a process unless it is a link: called by a link, by a relative path with "./" in it, or
+   * by its absolute path, it starts the same jar by the same absolute path.
+   */
+  @Test
+  void findsTheApplicationFromItsOwnPathHoweverItIsCalled() throws Exception {
+    Path java = temp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path link = Files.createSymbolicLink(temp.resolve("mrt"), SystemdUnitIT.LAUNCHER);
+    for (String launcher :
+        List.of(
+            link.toString(),
+            // Host.run works in /.
+            "./" + Path.of("/").relativize(SystemdUnitIT.LAUNCHER),
+            SystemdUnitIT.LAUNCHER.toString())) {
+      Host.Result r =
+          Host.run(
+              "env",
+              "-u",
+              "MRT_APP_DIR",
+              "JAVA=" + java,
+              "MRT_JAVA_OPTS=-Dmrt.test=1",
+              launcher,
+              "--version");
+      assertEquals(0, r.exit(), r.toString());
+      assertTrue(
+          r.output().lines().anyMatch(l -> l.equals(APP.resolve(MrtMain.PLAIN_JAR).toString())),
+          launcher + ": " + r);
+    }
+  }
+
   /** No JVM cache can be made under /proc: the launcher starts no training there. */
   private static final Path NO_JVM_CACHE = Path.of("/proc/mrt-none");
 
