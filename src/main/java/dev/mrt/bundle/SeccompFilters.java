@@ -41,12 +41,17 @@ final class SeccompFilters {
   private final HandoffHelper helper;
 
   /**
-   * By profile instance, the filter's path relative to the helper's directory, or empty:
-   * SeccompPolicy hands out one per setting, so a warm start need not write and hash the rules
-   * again (identity, as a deep hash would cost as much). Two settings with the same rules share the
-   * one file on disk.
+   * A filter compiled for the helper in {@code helperDir}, at {@code name} relative to it: the
+   * helper dir is the one {@link #compile} looked up, so a start needs no second look.
    */
-  private final Map<JsonNode, Optional<String>> byProfile =
+  record Compiled(Path helperDir, String name) {}
+
+  /**
+   * By profile instance, the compiled filter, or empty: SeccompPolicy hands out one per setting, so
+   * a start need not write and hash the rules again (identity, as a deep hash would cost as much).
+   * Two settings with the same rules share the one file on disk.
+   */
+  private final Map<JsonNode, Optional<Compiled>> byProfile =
       Collections.synchronizedMap(new IdentityHashMap<>());
 
   SeccompFilters(HandoffHelper helper) {
@@ -58,17 +63,14 @@ final class SeccompFilters {
    * loads it and execs the job in its place, and runc compiles none; else the job's own.
    */
   Spec freshStart(Spec job) {
-    return forJob(job)
-        .map(filter -> WarmSpec.execViaHelper(job, helper.handoff().getParent(), filter))
-        .orElse(job);
+    return forJob(job).map(c -> WarmSpec.execViaHelper(job, c.helperDir(), c.name())).orElse(job);
   }
 
   /**
-   * The compiled filter for a job's seccomp profile, as a path relative to the helper's directory;
-   * empty when the job has none, or runc must load it (see {@link SeccompRules}), or it did not
-   * compile (logged once per profile).
+   * The compiled filter for a job's seccomp profile; empty when the job has none, or runc must load
+   * it (see {@link SeccompRules}), or it did not compile (logged once per profile).
    */
-  Optional<String> forJob(Spec job) {
+  Optional<Compiled> forJob(Spec job) {
     if (job.linux().seccomp() == null || !job.process().noNewPrivileges()) {
       // Without no_new_privs runc loads the filter earlier, with privileges the job lacks.
       return Optional.empty();
@@ -82,7 +84,7 @@ final class SeccompFilters {
                         compile(rules, Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)))));
   }
 
-  private Optional<String> compile(String rules, Digest digest) {
+  private Optional<Compiled> compile(String rules, Digest digest) {
     Path binary;
     try {
       binary = helper.handoff();
@@ -90,9 +92,10 @@ final class SeccompFilters {
       return failed(digest, e.getMessage());
     }
     String name = DIR + "/" + digest.hex() + ".bpf";
-    Path target = binary.getParent().resolve(name);
+    Compiled compiled = new Compiled(binary.getParent(), name);
+    Path target = compiled.helperDir().resolve(name);
     if (Files.isRegularFile(target)) {
-      return Optional.of(name);
+      return Optional.of(compiled);
     }
     Path temp = null;
     Path errors = null;
@@ -126,7 +129,7 @@ final class SeccompFilters {
       }
       Files.setAttribute(temp, "unix:mode", 0644);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return Optional.of(name);
+      return Optional.of(compiled);
     } catch (IOException e) {
       return failed(digest, IoErrors.describe(e));
     } catch (InterruptedException e) {
@@ -141,7 +144,7 @@ final class SeccompFilters {
     }
   }
 
-  private static Optional<String> failed(Digest digest, String why) {
+  private static Optional<Compiled> failed(Digest digest, String why) {
     LOG.warnf(
         "seccomp profile %s could not be compiled once (%s): runc compiles it in each"
             + " container instead",

@@ -22,7 +22,8 @@ final class WarmSpec {
   /** Under the container's own tmpfs /run, read-only: nothing of the image is touched. */
   static final String HANDOFF_DIR = "/run/mrt-handoff";
 
-  static final String HANDOFF_BINARY = "mrt-handoff";
+  /** The helper, as its containers see it. */
+  static final String HELPER = HANDOFF_DIR + "/mrt-handoff";
 
   /** The helper's own variable: the nonce that makes its "could not start" line its own. */
   static final String NONCE_VARIABLE = "MRT_HANDOFF_NONCE";
@@ -88,7 +89,7 @@ final class WarmSpec {
     // The helper's environment is its own alone: the job's comes with the hand-off, and the
     // job never sees it (execve replaces the environment).
     List<String> env = new ArrayList<>(List.of(NONCE_VARIABLE + "=" + h.nonce()));
-    h.seccompFilter().ifPresent(f -> env.add(SECCOMP_VARIABLE + "=" + HANDOFF_DIR + "/" + f));
+    h.seccompFilter().ifPresent(f -> env.add(SECCOMP_VARIABLE + "=" + inHelperDir(f)));
     mounts.add(helperMount(h.dir()));
     Spec waiting = job.withProcess(p.withCommand(command, env, "/")).withMounts(mounts);
     return h.seccompFilter().isEmpty()
@@ -105,15 +106,18 @@ final class WarmSpec {
    */
   static Spec execViaHelper(Spec job, Path helperDir, String filter) {
     Process p = job.process();
-    List<String> args =
-        new ArrayList<>(
-            List.of(HANDOFF_DIR + "/" + HANDOFF_BINARY, "--exec", HANDOFF_DIR + "/" + filter));
+    List<String> args = new ArrayList<>(List.of(HELPER, "--exec", inHelperDir(filter)));
     args.addAll(p.args());
     List<Mount> mounts = new ArrayList<>(job.mounts());
     mounts.add(helperMount(helperDir));
     return job.withProcess(p.withCommand(args, p.env(), p.cwd()))
         .withMounts(mounts)
         .withLinux(job.linux().withSeccomp(null));
+  }
+
+  /** A file of the helper's directory, as its containers see it. */
+  private static String inHelperDir(String relative) {
+    return HANDOFF_DIR + "/" + relative;
   }
 
   /** The helper's directory, read-only, where its containers find it. */

@@ -67,9 +67,11 @@ public final class WarmStarts {
         request.warmCommand().isPresent()
             ? Optional.empty()
             : Optional.of(runner.helper().handoff().getParent());
-    Optional<String> filter = helperDir.flatMap(d -> runner.seccompFilters().forJob(job));
-    List<String> command =
-        request.warmCommand().orElse(List.of(WarmSpec.HANDOFF_DIR + "/" + WarmSpec.HANDOFF_BINARY));
+    Optional<String> filter =
+        helperDir
+            .flatMap(d -> runner.seccompFilters().forJob(job))
+            .map(SeccompFilters.Compiled::name);
+    List<String> command = request.warmCommand().orElse(List.of(WarmSpec.HELPER));
     Map<String, Path> scratch = new LinkedHashMap<>();
     byte[] random = new byte[16];
     NONCES.nextBytes(random);
