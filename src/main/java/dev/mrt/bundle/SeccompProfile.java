@@ -1,10 +1,11 @@
 package dev.mrt.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mrt.IoErrors;
+import dev.mrt.JsonTrees;
 import dev.mrt.MrtException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,9 @@ import java.util.Set;
  */
 public final class SeccompProfile {
   static final String DEFAULT_RESOURCE = "seccomp/containers-common.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Trees made and read without an ObjectMapper: see {@link JsonTrees}. */
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   /** Denied whatever the profile allows: keyrings are not namespaced. */
   static final List<String> NO_KEYRINGS = List.of("keyctl", "add_key", "request_key");
@@ -47,7 +50,7 @@ public final class SeccompProfile {
       if (in == null) {
         throw new MrtException("the jar has no " + DEFAULT_RESOURCE + "; rebuild it");
       }
-      return withMrtRules(convert(JSON.readTree(in), arch, caps, DEFAULT_RESOURCE));
+      return withMrtRules(convert(JsonTrees.read(in), arch, caps, DEFAULT_RESOURCE));
     } catch (IOException e) {
       throw new MrtException("cannot read " + DEFAULT_RESOURCE + ": " + e.getMessage(), e);
     }
@@ -60,7 +63,7 @@ public final class SeccompProfile {
    */
   public static JsonNode fromFile(Path file, String arch, Collection<String> caps) {
     try {
-      return convert(JSON.readTree(Files.readAllBytes(file)), arch, caps, file.toString());
+      return convert(JsonTrees.read(Files.readAllBytes(file)), arch, caps, file.toString());
     } catch (IOException e) {
       throw new MrtException(
           "cannot read seccomp profile "
@@ -83,7 +86,7 @@ public final class SeccompProfile {
               + " has no defaultAction or syscalls;"
               + " give a docker/podman seccomp.json");
     }
-    ObjectNode out = JSON.createObjectNode();
+    ObjectNode out = JSON.objectNode();
     out.put("defaultAction", profile.get("defaultAction").asText());
     if (profile.has("defaultErrnoRet")) {
       out.put("defaultErrnoRet", profile.get("defaultErrnoRet").asInt());
@@ -135,7 +138,7 @@ public final class SeccompProfile {
     denied.addAll(NO_NAMESPACES);
     denied.add("clone");
     denied.add("clone3");
-    ArrayNode rules = JSON.createArrayNode();
+    ArrayNode rules = JSON.arrayNode();
     ObjectNode eperm = rules.addObject();
     ArrayNode epermNames = eperm.putArray("names");
     NO_KEYRINGS.forEach(epermNames::add);
@@ -156,7 +159,7 @@ public final class SeccompProfile {
     clone3.put("errnoRet", ENOSYS);
     for (JsonNode rule : out.path("syscalls")) {
       ObjectNode copy = rule.deepCopy();
-      ArrayNode names = JSON.createArrayNode();
+      ArrayNode names = JSON.arrayNode();
       rule.path("names")
           .forEach(
               n -> {

@@ -1,9 +1,10 @@
 package dev.mrt.image.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.mrt.IoErrors;
+import dev.mrt.JsonTrees;
 import dev.mrt.MrtException;
 import dev.mrt.host.LockFile;
 import dev.mrt.image.Digest;
@@ -29,8 +30,6 @@ import java.util.function.UnaryOperator;
  * unpacked once, with its config, into a prepared root filesystem ({@link PreparedDirectory}).
  */
 public final class ImageStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** One name in the cache. */
   public record Entry(String reference, Digest manifest, long size, Instant lastUsed) {}
 
@@ -154,7 +153,7 @@ public final class ImageStore {
         List<Entry> before = read(index);
         List<Entry> after = change.apply(new ArrayList<>(before));
         if (!after.equals(before)) {
-          ArrayNode out = JSON.createArrayNode();
+          ArrayNode out = JsonNodeFactory.instance.arrayNode();
           for (Entry e : after) {
             out.addObject()
                 .put("reference", e.reference())
@@ -163,7 +162,7 @@ public final class ImageStore {
                 .put("lastUsed", e.lastUsed().toString());
           }
           Path temp = layout.indexTemp();
-          Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+          Files.writeString(temp, JsonTrees.pretty(out));
           Files.move(
               temp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -179,7 +178,7 @@ public final class ImageStore {
     if (!Files.exists(index)) {
       return out;
     }
-    for (JsonNode n : JSON.readTree(index.toFile())) {
+    for (JsonNode n : JsonTrees.read(Files.readAllBytes(index))) {
       out.add(
           new Entry(
               n.path("reference").asText(),
