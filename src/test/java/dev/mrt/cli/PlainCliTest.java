@@ -59,6 +59,7 @@ class PlainCliTest {
         commands,
         Arrays.stream(Subcommand.values()).map(Subcommand::type).collect(Collectors.toSet()));
     for (Subcommand s : Subcommand.values()) {
+      assertEquals(s.type().getAnnotation(Command.class).name(), s.commandName(), s.name());
       assertEquals(s, Subcommand.named(s.commandName()).orElseThrow());
     }
   }
