@@ -1,7 +1,11 @@
 package dev.mrt.bundle;
 
+import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
+import dev.mrt.bundle.oci.User;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -29,6 +33,32 @@ public record BindMount(Path source, String destination, boolean readOnly, boole
     }
     if (!destination.startsWith("/")) {
       throw new IllegalArgumentException("bind destination must be absolute: " + destination);
+    }
+  }
+
+  /**
+   * Gives a directory {@linkplain #ownedByJob owned by the job} to the user it runs as, when that
+   * is not root: for a rootful job (rootless, the job's root is mrt's own user already).
+   */
+  void handTo(User user) {
+    if (!ownedByJob || (user.uid() == 0 && user.gid() == 0)) {
+      return;
+    }
+    try {
+      Files.setAttribute(source, "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(source, "unix:uid", (int) user.uid(), LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new MrtException(
+          "cannot hand "
+              + source
+              + " to the job's user "
+              + user.uid()
+              + ":"
+              + user.gid()
+              + " ("
+              + IoErrors.describe(e)
+              + ")",
+          e);
     }
   }
 

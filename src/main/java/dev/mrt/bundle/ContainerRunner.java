@@ -1,7 +1,6 @@
 package dev.mrt.bundle;
 
 import dev.mrt.ByteSize;
-import dev.mrt.IoErrors;
 import dev.mrt.MrtException;
 import dev.mrt.bundle.oci.Spec;
 import dev.mrt.bundle.oci.User;
@@ -17,11 +16,9 @@ import dev.mrt.runtime.RuncLocator;
 import dev.mrt.runtime.Stdio;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +72,10 @@ public class ContainerRunner {
 
   /** The exact spec a job would run with. */
   public Spec spec(PreparedImage image, ContainerRequest request) {
+    return withProfile(specWithoutSeccomp(image, request), request);
+  }
+
+  private Spec specWithoutSeccomp(PreparedImage image, ContainerRequest request) {
     User user = ImageUser.resolve(image, ids.rootless(), request.rootlessUser());
     Spec spec = DefaultSpec.build(image.rootfs(), image.config(), user, request, defaults);
     if (spec.process().args().isEmpty()) {
@@ -95,21 +96,32 @@ public class ContainerRunner {
                 + " rootless anywhere)");
       }
     }
-    spec = network.apply(spec, request.network());
-    return SpecValidator.validate(
-        spec.withLinux(spec.linux().withSeccomp(seccomp.profile(request.seccomp()).orElse(null))));
+    return SpecValidator.validate(network.apply(spec, request.network()));
+  }
+
+  private Spec withProfile(Spec spec, ContainerRequest request) {
+    return spec.withLinux(
+        spec.linux().withSeccomp(seccomp.profile(request.seccomp()).orElse(null)));
   }
 
   /**
    * Starts a container for the request. When its command is the image's, its seccomp filter, once
    * compiled, is loaded by mrt's helper rather than compiled again by runc ({@link
-   * SeccompFilters#freshStart}).
+   * SeccompFilters#freshStart}); the default profile's is found by the digest the build recorded,
+   * without the profile being read.
    *
    * @throws CommandNotFoundException before anything is created, when the image lacks the command
    */
   public Container start(PreparedImage image, ContainerRequest request, Stdio stdio) {
-    Spec job = checkedSpec(image, request);
-    Spec spec = CommandLookup.inImage(request, job) ? filters.freshStart(job) : job;
+    Spec job = specWithoutSeccomp(image, request);
+    commands.check(image, request, job);
+    Spec spec =
+        !CommandLookup.inImage(request, job)
+            ? withProfile(job, request)
+            : seccomp
+                .knownRules(request.seccomp())
+                .flatMap(rules -> filters.precompiledStart(job, rules))
+                .orElseGet(() -> filters.freshStart(withProfile(job, request)));
     RuntimeReady r = prepareHost(image, spec, request.binds());
     Bundle bundle = r.store().create(spec);
     try {
@@ -141,28 +153,8 @@ public class ContainerRunner {
 
   /** Rootful jobs running as an image's own user get the scratch directories mrt made them. */
   private void handOver(List<BindMount> binds, User user) {
-    if (ids.rootless() || (user.uid() == 0 && user.gid() == 0)) {
-      return;
-    }
-    for (BindMount b : binds) {
-      if (b.ownedByJob()) {
-        try {
-          Files.setAttribute(b.source(), "unix:gid", (int) user.gid(), LinkOption.NOFOLLOW_LINKS);
-          Files.setAttribute(b.source(), "unix:uid", (int) user.uid(), LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-          throw new MrtException(
-              "cannot hand "
-                  + b.source()
-                  + " to the job's user "
-                  + user.uid()
-                  + ":"
-                  + user.gid()
-                  + " ("
-                  + IoErrors.describe(e)
-                  + ")",
-              e);
-        }
-      }
+    if (!ids.rootless()) {
+      binds.forEach(b -> b.handTo(user));
     }
   }
 

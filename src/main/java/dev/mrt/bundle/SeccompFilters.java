@@ -78,10 +78,33 @@ final class SeccompFilters {
     return byProfile.computeIfAbsent(
         job.linux().seccomp(),
         profile ->
-            SeccompRules.of(profile)
-                .flatMap(
-                    rules ->
-                        compile(rules, Digest.sha256(rules.getBytes(StandardCharsets.UTF_8)))));
+            SeccompRules.of(profile).flatMap(rules -> compile(rules, SeccompRules.digest(rules))));
+  }
+
+  /**
+   * The start of a job whose rules are known by digest (the default profile's, which the build
+   * recorded), when their filter is compiled already: through mrt's helper, with no profile read.
+   * Empty otherwise; the caller then takes the profile's way, {@link #freshStart}, which compiles
+   * it.
+   */
+  Optional<Spec> precompiledStart(Spec job, Digest rules) {
+    if (!job.process().noNewPrivileges()) {
+      return Optional.empty(); // as in forJob
+    }
+    Path helperDir;
+    try {
+      helperDir = helper.handoff().getParent();
+    } catch (MrtException e) {
+      return Optional.empty(); // the profile's way says why, once
+    }
+    String name = fileName(rules);
+    return Files.isRegularFile(helperDir.resolve(name))
+        ? Optional.of(WarmSpec.execViaHelper(job, helperDir, name))
+        : Optional.empty();
+  }
+
+  private static String fileName(Digest rules) {
+    return DIR + "/" + rules.hex() + ".bpf";
   }
 
   private Optional<Compiled> compile(String rules, Digest digest) {
@@ -91,7 +114,7 @@ final class SeccompFilters {
     } catch (MrtException e) {
       return failed(digest, e.getMessage());
     }
-    String name = DIR + "/" + digest.hex() + ".bpf";
+    String name = fileName(digest);
     Compiled compiled = new Compiled(binary.getParent(), name);
     Path target = compiled.helperDir().resolve(name);
     if (Files.isRegularFile(target)) {

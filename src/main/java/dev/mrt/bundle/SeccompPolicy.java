@@ -1,6 +1,7 @@
 package dev.mrt.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mrt.image.Digest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -21,21 +22,40 @@ final class SeccompPolicy {
   /** Converted profiles by setting; empty for unconfined. */
   private final Map<String, Optional<JsonNode>> profiles = new ConcurrentHashMap<>();
 
+  /** The default profile's rules digest, as the build recorded it. */
+  private final Optional<Digest> defaultRules;
+
   /**
-   * @param fallback mrt.container.seccomp, checked now so a bad one stops mrt at start
+   * @param fallback mrt.container.seccomp, checked now so a bad one stops mrt at start (mrt's own
+   *     default is checked by its tests, and read when a start needs it)
    */
   SeccompPolicy(String fallback) {
     this.fallback = fallback.strip();
     // Profiles know amd64 and arm64; elsewhere (mrt.runc set on another CPU) rules for the
     // x86 names would not load, so the profile is built for what the JVM reports.
     this.arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    profile(Optional.empty());
+    this.defaultRules = SeccompProfile.recordedDefaultRulesDigest(arch);
+    if (!this.fallback.equals(DEFAULT)) {
+      profile(Optional.empty());
+    }
   }
 
   /** The OCI {@code linux.seccomp} for a request's setting, or empty for none. */
   Optional<JsonNode> profile(Optional<String> setting) {
-    String s = setting.map(String::strip).filter(v -> !v.isEmpty()).orElse(fallback);
-    return profiles.computeIfAbsent(s, this::load);
+    return profiles.computeIfAbsent(effective(setting), this::load);
+  }
+
+  /**
+   * For the default profile, the digest of the rules its filter is compiled from, without reading
+   * the profile (its parse and conversion were 20-25 ms of a CLI run): empty for any other setting
+   * and for a jar built without the recorded digest.
+   */
+  Optional<Digest> knownRules(Optional<String> setting) {
+    return effective(setting).equals(DEFAULT) ? defaultRules : Optional.empty();
+  }
+
+  private String effective(Optional<String> setting) {
+    return setting.map(String::strip).filter(v -> !v.isEmpty()).orElse(fallback);
   }
 
   private Optional<JsonNode> load(String setting) {

@@ -1,6 +1,8 @@
 package dev.mrt.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mrt.image.Digest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +41,11 @@ final class SeccompRules {
           "SCMP_CMP_MASKED_EQ");
 
   private SeccompRules() {}
+
+  /** What a compiled filter is named by: the sha256 of its rules. */
+  static Digest digest(String rules) {
+    return Digest.sha256(rules.getBytes(StandardCharsets.UTF_8));
+  }
 
   /** The rules, or empty when only runc itself can load this profile as it means it. */
   static Optional<String> of(JsonNode seccomp) {

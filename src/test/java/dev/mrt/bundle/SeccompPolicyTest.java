@@ -33,6 +33,20 @@ class SeccompPolicyTest {
   }
 
   @Test
+  void testKnownRules_onlyForTheDefaultProfile() throws Exception {
+    SeccompPolicy policy = new SeccompPolicy("default");
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+    assertEquals(
+        Optional.of(SeccompProfile.defaultRulesDigest(arch)), policy.knownRules(Optional.empty()));
+    assertEquals(Optional.empty(), policy.knownRules(Optional.of("unconfined")));
+    Path file =
+        Files.writeString(
+            dir.resolve("p.json"), "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}");
+    assertEquals(Optional.empty(), policy.knownRules(Optional.of(file.toString())));
+    assertEquals(Optional.empty(), new SeccompPolicy(file.toString()).knownRules(Optional.empty()));
+  }
+
+  @Test
   void testProfile_aBadFallbackStopsConstruction() {
     MrtException e = assertThrows(MrtException.class, () -> new SeccompPolicy("/no/such.json"));
     assertEquals(

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SeccompProfileTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +60,16 @@ class SeccompProfileTest {
     // Never in a default profile: kexec, userfaultfd.
     assertFalse(rulesFor(s, "kexec_load").contains("SCMP_ACT_ALLOW"));
     assertFalse(rulesFor(s, "userfaultfd").contains("SCMP_ACT_ALLOW"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"amd64", "arm64"})
+  void testDefaultRulesDigest_theBuildRecordedWhatTheCodeComputes(String arch) {
+    // Recorded by src/build/SeccompDigests.java at process-classes: a start trusts it to name the
+    // compiled filter, so a profile or rule change without a rebuild must fail here.
+    assertEquals(
+        Optional.of(SeccompProfile.defaultRulesDigest(arch)),
+        SeccompProfile.recordedDefaultRulesDigest(arch));
   }
 
   @Test
