@@ -69,7 +69,10 @@ class SeccompProfileTest {
     // compiled filter, so a profile or rule change without a rebuild must fail here.
     assertEquals(
         Optional.of(SeccompProfile.defaultRulesDigest(arch)),
-        SeccompProfile.recordedDefaultRulesDigest(arch));
+        SeccompProfile.recordedDefaultRulesDigest(arch),
+        "target/classes/"
+            + SeccompProfile.defaultRulesResource(arch)
+            + " is missing or stale: ./mvnw process-classes rewrites it");
   }
 
   @Test
