@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class JsonTrees {
   /** Thread-safe once configured, and never configured further. */
-  public static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -88,14 +88,25 @@ public final class JsonTrees {
     };
   }
 
+  /** What writes one JSON value on a generator. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(JsonGenerator g) throws IOException;
+  }
+
   /** {@code node} indented, as ObjectMapper's default pretty printer writes it. */
   public static String pretty(JsonNode node) {
-    StringWriter out = new StringWriter();
+    return pretty(g -> write(g, node));
+  }
+
+  /** What {@code content} writes, indented as ObjectMapper's default pretty printer does. */
+  public static String pretty(Content content) {
+    StringWriter out = new StringWriter(4096);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.setPrettyPrinter(new DefaultPrettyPrinter());
-      write(g, node);
+      content.writeTo(g);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a JSON tree", e); // a StringWriter does not fail
+      throw new UncheckedIOException("cannot write JSON", e); // a StringWriter does not fail
     }
     return out.toString();
   }

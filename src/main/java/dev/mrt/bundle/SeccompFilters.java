@@ -41,10 +41,24 @@ final class SeccompFilters {
   private final HandoffHelper helper;
 
   /**
-   * A filter compiled for the helper in {@code helperDir}, at {@code name} relative to it: the
-   * helper dir is the one {@link #compile} looked up, so a start needs no second look.
+   * Where the filter for some rules is, or goes: {@code name} relative to the helper's directory
+   * {@code helperDir}, looked up once, so a start needs no second look.
    */
-  record Compiled(Path helperDir, String name) {}
+  record Compiled(Path helperDir, String name) {
+    /** The filter of {@code rules}, named by their digest, for the helper in {@code helperDir}. */
+    static Compiled of(Path helperDir, Digest rules) {
+      return new Compiled(helperDir, DIR + "/" + rules.hex() + ".bpf");
+    }
+
+    Path file() {
+      return helperDir.resolve(name);
+    }
+
+    /** {@code job} started through the helper, which loads this filter. */
+    Spec start(Spec job) {
+      return WarmSpec.execViaHelper(job, helperDir, name);
+    }
+  }
 
   /**
    * By profile instance, the compiled filter, or empty: SeccompPolicy hands out one per setting, so
@@ -63,7 +77,7 @@ final class SeccompFilters {
    * loads it and execs the job in its place, and runc compiles none; else the job's own.
    */
   Spec freshStart(Spec job) {
-    return forJob(job).map(c -> WarmSpec.execViaHelper(job, c.helperDir(), c.name())).orElse(job);
+    return forJob(job).map(c -> c.start(job)).orElse(job);
   }
 
   /**
@@ -71,8 +85,7 @@ final class SeccompFilters {
    * it (see {@link SeccompRules}), or it did not compile (logged once per profile).
    */
   Optional<Compiled> forJob(Spec job) {
-    if (job.linux().seccomp() == null || !job.process().noNewPrivileges()) {
-      // Without no_new_privs runc loads the filter earlier, with privileges the job lacks.
+    if (job.linux().seccomp() == null || !helperMayLoad(job)) {
       return Optional.empty();
     }
     return byProfile.computeIfAbsent(
@@ -88,23 +101,23 @@ final class SeccompFilters {
    * it.
    */
   Optional<Spec> precompiledStart(Spec job, Digest rules) {
-    if (!job.process().noNewPrivileges()) {
-      return Optional.empty(); // as in forJob
+    if (!helperMayLoad(job)) {
+      return Optional.empty();
     }
-    Path helperDir;
+    Compiled compiled;
     try {
-      helperDir = helper.handoff().getParent();
+      compiled = Compiled.of(helper.handoff().getParent(), rules);
     } catch (MrtException e) {
       return Optional.empty(); // the profile's way says why, once
     }
-    String name = fileName(rules);
-    return Files.isRegularFile(helperDir.resolve(name))
-        ? Optional.of(WarmSpec.execViaHelper(job, helperDir, name))
+    return Files.isRegularFile(compiled.file())
+        ? Optional.of(compiled.start(job))
         : Optional.empty();
   }
 
-  private static String fileName(Digest rules) {
-    return DIR + "/" + rules.hex() + ".bpf";
+  /** Without no_new_privs runc loads the filter earlier, with privileges the job lacks. */
+  private static boolean helperMayLoad(Spec job) {
+    return job.process().noNewPrivileges();
   }
 
   private Optional<Compiled> compile(String rules, Digest digest) {
@@ -114,9 +127,8 @@ final class SeccompFilters {
     } catch (MrtException e) {
       return failed(digest, e.getMessage());
     }
-    String name = fileName(digest);
-    Compiled compiled = new Compiled(binary.getParent(), name);
-    Path target = compiled.helperDir().resolve(name);
+    Compiled compiled = Compiled.of(binary.getParent(), digest);
+    Path target = compiled.file();
     if (Files.isRegularFile(target)) {
       return Optional.of(compiled);
     }

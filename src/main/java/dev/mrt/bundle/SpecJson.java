@@ -1,7 +1,6 @@
 package dev.mrt.bundle;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.mrt.JsonTrees;
 import dev.mrt.bundle.oci.Capabilities;
 import dev.mrt.bundle.oci.Hooks;
@@ -14,8 +13,6 @@ import dev.mrt.bundle.oci.Resources;
 import dev.mrt.bundle.oci.Rlimit;
 import dev.mrt.bundle.oci.Spec;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -35,14 +32,7 @@ public final class SpecJson {
   }
 
   public static String toJson(Spec spec) {
-    StringWriter out = new StringWriter(4096);
-    try (JsonGenerator g = JsonTrees.FACTORY.createGenerator(out)) {
-      g.setPrettyPrinter(new DefaultPrettyPrinter());
-      spec(g, spec);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialise spec", e);
-    }
-    return out.append('\n').toString();
+    return JsonTrees.pretty(g -> spec(g, spec)) + "\n";
   }
 
   private static void spec(JsonGenerator g, Spec s) throws IOException {
