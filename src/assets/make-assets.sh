@@ -37,7 +37,9 @@ readonly REPO="$(cd "$(dirname "$SCRIPT")/../.." && pwd)"
 readonly OUT_ROOT="$REPO/src/main/resources/assets"
 readonly CACHE_ROOT="${MRT_ASSET_CACHE:-$HOME/.cache/mrt-assets}"
 readonly ASSETS=(runc.zst rootfs.tar.zst mrt-handoff.zst)
-readonly HANDOFF_SOURCE="$REPO/src/assets/handoff/mrt-handoff.c"
+readonly HANDOFF_DIR="$REPO/src/assets/handoff"
+# One digest of the helper's sources, names and contents, for its cache key and .info.
+handoff_source_sha256() { (cd "$HANDOFF_DIR" && sha256sum -- *.c *.h) | sha256sum | cut -c1-64; }
 readonly MIRROR=http://deb.debian.org/debian
 readonly SECURITY_MIRROR=http://deb.debian.org/debian-security
 readonly ROOTFS_SUITE=bookworm
@@ -86,8 +88,7 @@ asset_ok() {
 present_here() {
   local arch="$1" asset
   for asset in "${ASSETS[@]}"; do asset_ok "$OUT_ROOT/$arch" "$asset" || return 1; done
-  grep -qx "source_sha256=$(sha256sum <"$HANDOFF_SOURCE" | cut -c1-64)" \
-    "$OUT_ROOT/$arch/mrt-handoff.zst.info"
+  grep -qx "source_sha256=$(handoff_source_sha256)" "$OUT_ROOT/$arch/mrt-handoff.zst.info"
 }
 
 all_present() {
@@ -325,50 +326,58 @@ INFO
 
 # ---------------------------------------------------------------- mrt-handoff
 
-# The source and the exact compiler, C library and libseccomp packages make the key.
+# The sources and the exact compiler, C library and static libraries make the key.
 handoff_key() {
-  local arch="$1"
+  local arch="$1" lib
   {
     echo "mrt-handoff $arch"
-    sha256sum <"$HANDOFF_SOURCE"
-    echo "libseccomp-dev=$(candidate "$(seccomp_conf "$arch")" libseccomp-dev)"
+    handoff_source_sha256
+    for lib in "${HANDOFF_LIBS[@]}"; do echo "$lib=$(candidate "$(seccomp_conf "$arch")" "$lib")"; done
     echo "$(cross_gcc "$arch")=$(host_version "$(cross_gcc "$arch")")"
     echo "$(libc_dev "$arch")=$(host_version "$(libc_dev "$arch")")"
   } | cache_key
 }
 
-# Static against glibc and the libseccomp runc links (it compiles warm containers'
-# filters as runc would), stripped, no build id, source path fixed: the same
-# compiler, libc and libseccomp packages give the same bytes.
+# libseccomp as runc links it (the helper compiles warm containers' filters as runc
+# would); for --unpack libarchive (tar reading, disk writing), the libacl it refers to
+# and libzstd. All from $ROOTFS_SUITE, for the target arch.
+readonly HANDOFF_LIBS=(libseccomp-dev libarchive-dev libacl1-dev libzstd-dev)
+readonly HANDOFF_SOURCES=(mrt-handoff.c unpack.c unzstd.c)
+
+# Static against glibc and those libraries, stripped, no build id, source path fixed:
+# the same compiler, libc and library packages give the same bytes.
 readonly HANDOFF_CFLAGS="-Os -static -s -Wall -Wextra -Werror -Wl,--build-id=none"
 build_handoff() {
   local arch="$1" out="$2"
   local cc=gcc
   [[ "$arch" == arm64 ]] && cc=aarch64-linux-gnu-gcc
-  local src_dir; src_dir="$(dirname "$HANDOFF_SOURCE")" seccomp_root="$WORK/seccomp-$arch"
-  [[ -d "$seccomp_root" ]] || fetch_unpack "$(seccomp_conf "$arch")" "$seccomp_root" libseccomp-dev
+  local libs_root="$WORK/handoff-libs-$arch" lib
+  [[ -d "$libs_root" ]] || fetch_unpack "$(seccomp_conf "$arch")" "$libs_root" "${HANDOFF_LIBS[@]}"
+  local libdir="$libs_root/usr/lib/$(gnu_triplet "$arch")"
   # shellcheck disable=SC2086 # the flags are words
-  (cd "$src_dir" && "$cc" $HANDOFF_CFLAGS -ffile-prefix-map="$src_dir"=. \
-    -I"$seccomp_root/usr/include" -o "$WORK/mrt-handoff-$arch" mrt-handoff.c \
-    "$seccomp_root/usr/lib/$(gnu_triplet "$arch")/libseccomp.a") ||
+  (cd "$HANDOFF_DIR" && "$cc" $HANDOFF_CFLAGS -ffile-prefix-map="$HANDOFF_DIR"=. \
+    -I"$libs_root/usr/include" -o "$WORK/mrt-handoff-$arch" "${HANDOFF_SOURCES[@]}" \
+    "$libdir/libseccomp.a" "$libdir/libarchive.a" "$libdir/libacl.a" "$libdir/libzstd.a") ||
     die "mrt-handoff for $arch did not compile"
   local kind; kind="$(file -b "$WORK/mrt-handoff-$arch")"
   [[ "$kind" == *"statically linked"* ]] || die "mrt-handoff for $arch is not statically linked: $kind"
   zstd -q -19 -T1 -o "$out/mrt-handoff.zst" "$WORK/mrt-handoff-$arch"
-  cat >"$out/mrt-handoff.zst.info" <<INFO
-asset=mrt-handoff.zst
-arch=$arch
-source=src/assets/handoff/mrt-handoff.c
-source_sha256=$(sha256sum <"$HANDOFF_SOURCE" | cut -c1-64)
-compiler=$(cross_gcc "$arch") $(host_version "$(cross_gcc "$arch")")
-libc=$(libc_dev "$arch") $(host_version "$(libc_dev "$arch")")
-libseccomp=libseccomp-dev $(candidate "$(seccomp_conf "$arch")" libseccomp-dev) ($ROOTFS_SUITE $arch, static)
-build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. mrt-handoff.c libseccomp.a
-compression=zstd -19
-sha256_uncompressed=$(sha256sum "$WORK/mrt-handoff-$arch" | cut -c1-64)
-size_uncompressed=$(stat -c %s "$WORK/mrt-handoff-$arch")
-build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-INFO
+  {
+    echo "asset=mrt-handoff.zst"
+    echo "arch=$arch"
+    echo "source=src/assets/handoff/ (${HANDOFF_SOURCES[*]} and their headers)"
+    echo "source_sha256=$(handoff_source_sha256)"
+    echo "compiler=$(cross_gcc "$arch") $(host_version "$(cross_gcc "$arch")")"
+    echo "libc=$(libc_dev "$arch") $(host_version "$(libc_dev "$arch")")"
+    for lib in "${HANDOFF_LIBS[@]}"; do
+      echo "${lib%-dev}=$lib $(candidate "$(seccomp_conf "$arch")" "$lib") ($ROOTFS_SUITE $arch, static)"
+    done
+    echo "build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. ${HANDOFF_SOURCES[*]} libseccomp.a libarchive.a libacl.a libzstd.a"
+    echo "compression=zstd -19"
+    echo "sha256_uncompressed=$(sha256sum "$WORK/mrt-handoff-$arch" | cut -c1-64)"
+    echo "size_uncompressed=$(stat -c %s "$WORK/mrt-handoff-$arch")"
+    echo "build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  } >"$out/mrt-handoff.zst.info"
 }
 
 # ---------------------------------------------------------------- rootfs

@@ -34,6 +34,9 @@
  * working directory and environment already; the helper loads FILTER and execs CMD,
  * looked up on the job's PATH, in its place. Nothing of the helper's stays in the
  * job's argv or environment.
+ *
+ * On the host, "mrt-handoff --unpack DIR" unpacks the default root filesystem on a
+ * first use (unpack.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +50,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "unpack.h"
 
 #define MAX_HANDOFF (16 * 1024 * 1024)
 #define MAX_FILTER (BPF_MAXINSNS * sizeof(struct sock_filter))
@@ -260,11 +265,14 @@ extern char **environ;
 
 int main(int nargs, char **args) {
   if (nargs == 2 && !strcmp(args[1], "--compile-seccomp")) return compile_seccomp();
+  if (nargs >= 3 && !strcmp(args[1], "--unpack")) return unpack_tar(nargs - 2, args + 2);
   if (nargs >= 4 && !strcmp(args[1], "--exec")) {
     read_filter(args[2]);
     exec_job(args + 3, environ);
   }
-  if (nargs != 1) die(2, "usage: mrt-handoff [--compile-seccomp | --exec FILTER CMD [ARG]...]", NULL);
+  if (nargs != 1)
+    die(2, "usage: mrt-handoff [--compile-seccomp | --unpack ... DIR | --exec FILTER CMD [ARG]...]",
+        NULL);
   nonce = getenv("MRT_HANDOFF_NONCE");
   const char *filter_path = getenv("MRT_HANDOFF_SECCOMP");
   if (filter_path) read_filter(filter_path);

@@ -2,6 +2,7 @@ package dev.mrt.assets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,36 @@ class EmbeddedAssetsTest {
     assertFalse(Files.exists(rootfs.resolve(PreparedDirectory.MARKER)));
     assertEquals(
         "sha256:" + hex, Files.readString(rootfs.resolveSibling(PreparedDirectory.MARKER)));
+  }
+
+  /** The jar's helper unpacks the default rootfs; cache entries show that it ran. */
+  @Test
+  void testDefaultRootfs_unpackedByTheHelperWhenTheJarHasIt() throws Exception {
+    String builtHelper = "assets/" + Arch.host().debianName() + "/" + EmbeddedAssets.HANDOFF;
+    byte[] helper;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(builtHelper)) {
+      Assumptions.assumeTrue(
+          in != null || System.getenv("CI") != null, "no assets built (-Dmrt.assets.skip)");
+      assertNotNull(in, builtHelper + " is missing: CI builds the assets");
+      helper = in.readAllBytes();
+    }
+    String helperHex = put(EmbeddedAssets.HANDOFF, helper);
+    byte[] tar =
+        new TarFixture()
+            .dir("./usr/bin", 0755)
+            .file("./usr/bin/su", 04755, "su")
+            .charDevice("./dev/null", 1, 3)
+            .tar();
+    String hex = put(EmbeddedAssets.ROOTFS, TarFixture.zstdWithChecksum(tar));
+
+    Path rootfs = assets().defaultRootfs();
+
+    assertEquals(cache.resolve("rootfs/sha256-" + hex + "/rootfs"), rootfs);
+    assertTrue(cacheListing().contains("handoff/" + helperHex + "/mrt-handoff"), "helper unused");
+    assertEquals("su", Files.readString(rootfs.resolve("usr/bin/su")));
+    assertEquals(
+        04755, (Integer) Files.getAttribute(rootfs.resolve("usr/bin/su"), "unix:mode") & 07777);
+    assertFalse(Files.exists(rootfs.resolve("dev/null"), LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test

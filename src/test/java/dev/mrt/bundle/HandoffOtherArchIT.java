@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.mrt.image.tar.TarFixture;
 import dev.mrt.runtime.JobHandOff;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,5 +116,22 @@ class HandoffOtherArchIT {
     Ran r = run(new byte[0]);
     assertEquals(0, r.status(), r.stderr());
     assertEquals(JobHandOff.READY, r.stdout());
+  }
+
+  @Test
+  void testUnpack_writesTheTarAndReportsWhatItDid() throws Exception {
+    Path root = Files.createDirectory(dir.resolve("root"));
+    byte[] tar =
+        new TarFixture()
+            .dir("./etc", 0755)
+            .file("./etc/hostname", 0644, "mrt")
+            .ownedFile("./etc/shadow", 0640, 0, 42)
+            .symlink("./bin", "usr/bin")
+            .tar();
+    Ran r = run(TarFixture.zstdWithChecksum(tar), "--unpack", "--zstd", root.toString());
+    assertEquals(0, r.status(), r.stderr());
+    assertEquals("owner\t0\t42\t./etc/shadow\0done\t4\t3\t0\0", r.stdout());
+    assertEquals("mrt", Files.readString(root.resolve("etc/hostname")));
+    assertEquals(Path.of("usr/bin"), Files.readSymbolicLink(root.resolve("bin")));
   }
 }

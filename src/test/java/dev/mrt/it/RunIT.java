@@ -44,6 +44,35 @@ class RunIT {
     assertClean(cli);
   }
 
+  /**
+   * The default rootfs as its first use unpacked it (through the helper's libarchive): setuid and
+   * setgid bits kept in both modes, the image's groups rootful; rootless the user owns everything,
+   * root inside the container.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void testRun_defaultImageKeepsModesAndOwners(Mode mode) {
+    MrtCli cli = cli(mode);
+    Result r =
+        cli.run(
+            "run",
+            "--",
+            "stat",
+            "-c",
+            "%a %g %n",
+            "/usr/bin/su",
+            "/usr/sbin/unix_chkpwd",
+            "/var/local");
+    assertEquals(0, r.exit(), r.toString());
+    boolean rootful = mode == Mode.ROOTFUL;
+    assertEquals(
+        String.format(
+            "4755 0 /usr/bin/su%n2755 %d /usr/sbin/unix_chkpwd%n2775 %d /var/local%n",
+            rootful ? 42 : 0, rootful ? 50 : 0),
+        r.stdout(),
+        r.toString());
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void testRun_exitStatusPassesThrough(Mode mode) {

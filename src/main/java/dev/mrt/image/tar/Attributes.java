@@ -1,7 +1,6 @@
 package dev.mrt.image.tar;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -107,8 +105,7 @@ final class Attributes {
         .ifPresent(
             owner -> {
               try {
-                Files.getFileAttributeView(target, UserDefinedFileAttributeView.class, NOFOLLOW)
-                    .write(RootlessOwner.XATTR, ByteBuffer.wrap(owner.encode()));
+                owner.recordOn(target);
               } catch (IOException | UnsupportedOperationException e) {
                 ownerXattrSupported = false;
                 LOG.debugf("not recording image owners in %s: %s", root, e);

@@ -149,7 +149,7 @@ public final class TarExtractor {
     }
   }
 
-  private static Path realRoot(Path destination, String archiveName) {
+  static Path realRoot(Path destination, String archiveName) {
     try {
       Files.createDirectories(destination);
       return destination.toRealPath();
@@ -158,7 +158,7 @@ public final class TarExtractor {
     }
   }
 
-  private static boolean isEmpty(Path dir, String archiveName) {
+  static boolean isEmpty(Path dir, String archiveName) {
     try (Stream<Path> children = Files.list(dir)) {
       return children.findAny().isEmpty();
     } catch (IOException e) {
