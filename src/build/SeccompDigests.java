@@ -1,13 +1,13 @@
-import dev.mrt.bundle.SeccompProfile;
+import dev.mrt.bundle.DefaultSeccompRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Build step (process-classes, see pom.xml): records in the classes directory, for each architecture
- * mrt ships, the digest of the rules its default seccomp profile compiles to. With it a container
- * start finds the filter compiled once without reading and converting the profile (20-25 ms of
- * `mrt run -- true`); SeccompProfileTest fails when what is recorded is not what the code computes.
+ * mrt ships, the rules its default seccomp profile compiles to and their digest ({@link
+ * DefaultSeccompRules} says why); SeccompProfileTest fails when what is recorded is not what the
+ * code computes.
  *
  * <p>Usage: java -cp CLASSPATH src/build/SeccompDigests.java CLASSES_DIR
  */
@@ -19,9 +19,12 @@ public class SeccompDigests {
     }
     Path classes = Path.of(args[0]);
     for (String arch : List.of("amd64", "arm64")) {
-      Path out = classes.resolve(SeccompProfile.defaultRulesResource(arch));
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, SeccompProfile.defaultRulesDigest(arch).hex() + "\n");
+      String rules = DefaultSeccompRules.computedText(arch);
+      Path text = classes.resolve(DefaultSeccompRules.textResource(arch));
+      Files.createDirectories(text.getParent());
+      Files.writeString(text, rules);
+      Path digest = classes.resolve(DefaultSeccompRules.digestResource(arch));
+      Files.writeString(digest, DefaultSeccompRules.digestOf(rules).hex() + "\n");
     }
   }
 }

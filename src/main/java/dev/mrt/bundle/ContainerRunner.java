@@ -107,8 +107,8 @@ public class ContainerRunner {
   /**
    * Starts a container for the request. When its command is the image's, its seccomp filter, once
    * compiled, is loaded by mrt's helper rather than compiled again by runc ({@link
-   * SeccompFilters#freshStart}); the default profile's is found by the digest the build recorded,
-   * without the profile being read.
+   * SeccompFilters#freshStart}); the default profile's is found, or first compiled, by the digest
+   * and rules the build recorded, without the profile being read.
    *
    * @throws CommandNotFoundException before anything is created, when the image lacks the command
    */
@@ -120,7 +120,7 @@ public class ContainerRunner {
             ? withProfile(job, request)
             : seccomp
                 .knownRules(request.seccomp())
-                .flatMap(rules -> filters.precompiledStart(job, rules))
+                .flatMap(rules -> filters.precompiledStart(job, rules, seccomp::knownRulesText))
                 .orElseGet(() -> filters.freshStart(withProfile(job, request)));
     RuntimeReady r = prepareHost(image, spec, request.binds());
     Bundle bundle = r.store().create(spec);

@@ -19,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,11 +97,11 @@ final class SeccompFilters {
 
   /**
    * The start of a job whose rules are known by digest (the default profile's, which the build
-   * recorded), when their filter is compiled already: through mrt's helper, with no profile read.
-   * Empty otherwise; the caller then takes the profile's way, {@link #freshStart}, which compiles
-   * it.
+   * recorded): through mrt's helper, with no profile read. Not compiled yet, the filter is compiled
+   * from {@code recordedText} when that is indeed the text of those rules. Empty otherwise; the
+   * caller then takes the profile's way, {@link #freshStart}, which compiles it or says why not.
    */
-  Optional<Spec> precompiledStart(Spec job, Digest rules) {
+  Optional<Spec> precompiledStart(Spec job, Digest rules, Supplier<Optional<String>> recordedText) {
     if (!helperMayLoad(job)) {
       return Optional.empty();
     }
@@ -110,9 +111,14 @@ final class SeccompFilters {
     } catch (MrtException e) {
       return Optional.empty(); // the profile's way says why, once
     }
-    return Files.isRegularFile(compiled.file())
-        ? Optional.of(compiled.start(job))
-        : Optional.empty();
+    if (Files.isRegularFile(compiled.file())) {
+      return Optional.of(compiled.start(job));
+    }
+    return recordedText
+        .get()
+        .filter(text -> SeccompRules.digest(text).equals(rules))
+        .flatMap(text -> compile(text, rules))
+        .map(c -> c.start(job));
   }
 
   /** Without no_new_privs runc loads the filter earlier, with privileges the job lacks. */

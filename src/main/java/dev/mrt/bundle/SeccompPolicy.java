@@ -34,7 +34,7 @@ final class SeccompPolicy {
     // Profiles know amd64 and arm64; elsewhere (mrt.runc set on another CPU) rules for the
     // x86 names would not load, so the profile is built for what the JVM reports.
     this.arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
-    this.defaultRules = SeccompProfile.recordedDefaultRulesDigest(arch);
+    this.defaultRules = DefaultSeccompRules.recordedDigest(arch);
     if (!this.fallback.equals(DEFAULT)) {
       profile(Optional.empty());
     }
@@ -52,6 +52,11 @@ final class SeccompPolicy {
    */
   Optional<Digest> knownRules(Optional<String> setting) {
     return effective(setting).equals(DEFAULT) ? defaultRules : Optional.empty();
+  }
+
+  /** The text of those rules as the build recorded it, for their first compile; read now. */
+  Optional<String> knownRulesText() {
+    return DefaultSeccompRules.recordedText(arch);
   }
 
   private String effective(Optional<String> setting) {

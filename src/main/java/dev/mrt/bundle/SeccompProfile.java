@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mrt.IoErrors;
 import dev.mrt.JsonTrees;
 import dev.mrt.MrtException;
-import dev.mrt.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,35 +53,6 @@ public final class SeccompProfile {
       return withMrtRules(convert(JsonTrees.read(in), arch, caps, DEFAULT_RESOURCE));
     } catch (IOException e) {
       throw new MrtException("cannot read " + DEFAULT_RESOURCE + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Where the jar holds the digest of the rules mrt's default profile compiles to on {@code arch}
-   * (amd64, arm64): {@link #defaultRulesDigest} as the build computed it (src/build/SeccompDigests
-   * .java), so that a start finds the compiled filter without reading the profile.
-   */
-  public static String defaultRulesResource(String arch) {
-    return "seccomp/default-" + arch + ".rules.sha256";
-  }
-
-  /** The digest of the rules mrt's default profile compiles to on {@code arch}, computed now. */
-  public static Digest defaultRulesDigest(String arch) {
-    return SeccompRules.digest(
-        SeccompRules.of(defaultFor(arch, DefaultSpec.CAPABILITIES))
-            .orElseThrow(() -> new IllegalStateException("mrt's default profile must compile")));
-  }
-
-  /** That digest as the build recorded it in the jar; empty when it did not (a build by hand). */
-  static Optional<Digest> recordedDefaultRulesDigest(String arch) {
-    try (InputStream in =
-        SeccompProfile.class.getClassLoader().getResourceAsStream(defaultRulesResource(arch))) {
-      return in == null
-          ? Optional.empty()
-          : Optional.of(
-              new Digest(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip()));
-    } catch (IOException | IllegalArgumentException e) {
-      return Optional.empty(); // the profile's own way still works
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.mrt.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class SeccompFiltersTest {
     Files.writeString(helperDir.resolve("seccomp/" + RULES.hex() + ".bpf"), "x");
     Spec job = SpecFixtures.rootless(ContainerRequest.of("true"));
 
-    Spec started = filters().precompiledStart(job, RULES).orElseThrow();
+    Spec started = filters().precompiledStart(job, RULES, Optional::empty).orElseThrow();
 
     assertEquals(
         List.of(
@@ -48,7 +49,7 @@ class SeccompFiltersTest {
   @Test
   void testPrecompiledStart_notCompiledYetIsLeftToTheProfile() {
     Spec job = SpecFixtures.rootless(ContainerRequest.of("true"));
-    assertEquals(Optional.empty(), filters().precompiledStart(job, RULES));
+    assertEquals(Optional.empty(), filters().precompiledStart(job, RULES, Optional::empty));
   }
 
   @Test
@@ -66,13 +67,36 @@ class SeccompFiltersTest {
                 job.process().cwd(),
                 job.process().capabilities(),
                 false));
-    assertEquals(Optional.empty(), filters().precompiledStart(privileged, RULES));
+    assertEquals(Optional.empty(), filters().precompiledStart(privileged, RULES, Optional::empty));
 
     SeccompFilters noHelper =
         new SeccompFilters(
             () -> {
               throw new MrtException("no helper in this jar");
             });
-    assertEquals(Optional.empty(), noHelper.precompiledStart(job, RULES));
+    assertEquals(Optional.empty(), noHelper.precompiledStart(job, RULES, Optional::empty));
+  }
+
+  @Test
+  void testPrecompiledStart_compilesTheRecordedRulesOnFirstUse() throws Exception {
+    // Stands in for mrt-handoff --compile-seccomp: one 8-byte instruction for any rules.
+    Path fake = helperDir.resolve("mrt-handoff");
+    Files.writeString(fake, "#!/bin/sh\ncat >/dev/null; printf 'instruct'\n");
+    Files.setAttribute(fake, "unix:mode", 0755);
+    String text = "default ALLOW 0\n";
+    Digest digest = SeccompRules.digest(text);
+    Spec job = SpecFixtures.rootless(ContainerRequest.of("true"));
+
+    assertEquals(
+        Optional.empty(),
+        filters().precompiledStart(job, digest, () -> Optional.of("default KILL_PROCESS 0\n")),
+        "rules that are not the digest's are not compiled under its name");
+    assertFalse(Files.exists(helperDir.resolve("seccomp/" + digest.hex() + ".bpf")));
+
+    Spec started = filters().precompiledStart(job, digest, () -> Optional.of(text)).orElseThrow();
+
+    assertEquals(
+        "instruct", Files.readString(helperDir.resolve("seccomp/" + digest.hex() + ".bpf")));
+    assertEquals("--exec", started.process().args().get(1));
   }
 }

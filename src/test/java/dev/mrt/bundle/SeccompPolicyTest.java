@@ -37,7 +37,8 @@ class SeccompPolicyTest {
     SeccompPolicy policy = new SeccompPolicy("default");
     String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
     assertEquals(
-        Optional.of(SeccompProfile.defaultRulesDigest(arch)), policy.knownRules(Optional.empty()));
+        Optional.of(DefaultSeccompRules.computedDigest(arch)), policy.knownRules(Optional.empty()));
+    assertEquals(Optional.of(DefaultSeccompRules.computedText(arch)), policy.knownRulesText());
     assertEquals(Optional.empty(), policy.knownRules(Optional.of("unconfined")));
     Path file =
         Files.writeString(

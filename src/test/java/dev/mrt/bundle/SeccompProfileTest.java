@@ -68,10 +68,17 @@ class SeccompProfileTest {
     // Recorded by src/build/SeccompDigests.java at process-classes: a start trusts it to name the
     // compiled filter, so a profile or rule change without a rebuild must fail here.
     assertEquals(
-        Optional.of(SeccompProfile.defaultRulesDigest(arch)),
-        SeccompProfile.recordedDefaultRulesDigest(arch),
+        Optional.of(DefaultSeccompRules.computedDigest(arch)),
+        DefaultSeccompRules.recordedDigest(arch),
         "target/classes/"
-            + SeccompProfile.defaultRulesResource(arch)
+            + DefaultSeccompRules.digestResource(arch)
+            + " is missing or stale: ./mvnw process-classes rewrites it");
+    // A first start compiles this text, and names the filter by the digest above.
+    assertEquals(
+        Optional.of(DefaultSeccompRules.computedText(arch)),
+        DefaultSeccompRules.recordedText(arch),
+        "target/classes/"
+            + DefaultSeccompRules.textResource(arch)
             + " is missing or stale: ./mvnw process-classes rewrites it");
   }
 
