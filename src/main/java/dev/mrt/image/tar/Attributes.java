@@ -37,7 +37,7 @@ final class Attributes {
   private final int umask;
 
   private final Map<Integer, FileAttribute<?>> permissionsByMode = new HashMap<>();
-  private volatile boolean ownerXattrSupported = true;
+  private final OwnerXattrs owners;
 
   /** By path: a later layer's entry for the same directory replaces the earlier one. */
   private final Map<Path, DeferredDir> dirs = new LinkedHashMap<>();
@@ -48,6 +48,7 @@ final class Attributes {
     this.root = root;
     this.preserveOwnership = preserveOwnership;
     this.umask = umask;
+    this.owners = new OwnerXattrs(root);
   }
 
   /** The permission bits of {@code mode}, to create a file with; reading thread only. */
@@ -92,25 +93,11 @@ final class Attributes {
     }
   }
 
-  /**
-   * Rootless, files are owned by the unpacking user; the owner the image wanted is kept in the
-   * {@code user.rootlesscontainers} xattr (as umoci does) where the file system allows. Symlinks
-   * cannot carry user xattrs on Linux.
-   */
+  /** Rootless, the owner the image gave an entry goes into its xattr ({@link OwnerXattrs}). */
   private void recordOwner(TarArchiveEntry entry, Path target) {
-    if (preserveOwnership || !ownerXattrSupported) {
-      return;
+    if (!preserveOwnership) {
+      owners.record(entry.getLongUserId(), entry.getLongGroupId(), target);
     }
-    RootlessOwner.of(entry.getLongUserId(), entry.getLongGroupId())
-        .ifPresent(
-            owner -> {
-              try {
-                owner.recordOn(target);
-              } catch (IOException | UnsupportedOperationException e) {
-                ownerXattrSupported = false;
-                LOG.debugf("not recording image owners in %s: %s", root, e);
-              }
-            });
   }
 
   /** {@code path} and everything below it are gone: no directory attributes for them. */

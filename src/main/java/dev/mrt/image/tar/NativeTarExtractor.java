@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Unpacks a trusted archive, mrt's own embedded root filesystem, through the static helper's
@@ -24,12 +22,11 @@ import org.jboss.logging.Logger;
  *
  * <p>The same rules hold as for {@link TarExtractor} where they matter for a root filesystem: no
  * absolute or {@code ..} names, no path through a symlink, modes with setuid/setgid/sticky, mtimes,
- * owners chowned as root and recorded in {@link RootlessOwner}'s xattr otherwise, devices and FIFOs
- * only when they can be made. What it does not do, and why it serves trusted archives only: OCI
- * whiteouts, size caps, and refusing relative symlink targets that climb above the root.
+ * owners chowned as root and recorded in their xattr ({@link OwnerXattrs}) otherwise, devices and
+ * FIFOs only when they can be made. What it does not do, and why it serves trusted archives only:
+ * OCI whiteouts, size caps, and refusing relative symlink targets that climb above the root.
  */
 public final class NativeTarExtractor {
-  private static final Logger LOG = Logger.getLogger(NativeTarExtractor.class);
   private static final int CHUNK = 1024 * 1024;
 
   private final Path helper;
@@ -165,37 +162,26 @@ public final class NativeTarExtractor {
   private static final class Outcome {
     private final Path root;
     private final String archive;
-    private boolean recordOwners = true;
+    private final OwnerXattrs owners;
     private List<String> last;
 
     Outcome(Path root, String archive) {
       this.root = root;
       this.archive = archive;
+      this.owners = new OwnerXattrs(root);
     }
 
     /** Takes one record; false once it was the last. */
     boolean take(List<String> record) {
       if (record.get(0).equals("owner") && record.size() == 4) {
-        recordOwner(Long.parseLong(record.get(1)), Long.parseLong(record.get(2)), record.get(3));
+        owners.record(
+            Long.parseLong(record.get(1)),
+            Long.parseLong(record.get(2)),
+            root.resolve(record.get(3)).normalize());
         return true;
       }
       last = record;
       return false;
-    }
-
-    private void recordOwner(long uid, long gid, String entry) {
-      if (!recordOwners) {
-        return;
-      }
-      Optional<RootlessOwner> owner = RootlessOwner.of(uid, gid);
-      try {
-        if (owner.isPresent()) {
-          owner.get().recordOn(root.resolve(entry).normalize());
-        }
-      } catch (IOException | UnsupportedOperationException e) {
-        recordOwners = false;
-        LOG.debugf("not recording image owners in %s: %s", root, e);
-      }
     }
 
     TarExtractor.Summary result(int status, String stderr) {

@@ -1,12 +1,6 @@
 package dev.mrt.image.tar;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Optional;
 
 /**
@@ -29,13 +23,6 @@ public record RootlessOwner(long uid, long gid) {
   /** Empty for root:root, which the proto says to express by having no xattr at all. */
   public static Optional<RootlessOwner> of(long uid, long gid) {
     return uid == 0 && gid == 0 ? Optional.empty() : Optional.of(new RootlessOwner(uid, gid));
-  }
-
-  /** Records this owner on {@code target} itself (never through a symlink). */
-  public void recordOn(Path target) throws IOException {
-    Files.getFileAttributeView(
-            target, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-        .write(XATTR, ByteBuffer.wrap(encode()));
   }
 
   /** The proto3 wire form; fields equal to zero are left out, as proto3 does. */
