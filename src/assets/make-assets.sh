@@ -342,6 +342,7 @@ handoff_key() {
 # would); for --unpack libarchive (tar reading, disk writing), the libacl it refers to
 # and libzstd. All from $ROOTFS_SUITE, for the target arch.
 readonly HANDOFF_LIBS=(libseccomp-dev libarchive-dev libacl1-dev libzstd-dev)
+readonly HANDOFF_ARCHIVES=(libseccomp.a libarchive.a libacl.a libzstd.a)
 readonly HANDOFF_SOURCES=(mrt-handoff.c unpack.c unzstd.c)
 
 # Static against glibc and those libraries, stripped, no build id, source path fixed:
@@ -357,7 +358,7 @@ build_handoff() {
   # shellcheck disable=SC2086 # the flags are words
   (cd "$HANDOFF_DIR" && "$cc" $HANDOFF_CFLAGS -ffile-prefix-map="$HANDOFF_DIR"=. \
     -I"$libs_root/usr/include" -o "$WORK/mrt-handoff-$arch" "${HANDOFF_SOURCES[@]}" \
-    "$libdir/libseccomp.a" "$libdir/libarchive.a" "$libdir/libacl.a" "$libdir/libzstd.a") ||
+    "${HANDOFF_ARCHIVES[@]/#/$libdir/}") ||
     die "mrt-handoff for $arch did not compile"
   local kind; kind="$(file -b "$WORK/mrt-handoff-$arch")"
   [[ "$kind" == *"statically linked"* ]] || die "mrt-handoff for $arch is not statically linked: $kind"
@@ -372,7 +373,7 @@ build_handoff() {
     for lib in "${HANDOFF_LIBS[@]}"; do
       echo "${lib%-dev}=$lib $(candidate "$(seccomp_conf "$arch")" "$lib") ($ROOTFS_SUITE $arch, static)"
     done
-    echo "build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. ${HANDOFF_SOURCES[*]} libseccomp.a libarchive.a libacl.a libzstd.a"
+    echo "build_command=$cc $HANDOFF_CFLAGS -ffile-prefix-map=src/assets/handoff=. ${HANDOFF_SOURCES[*]} ${HANDOFF_ARCHIVES[*]}"
     echo "compression=zstd -19"
     echo "sha256_uncompressed=$(sha256sum "$WORK/mrt-handoff-$arch" | cut -c1-64)"
     echo "size_uncompressed=$(stat -c %s "$WORK/mrt-handoff-$arch")"
